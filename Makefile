@@ -1,0 +1,111 @@
+# VoiceLoop developer tasks.
+#
+#   make setup        create/refresh the virtualenv (idempotent, fast when up to date)
+#   make run          start the demo: migrate SQLite, load demo data, web on :8000 + worker
+#   make test         run the test suite (PYTEST_ARGS="-k foo -x" to pass options)
+#   make system-deps  install chromium / postgresql / redis-server from Debian if missing
+#   make lint         ruff + mypy
+#   make clean        remove var/ artefacts (keeps .venv)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+TORCH  := torch==2.13.0
+PYTEST_ARGS ?=
+
+# Applies to every recipe (only inside make's own child processes): never reach
+# out to the Hugging Face hub, and keep tokenizers from forking thread pools.
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run test system-deps lint clean
+
+# setup: create .venv if missing; install torch first (only when it cannot be
+# imported; pip's own config resolves the CPU wheel from local disk), then the
+# project with its dev extra whenever pyproject.toml is newer than the stamp.
+setup:
+	if [ ! -x "$(PY)" ]; then
+		python3 -m venv "$(VENV)"
+	fi
+	if ! "$(PY)" -c 'import torch' >/dev/null 2>&1; then
+		"$(PY)" -m pip install "$(TORCH)"
+	fi
+	if [ ! -f "$(STAMP)" ] || [ pyproject.toml -nt "$(STAMP)" ]; then
+		"$(PY)" -m pip install -e '.[dev]'
+		touch "$(STAMP)"
+	fi
+
+# run: the demo stack (web on 127.0.0.1:8000 plus one worker); prints demo logins.
+run: setup
+	exec "$(VENV)/bin/voiceloop" run
+
+# test: the whole suite. Any non-zero pytest status fails the target, including
+# 5 ("no tests collected"), which is called out explicitly.
+test: setup system-deps
+	status=0
+	"$(PY)" -m pytest $(PYTEST_ARGS) || status=$$?
+	if [ "$$status" -eq 5 ]; then
+		echo "make test: pytest collected no tests; treating that as a failure" >&2
+	fi
+	exit "$$status"
+
+# system-deps: install the Debian packages the tests need, only those missing.
+# apt-get update runs once, and only when something has to be installed.
+system-deps:
+	@answers() {  # answers PORT: true when something accepts TCP on 127.0.0.1:PORT
+		timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$$1" >/dev/null 2>&1
+	}
+	postgres_answers() {
+		if command -v pg_isready >/dev/null 2>&1; then
+			# 0 = accepting, 1 = rejecting (e.g. starting up): both mean a server is there.
+			local rc=0
+			pg_isready -q -h 127.0.0.1 -p 5432 -t 3 || rc=$$?
+			[ "$$rc" -le 1 ]
+		else
+			answers 5432
+		fi
+	}
+	missing=()
+	if [ ! -x /usr/bin/chromium ]; then
+		missing+=(chromium)
+	fi
+	if ! postgres_answers && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+		missing+=(postgresql)
+	fi
+	if ! answers 6379 && ! command -v redis-server >/dev/null 2>&1; then
+		missing+=(redis-server)
+	fi
+	if [ "$${#missing[@]}" -eq 0 ]; then
+		echo "system-deps: nothing to install"
+		exit 0
+	fi
+	sudo=()
+	if [ "$$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null 2>&1; then
+			sudo=(sudo)
+		else
+			echo "system-deps: need root or sudo to install: $${missing[*]}" >&2
+			exit 1
+		fi
+	fi
+	echo "system-deps: installing $${missing[*]}"
+	"$${sudo[@]}" apt-get update
+	"$${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends "$${missing[@]}"
+
+# lint: ruff lint, ruff format check and mypy; runs all three, fails if any failed.
+lint: setup
+	status=0
+	"$(VENV)/bin/ruff" check . || status=1
+	"$(VENV)/bin/ruff" format --check . || status=1
+	"$(VENV)/bin/mypy" api ideas coaching jobs foundation || status=1
+	exit "$$status"
+
+# clean: remove var/ (test artefacts, and the local SQLite files, which
+# `make run` recreates). The virtualenv is left alone.
+clean:
+	rm -rf var/

@@ -1,0 +1,131 @@
+"""Managing users and teams (admin work). Functions flush; the request commits."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from api.security import end_all_sessions, hash_password
+from foundation.accounts import Role, Team, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
+from foundation.errors import Conflict, Invalid, NotFound
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def get_team(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound("No such team.")
+    return team
+
+
+def list_users(session: Session, *, team_id: int | None = None) -> list[User]:
+    query = select(User).order_by(col(User.display_name))
+    if team_id is not None:
+        query = query.where(User.team_id == team_id)
+    return list(session.exec(query))
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.exec(select(Team).order_by(col(Team.name))))
+
+
+def team_sizes(session: Session) -> dict[int, int]:
+    rows = session.exec(
+        select(User.team_id, func.count()).where(col(User.is_active)).group_by(User.team_id)
+    )
+    return {team_id: count for team_id, count in rows if team_id is not None}
+
+
+def _check_refs(session: Session, team_id: int | None) -> None:
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise Invalid("Choose an existing team.", field="team_id")
+
+
+def _email_taken(session: Session, email: str, except_id: int | None = None) -> bool:
+    query = select(User.id).where(User.email == email)
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return session.exec(query).first() is not None
+
+
+def create_user(session: Session, data: UserCreate) -> User:
+    _check_refs(session, data.team_id)
+    if _email_taken(session, data.email):
+        raise Conflict("A user with that email already exists.", field="email")
+    user = User.model_validate(data, update={"password_hash": hash_password(data.password)})
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, user: User, data: UserUpdate, *, acting: User) -> User:
+    _check_refs(session, data.team_id)
+    if _email_taken(session, data.email, except_id=user.id):
+        raise Conflict("A user with that email already exists.", field="email")
+    if user.id == acting.id and (not data.is_active or data.role != Role.admin):
+        raise Invalid("You cannot disable yourself or remove your own admin role.", field="role")
+    was_active = user.is_active
+    user.sqlmodel_update(data.model_dump(exclude={"password"}))
+    if data.password:
+        user.password_hash = hash_password(data.password)
+    if was_active and not user.is_active or data.password:
+        # Disabling an account (or resetting its password) signs it out everywhere at once.
+        end_all_sessions(session, user.id)  # type: ignore[arg-type]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _check_leader(session: Session, leader_id: int | None, team_id: int | None) -> None:
+    if leader_id is None:
+        return
+    leader = session.get(User, leader_id)
+    if leader is None or leader.role != Role.team_lead:
+        raise Invalid("The leader must be a user with the team leader role.", field="leader_id")
+    if team_id is not None and leader.team_id not in (None, team_id):
+        raise Invalid("That team leader already belongs to another team.", field="leader_id")
+
+
+def _name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
+    query = select(Team.id).where(func.lower(Team.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Team.id != except_id)
+    return session.exec(query).first() is not None
+
+
+def create_team(session: Session, data: TeamCreate) -> Team:
+    if _name_taken(session, data.name):
+        raise Conflict("A team with that name already exists.", field="name")
+    _check_leader(session, data.leader_id, None)
+    team = Team.model_validate(data)
+    session.add(team)
+    session.flush()
+    _attach_leader(session, team)
+    return team
+
+
+def update_team(session: Session, team: Team, data: TeamUpdate) -> Team:
+    if _name_taken(session, data.name, except_id=team.id):
+        raise Conflict("A team with that name already exists.", field="name")
+    _check_leader(session, data.leader_id, team.id)
+    team.sqlmodel_update(data.model_dump())
+    session.add(team)
+    session.flush()
+    _attach_leader(session, team)
+    return team
+
+
+def _attach_leader(session: Session, team: Team) -> None:
+    """A team's leader works in that team: their team scope is what they may read."""
+    if team.leader_id is None:
+        return
+    leader = session.get(User, team.leader_id)
+    if leader is not None and leader.team_id != team.id:
+        leader.team_id = team.id
+        session.add(leader)
+        session.flush()

@@ -1,0 +1,72 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from api import errors
+from api.csrf import CsrfMiddleware
+from api.headers import SecurityHeadersMiddleware
+from api.limits import BodySizeLimitMiddleware
+from api.routes import ROUTERS
+from foundation.db import make_engine
+from foundation.settings import Settings, get_settings
+from jobs.queue import Queue
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger("voiceloop")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: Callable[[], Session] | None = None,
+    queue: Queue | None = None,
+) -> FastAPI:
+    """Build the app. Tests may pass their own session factory (a rolled-back transaction)
+    and queue; otherwise both are built from ``settings`` when the app starts."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = None
+        if session_factory is None:
+            engine = make_engine(settings.database_url)
+            app.state.session_factory = sessionmaker(
+                engine, class_=Session, expire_on_commit=False
+            )
+        else:
+            app.state.session_factory = session_factory
+        app.state.queue = queue or Queue(settings)
+        yield
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="VoiceLoop",
+        version="0.1.0",
+        description="Employee voice and coaching for financial-services contact centres.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    errors.install(app)
+    # Outermost first: size limit, then headers on everything, then CSRF.
+    app.add_middleware(CsrfMiddleware, secret=settings.secret_key.get_secret_value(),
+                       secure=settings.https)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.upload_max_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

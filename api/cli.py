@@ -1,0 +1,118 @@
+"""The ``voiceloop`` command line: migrate, demo data, admin accounts, worker and server."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+from sqlmodel import select
+
+from api import accounts, migrate as migrations
+from api.demo import DEMO_PASSWORD, load_demo
+from foundation.accounts import Role, User, UserCreate
+from foundation.db import make_engine, session_scope
+from foundation.errors import DomainError
+from foundation.settings import get_settings
+
+app = typer.Typer(help="VoiceLoop: employee voice and coaching.", no_args_is_help=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic)."""
+    settings = get_settings()
+    migrations.upgrade(settings.database_url)
+    typer.echo("Database is up to date.")
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    name: Annotated[str, typer.Option(prompt="Display name")] = "Administrator",
+) -> None:
+    """Create an administrator account (asks for the password)."""
+    password = os.environ.get("VOICELOOP_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            data = UserCreate(email=email, display_name=name, role=Role.admin, password=password)
+            accounts.create_user(session, data)
+    except (DomainError, ValueError) as exc:
+        typer.echo(f"Could not create the admin: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"Admin {email} created.")
+
+
+@app.command()
+def demo() -> None:
+    """Load the synthetic demo data (development only) and print the demo logins."""
+    settings = get_settings()
+    if settings.environment != "development":
+        typer.echo("Demo data has known passwords: refused outside development.", err=True)
+        raise typer.Exit(1)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            logins = load_demo(session)
+    finally:
+        engine.dispose()
+    typer.echo(f"\nDemo logins (development only), password for all: {DEMO_PASSWORD}")
+    for login in logins:
+        if login.role != Role.staff or login.email.startswith(("aisha", "ben.")):
+            typer.echo(f"  {login.role.label:<16} {login.email:<34} {login.team or ''}")
+    typer.echo(f"  ...and {sum(lg.role == Role.staff for lg in logins) - 2} more agents.\n")
+
+
+@app.command()
+def worker(workers: Annotated[int, typer.Option(min=1, max=16)] = 1) -> None:
+    """Start a job worker (Huey consumer with our durable job table)."""
+    from jobs.worker import run_worker
+
+    run_worker(get_settings(), workers=workers)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Start the web server."""
+    import uvicorn
+
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@app.command()
+def run(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Everything for local use: migrate, demo data, one worker and the web server."""
+    migrate()
+    demo()
+    worker_process = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])  # noqa: S603
+    typer.echo(f"Worker started (pid {worker_process.pid}). Open http://{host}:{port}/")
+    try:
+        serve(host=host, port=port)
+    finally:
+        worker_process.terminate()
+        worker_process.wait(timeout=30)
+
+
+@app.command("users")
+def list_users() -> None:
+    """List accounts (email, role, active)."""
+    engine = make_engine(get_settings().database_url)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User).order_by(User.email)):
+            typer.echo(f"{user.email:<40} {user.role.value:<10} {'active' if user.is_active else 'disabled'}")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    app()
+

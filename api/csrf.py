@@ -1,0 +1,119 @@
+"""CSRF protection: starlette-csrf's double-submit cookie, plus a hidden form field.
+
+htmx sends the token in the ``X-CSRFToken`` header (``hx-headers`` on ``<body>``); a plain HTML
+form without JavaScript sends it as the ``csrf_token`` field, so forms still work without JS.
+The token of the current request is put in ``scope["csrf_token"]`` for the templates.
+"""
+
+from __future__ import annotations
+
+import http.cookies
+import re
+from urllib.parse import parse_qs
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette_csrf import CSRFMiddleware
+
+from api.security import SESSION_COOKIE
+
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "csrf_token"
+_FORM_LIMIT = 1024 * 1024  # urlencoded forms are small; uploads use multipart with the header
+
+
+class CsrfMiddleware(CSRFMiddleware):
+    def __init__(self, app: ASGIApp, secret: str, *, secure: bool) -> None:
+        super().__init__(
+            app,
+            secret,
+            # Checked whenever a session cookie rides along, and always for sign-in (login CSRF).
+            # Bearer-token API calls carry no ambient credentials and need no token.
+            sensitive_cookies={SESSION_COOKIE},
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=secure,
+            cookie_samesite="strict",
+            header_name="x-csrftoken",
+        )
+        # Sign-in has no session cookie yet but still needs the token (login CSRF).
+        self._always = re.compile(r"^/login$")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = request.cookies.get(CSRF_COOKIE) or self._generate_csrf_token()
+        scope["csrf_token"] = token
+        if request.method not in self.safe_methods:
+            receive = await self._capture_form_token(scope, receive)
+            if self._always.match(request.url.path) and not self._valid(request, scope):
+                await self._get_error_response(request)(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    def _valid(self, request: Request, scope: Scope) -> bool:
+        cookie = request.cookies.get(CSRF_COOKIE)
+        submitted = request.headers.get(self.header_name) or scope.get("csrf_form_token")
+        return bool(cookie and submitted and self._csrf_tokens_match(cookie, submitted))
+
+    async def _get_submitted_csrf_token(self, request: Request) -> str | None:
+        return request.headers.get(self.header_name) or request.scope.get("csrf_form_token")
+
+    def _get_error_response(self, request: Request) -> Response:
+        message = (
+            "Your form has expired or did not come from VoiceLoop. Reload the page and try again."
+        )
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=403)
+        if request.headers.get("hx-request"):
+            return HTMLResponse(
+                f'<div class="toast error" role="alert">{message}</div>',
+                status_code=403,
+                headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"},
+            )
+        return HTMLResponse(
+            f"<!doctype html><title>Form expired</title><p>{message}</p>"
+            '<p><a href="/">Back to VoiceLoop</a></p>',
+            status_code=403,
+        )
+
+    async def _capture_form_token(self, scope: Scope, receive: Receive) -> Receive:
+        """Read a small urlencoded body once, note its token, and replay it downstream."""
+        content_type = Request(scope).headers.get("content-type", "")
+        if not content_type.startswith("application/x-www-form-urlencoded"):
+            return receive
+        body = b""
+        more = True
+        while more and len(body) <= _FORM_LIMIT:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        values = parse_qs(body.decode("latin-1")).get(CSRF_FIELD)
+        if values:
+            scope["csrf_form_token"] = values[0]
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": more}
+
+        return replay
+
+    async def send(self, message: Message, send: Send, scope: Scope) -> None:
+        # Set the cookie to the very token the templates were given on this response.
+        if message["type"] == "http.response.start" and CSRF_COOKIE not in Request(scope).cookies:
+            headers = MutableHeaders(scope=message)
+            cookie: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
+            cookie[CSRF_COOKIE] = scope["csrf_token"]
+            cookie[CSRF_COOKIE]["path"] = "/"
+            cookie[CSRF_COOKIE]["samesite"] = self.cookie_samesite
+            if self.cookie_secure:
+                cookie[CSRF_COOKIE]["secure"] = True
+            headers.append("set-cookie", cookie.output(header="").strip())
+        await send(message)

@@ -1,0 +1,60 @@
+"""Typed dependencies every route uses: the request's database session, settings, queue, user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from jobs.queue import Queue
+from sqlmodel import Session
+
+from api.security import SESSION_COOKIE, user_for_api_token, user_for_session
+from foundation.accounts import User
+from foundation.settings import Settings
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """The request owns the transaction: services flush, this commits once the handler returns."""
+    with request.app.state.session_factory() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+# scope="function": commit before the response is sent, so a failed commit is never reported
+# as success and after-commit work (enqueueing) has happened when the client hears back.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_queue(request: Request) -> Queue:
+    queue: Queue = request.app.state.queue
+    return queue
+
+
+QueueDep = Annotated[Queue, Depends(get_queue)]
+
+
+def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    """The signed-in user from the session cookie, or from a bearer token on the JSON API."""
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
+        user = user_for_api_token(session, auth[7:].strip())
+    elif token := request.cookies.get(SESSION_COOKIE):
+        user = user_for_session(session, settings, token)
+    else:
+        user = None
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]

@@ -1,0 +1,49 @@
+"""Validating HTML forms with the same pydantic models the JSON API uses."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from foundation.errors import DomainError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class FormErrors(Exception):
+    """Raised with per-field messages; the route re-renders its form with them (422)."""
+
+    def __init__(self, errors: dict[str, str], values: dict[str, Any]) -> None:
+        self.errors = errors
+        self.values = values
+        super().__init__(errors)
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+
+
+def validate(model: type[M], values: dict[str, Any]) -> M:
+    cleaned = {k: (None if v == "" else v) for k, v in values.items()}
+    try:
+        return model.model_validate(cleaned)
+    except ValidationError as exc:
+        raise FormErrors(_messages(exc), values) from exc
+
+
+def _messages(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else "form"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "This field is required."
+        errors.setdefault(field, message[:1].upper() + message[1:])
+    return errors
+
+
+def from_domain(exc: DomainError, values: dict[str, Any]) -> FormErrors:
+    return FormErrors({exc.field or "form": exc.message}, values)

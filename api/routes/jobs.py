@@ -1,0 +1,47 @@
+"""The jobs page: every background job with a live progress bar and its error."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from api.access import AdminUser, CxUser, require_owner_or
+from api.deps import QueueDep, SessionDep
+from api.web import render
+from foundation.accounts import Role, User
+from jobs import service
+from jobs.models import Job
+
+router = APIRouter(prefix="/jobs", include_in_schema=False)
+
+
+def _visible_jobs(session: SessionDep, user: User) -> list[Job]:
+    # Admins see every job; a CX lead sees the jobs they started.
+    return service.list_jobs(session, started_by_id=None if user.role == Role.admin else user.id)
+
+
+@router.get("")
+def jobs_page(request: Request, session: SessionDep, user: CxUser) -> HTMLResponse:
+    return render(request, "jobs.html", {"jobs": _visible_jobs(session, user)}, block="jobs")
+
+
+@router.get("/{job_id}")
+def job_page(request: Request, session: SessionDep, user: CxUser, job_id: int) -> HTMLResponse:
+    job = service.get_job(session, job_id)
+    require_owner_or(user, job.started_by_id, Role.admin)
+    return render(request, "job.html", {"job": job}, block="job")
+
+
+@router.post("/demo")
+def start_demo(
+    request: Request,
+    session: SessionDep,
+    queue: QueueDep,
+    user: AdminUser,
+    n: Annotated[int, Form(ge=1, le=100_000)] = 100,
+) -> HTMLResponse:
+    """The demonstration job: counts ``n`` items in checkpointed batches."""
+    service.start_job(session, queue, "demo.count",
+                      {"n": n, "batch_size": 10, "delay": 0.02}, started_by_id=user.id)
+    return render(request, "jobs.html", {"jobs": _visible_jobs(session, user)}, block="jobs",
+                  status_code=201)

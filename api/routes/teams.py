@@ -1,0 +1,27 @@
+"""A team's page: its people. Leaders read their own team only, whatever id is typed."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api import accounts
+from api.access import LeaderUser, require_team
+from api.deps import SessionDep
+from api.web import render
+from foundation.errors import NotFound
+
+router = APIRouter(prefix="/teams", include_in_schema=False)
+
+
+@router.get("/mine")
+def my_team(user: LeaderUser) -> Response:
+    if user.team_id is None:
+        raise NotFound("You are not in a team yet. Ask an administrator to add you to one.")
+    return RedirectResponse(f"/teams/{user.team_id}", status_code=303)
+
+
+@router.get("/{team_id}")
+def team_page(request: Request, session: SessionDep, user: LeaderUser, team_id: int) -> HTMLResponse:
+    require_team(user, team_id)
+    team = accounts.get_team(session, team_id)
+    members = accounts.list_users(session, team_id=team_id)
+    return render(request, "team.html", {"team": team, "members": members})

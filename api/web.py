@@ -1,0 +1,85 @@
+"""Rendering pages and the fragments htmx swaps in, from the same templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from api.access import can_see_team
+from foundation.accounts import Role, User
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+templates.env.globals.update(Role=Role, can_see_team=can_see_team)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    user: User | None = getattr(request.state, "user", None)
+    return {
+        "request": request,
+        "user": user,
+        "csrf_token": request.scope.get("csrf_token", ""),
+        "nav": navigation(user),
+        **context,
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template``; for an htmx request naming ``block``, render only that block."""
+    ctx = _context(request, context or {})
+    if block is not None and is_htmx(request):
+        tmpl = templates.env.get_template(template)
+        html = "".join(tmpl.blocks[block](tmpl.new_context(ctx)))
+        response = HTMLResponse(html, status_code=status_code, headers=headers)
+    else:
+        response = templates.TemplateResponse(
+            request, template, ctx, status_code=status_code, headers=headers
+        )
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def toast(message: str, *, kind: str = "success", status_code: int = 200) -> HTMLResponse:
+    """A notice appended to the page's toast stack, whatever element made the request."""
+    html = Markup(
+        '<div class="toast {kind}" role="{role}">{msg}'
+        '<button type="button" class="toast-close" aria-label="Dismiss">&times;</button></div>'
+    ).format(kind=kind, role="alert" if kind == "error" else "status", msg=escape(message))
+    return HTMLResponse(
+        str(html),
+        status_code=status_code,
+        headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend", "Vary": "HX-Request"},
+    )
+
+
+NAV: list[tuple[str, str, frozenset[Role]]] = [
+    ("Home", "/", frozenset(Role)),
+    ("My team", "/teams/mine", frozenset({Role.team_lead})),
+    ("Teams", "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
+    ("Users", "/admin/users", frozenset({Role.admin})),
+    ("Jobs", "/jobs", frozenset({Role.admin, Role.cx_lead})),
+    ("API tokens", "/account/tokens", frozenset(Role)),
+]
+
+
+def navigation(user: User | None) -> list[tuple[str, str]]:
+    if user is None:
+        return []
+    return [(label, href) for label, href, roles in NAV if user.role in roles]

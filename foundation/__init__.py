@@ -1,0 +1,11 @@
+"""The shared foundation every VoiceLoop package may import (and nothing else does).
+
+Fixed file set:
+- ``settings.py``  the one pydantic-settings class (``VOICELOOP_`` environment prefix)
+- ``db.py``        engine factory, session helpers and after-commit hooks
+- ``accounts.py``  the identity every domain points at: users, teams and roles
+- ``errors.py``    domain errors that carry their HTTP status
+- ``clock.py``     the single source of "now" (UTC, timezone-aware)
+
+Keep it small: domain behaviour belongs in ``ideas/``, ``coaching/`` or ``jobs/``.
+"""

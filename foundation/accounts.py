@@ -1,0 +1,142 @@
+"""Who is who: users, the teams they work in, and their role.
+
+The authentication machinery (passwords, sessions, tokens, throttling) lives in ``api``; this
+module only holds the identity that every domain package points at.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import field_validator
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from foundation.clock import utcnow
+
+
+class Role(StrEnum):
+    staff = "staff"
+    team_lead = "team_lead"
+    cx_lead = "cx_lead"
+    admin = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            "staff": "Frontline staff",
+            "team_lead": "Team leader",
+            "cx_lead": "CX lead",
+            "admin": "Administrator",
+        }[self.value]
+
+
+# Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our concern.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def string_enum(enum: type[StrEnum]) -> SAEnum:
+    """Enums stored as plain strings: no PostgreSQL enum types to migrate."""
+    return SAEnum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+def _clean_text(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+# ---------------------------------------------------------------------------------------- teams
+class TeamBase(SQLModel):
+    name: str = Field(min_length=1, max_length=100)
+    department: str = Field(min_length=1, max_length=100)
+
+    _clean = field_validator("name", "department", mode="before")(
+        lambda v: _clean_text(v) if isinstance(v, str) else v
+    )
+
+
+class TeamCreate(TeamBase):
+    leader_id: int | None = None
+
+
+class TeamUpdate(TeamCreate):
+    pass
+
+
+class Team(TeamBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    # Team and user point at each other, so this key is added after both tables exist.
+    leader_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("user.id", ondelete="SET NULL", use_alter=True, name="fk_team_leader_id"),
+        ),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TeamPublic(TeamBase):
+    id: int
+    leader_id: int | None
+
+
+# ---------------------------------------------------------------------------------------- users
+class UserBase(SQLModel):
+    email: str = Field(max_length=254)
+    display_name: str = Field(min_length=1, max_length=100)
+    role: Role = Role.staff
+    team_id: int | None = None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _check_email(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip().lower()
+        if not _EMAIL.match(value):
+            raise ValueError("is not an email address")
+        return value
+
+    _clean = field_validator("display_name", mode="before")(
+        lambda v: _clean_text(v) if isinstance(v, str) else v
+    )
+
+
+class UserCreate(UserBase):
+    password: str = Field(min_length=12, max_length=128)
+
+
+class UserUpdate(UserBase):
+    is_active: bool = True
+    # Blank keeps the current password.
+    password: str | None = Field(default=None, min_length=12, max_length=128)
+
+
+class User(UserBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    role: Role = Field(default=Role.staff, sa_type=string_enum(Role))
+    email: str = Field(max_length=254, unique=True, index=True)
+    team_id: int | None = Field(
+        default=None, foreign_key="team.id", ondelete="SET NULL", index=True
+    )
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserPublic(UserBase):
+    id: int
+    is_active: bool

@@ -1,0 +1,52 @@
+"""All configuration in one place: ``VOICELOOP_*`` environment variables or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VOICELOOP_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/voiceloop.db"
+    # ``sqlite:///path`` for the embedded SqliteHuey, or ``redis://host:port/db`` for RedisHuey.
+    queue_url: str = "sqlite:///var/queue.db"
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    # No aggregate across people is shown for a group smaller than this.
+    min_group_size: int = Field(default=5, ge=1)
+    upload_max_bytes: int = Field(default=2 * 1024**3, ge=1024)
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=50, ge=1)
+    # A running job whose heartbeat is older than this is presumed dead and re-queued.
+    job_stale_seconds: int = Field(default=60, ge=1)
+    # Secure cookies and HSTS; turn on whenever the app is served over https.
+    https: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.environment != "development" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
+            raise ValueError(
+                "VOICELOOP_SECRET_KEY must be set to a random value of at least 32 characters "
+                "outside development"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

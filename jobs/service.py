@@ -1,0 +1,67 @@
+"""What the web layer does with jobs: start one, list them, show one.
+
+Request sessions only ``flush``; the request commits. ``start_job`` therefore enqueues from an
+after-commit hook: a worker never sees a job id whose row is not committed, and a rolled-back
+request enqueues nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from foundation.db import on_commit
+from foundation.errors import Invalid, NotFound
+from jobs.models import Job
+from jobs.queue import Enqueuer
+from jobs.registry import known_kinds
+
+logger = logging.getLogger(__name__)
+
+
+def start_job(
+    session: Session,
+    queue: Enqueuer,
+    kind: str,
+    params: Mapping[str, Any],
+    started_by_id: int | None,
+) -> Job:
+    """Add a queued job and enqueue it once the caller's transaction commits.
+
+    ``params`` must hold ids and counts only: never personal data.
+    """
+    if kind not in known_kinds():
+        raise Invalid(f"unknown job kind {kind!r}", field="kind")
+    job = Job(kind=kind, params=dict(params), started_by_id=started_by_id)
+    session.add(job)
+    session.flush()
+    job_id = job.id
+    assert job_id is not None
+
+    def enqueue() -> None:
+        try:
+            queue.enqueue(job_id)
+        except Exception:
+            # The job row is committed; the reaper re-enqueues it after job_stale_seconds.
+            logger.exception("job %d: enqueue failed; the reaper will retry", job_id)
+
+    on_commit(session, enqueue)
+    return job
+
+
+def list_jobs(session: Session, *, started_by_id: int | None = None, limit: int = 50) -> list[Job]:
+    """Newest first; ``started_by_id`` None lists everybody's jobs."""
+    statement = select(Job).order_by(col(Job.created_at).desc(), col(Job.id).desc()).limit(limit)
+    if started_by_id is not None:
+        statement = statement.where(Job.started_by_id == started_by_id)
+    return list(session.exec(statement))
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound("No such job")
+    return job
