@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.deps import OptionalUser
-from foundation.accounts import Role, User
+from foundation.accounts import Role, User, UserPublic
 from foundation.errors import Forbidden, NotAuthenticated, NotFound
 
 EVERYONE = frozenset(Role)
@@ -50,7 +50,7 @@ AdminUser = Annotated[User, Depends(Access(Role.admin))]
 MaybeUser = Annotated[User | None, Depends(Public())]
 
 
-def can_see_team(user: User, team_id: int | None) -> bool:
+def can_see_team(user: User | UserPublic, team_id: int | None) -> bool:
     if user.role in ORG_WIDE:
         return True
     return team_id is not None and user.team_id == team_id and user.role == Role.team_lead

@@ -10,7 +10,7 @@ from jobs.queue import Queue
 from sqlmodel import Session
 
 from api.security import SESSION_COOKIE, user_for_api_token, user_for_session
-from foundation.accounts import User
+from foundation.accounts import User, UserPublic
 from foundation.settings import Settings
 
 
@@ -53,7 +53,9 @@ def optional_user(request: Request, session: SessionDep, settings: SettingsDep) 
         user = user_for_session(session, settings, token)
     else:
         user = None
-    request.state.user = user
+    # Templates get a detached copy: an error page rendered after the transaction rolled back
+    # must still be able to show who is signed in.
+    request.state.user = UserPublic.model_validate(user) if user else None
     return user
 
 

@@ -11,11 +11,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from api.access import can_see_team
-from foundation.accounts import Role, User
+from foundation.accounts import Role, UserPublic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.globals.update(Role=Role, can_see_team=can_see_team)
+# Macros as a global, so a block rendered on its own for htmx can use them too.
+templates.env.globals["ui"] = templates.env.get_template("macros.html").module
 
 
 def is_htmx(request: Request) -> bool:
@@ -23,7 +25,7 @@ def is_htmx(request: Request) -> bool:
 
 
 def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
-    user: User | None = getattr(request.state, "user", None)
+    user: UserPublic | None = getattr(request.state, "user", None)
     return {
         "request": request,
         "user": user,
@@ -79,7 +81,7 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
 ]
 
 
-def navigation(user: User | None) -> list[tuple[str, str]]:
+def navigation(user: UserPublic | None) -> list[tuple[str, str]]:
     if user is None:
         return []
     return [(label, href) for label, href, roles in NAV if user.role in roles]

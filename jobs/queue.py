@@ -98,6 +98,11 @@ class Queue:
         return int(self.huey.pending_count())
 
     def close(self) -> None:
+        """Release the broker connection and the engine (a later use reopens them)."""
+        if isinstance(self.huey, SqliteHuey):
+            self.huey.storage.close()
+        else:
+            self.huey.storage.pool.disconnect()
         with self._engine_lock:
             if self._engine is not None:
                 self._engine.dispose()

@@ -1,0 +1,231 @@
+"""What each role sees and can reach, driven through a real browser against a live server."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from api.demo import DEMO_PASSWORD
+from api.errors import TITLES
+from api.web import navigation
+from foundation.accounts import Role
+
+pytestmark = pytest.mark.browser
+
+Screenshot = Callable[[Page, str], Path]
+
+# (role, demo login, display name): one of each role from `voiceloop demo`.
+ACCOUNTS = {
+    Role.admin: ("admin@northbank.test", "Amira Admin"),
+    Role.cx_lead: ("cx.lead@northbank.test", "Charlotte Reid"),
+    Role.team_lead: ("lead.thames@northbank.test", "Marcus Webb"),
+    Role.staff: ("aisha.khan@northbank.test", "Aisha Khan"),
+}
+ERROR_TITLES = set(TITLES.values()) | {"Something went wrong"}
+JOB_TIMEOUT_MS = 60_000
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form, starting from /login."""
+    page.goto("/login")
+    page.get_by_label("Work email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def nav_links(page: Page) -> list[tuple[str, str]]:
+    """Visible links of the main navigation (the brand link aside), as (label, href)."""
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    found = []
+    for i in range(links.count()):
+        link = links.nth(i)
+        if not link.is_visible() or "brand" in (link.get_attribute("class") or "").split():
+            continue
+        found.append((link.inner_text().strip(), link.get_attribute("href") or ""))
+    return found
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def assert_not_error_page(page: Page) -> None:
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_be_visible()
+    assert heading.inner_text().strip() not in ERROR_TITLES, f"{page.url} shows an error page"
+    expect(page.get_by_role("link", name="Back to the home page")).to_have_count(0)
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS), ids=[r.value for r in ACCOUNTS])
+def test_role_sees_its_navigation_and_every_page_renders(
+    page: Page, live_server: str, screenshot: Screenshot, role: Role
+) -> None:
+    email, name = ACCOUNTS[role]
+    sign_in(page, email)
+
+    expect(page).to_have_url(f"{live_server}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}")
+    expect(page.locator("footer")).to_contain_text(f"Signed in as {name}")
+
+    expected = navigation(SimpleNamespace(role=role))  # type: ignore[arg-type]
+    assert nav_links(page) == expected
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    for label, href in expected:
+        link = page.get_by_role("navigation", name="Main").get_by_role("link", name=label,
+                                                                        exact=True)
+        with page.expect_navigation() as navigated:
+            link.click()
+        response = navigated.value
+        assert response is not None and response.status == 200, (
+            f"{label} ({href}) answered {response and response.status}"
+        )
+        assert_not_error_page(page)
+        # The nav stays the same on every page.
+        assert nav_links(page) == expected, f"navigation differs on {page.url}"
+        if page.url == live_server + href:
+            expect(page.get_by_role("navigation", name="Main").get_by_role(
+                "link", name=label, exact=True)).to_have_attribute("aria-current", "page")
+        screenshot(page, f"{role.value}-{slug(label)}")
+
+
+def test_wrong_password_shows_error_and_does_not_sign_in(
+    page: Page, page_errors, live_server: str, screenshot: Screenshot
+) -> None:
+    # The page itself answers 401; chromium logs that as a console error for the document.
+    page_errors.allow(r"status of 401", url=re.escape(f"{live_server}/login"))
+    sign_in(page, "ben.carter@northbank.test", "not-the-password")
+
+    expect(page).to_have_url(f"{live_server}/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to VoiceLoop")
+    error = page.get_by_role("alert")
+    expect(error).to_be_visible()
+    expect(error).not_to_be_empty()
+    expect(page.get_by_label("Work email")).to_have_value("ben.carter@northbank.test")
+    expect(page.get_by_label("Work email")).to_have_attribute("aria-describedby", "login-error")
+    expect(page.get_by_label("Password")).to_have_value("")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    screenshot(page, "anonymous-login-wrong-password")
+
+    # Still signed out: the home page sends us back to the login form.
+    page.goto("/")
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server}/login")))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to VoiceLoop")
+
+
+def focused(page: Page) -> str:
+    """A short description of the focused element: tag#id, or tag "text" for links/buttons."""
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return "body";
+          const tag = el.tagName.toLowerCase();
+          if (el.id) return tag + "#" + el.id;
+          return tag + ' "' + el.textContent.trim() + '"';
+        }"""
+    )
+
+
+def test_keyboard_only_sign_in(page: Page, live_server: str) -> None:
+    page.goto("/login")
+    order = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        order.append(focused(page))
+    assert order == [
+        'a "Skip to content"',
+        'a "VoiceLoop"',
+        "input#email",
+        "input#password",
+        'button "Sign in"',
+    ]
+    # The skip link is visible while focused and moves focus to the main content.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) == 'a "Skip to content"'
+    expect(page.get_by_role("link", name="Skip to content")).to_be_visible()
+    page.keyboard.press("Enter")
+    assert focused(page) == "main#main"
+
+    page.get_by_label("Work email").focus()
+    page.keyboard.type(ACCOUNTS[Role.staff][0])
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {ACCOUNTS[Role.staff][1]}")
+
+
+def test_demo_job_progress_updates_live_until_done(
+    page: Page, live_server: str, screenshot: Screenshot
+) -> None:
+    sign_in(page, ACCOUNTS[Role.admin][0])
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Hello"))
+    page.goto("/jobs")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jobs")
+    before = set(page.locator("#jobs a[href^='/jobs/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"))
+
+    page.get_by_text("Run the demonstration job").click()
+    items = page.get_by_label("Number of items")
+    expect(items).to_be_visible()
+    items.fill("50")
+    with page.expect_response(
+        lambda r: r.url == f"{live_server}/jobs/demo" and r.request.method == "POST"
+    ) as started:
+        page.get_by_role("button", name="Start").click()
+    assert started.value.status == 201
+
+    new = [href for href in page.locator("#jobs a[href^='/jobs/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))") if href not in before]
+    assert len(new) == 1, f"expected one new job row, got {new}"
+    row = page.locator("#jobs tr", has=page.locator(f"a[href='{new[0]}']"))
+    expect(row).to_have_count(1)
+    # Only htmx polling (every 1 s) updates the row from here on: nothing reloads the page.
+    progress = row.locator("progress")
+    expect(row.locator("td").nth(3).locator("small")).to_have_text(
+        "50 / 50 (100%)", timeout=JOB_TIMEOUT_MS)
+    expect(row.locator(".badge")).to_have_text("succeeded", timeout=JOB_TIMEOUT_MS)
+    expect(progress).to_have_attribute("value", "50")
+    expect(progress).to_have_attribute("max", "50")
+    # With nothing left running, the polling stops.
+    expect(page.locator("#jobs > div[hx-trigger]")).to_have_count(0, timeout=5_000)
+    screenshot(page, "admin-jobs-finished")
+
+
+def _team_id(database_path: Path, name: str) -> int:
+    with sqlite3.connect(f"file:{database_path}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT id FROM team WHERE name = ?", (name,)).fetchone()
+    assert row is not None, f"no team {name!r} in the demo data"
+    return int(row[0])
+
+
+def test_team_leader_cannot_open_another_teams_roster(
+    page: Page, page_errors, live_server: str, database_path: Path, screenshot: Screenshot
+) -> None:
+    severn = _team_id(database_path, "Severn")
+    thames = _team_id(database_path, "Thames")
+    page_errors.allow(r"status of 404", url=re.escape(f"{live_server}/teams/{severn}"))
+    sign_in(page, ACCOUNTS[Role.team_lead][0])
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Hello"))
+
+    # Their own team opens.
+    page.goto(f"/teams/{thames}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thames")
+
+    response = page.goto(f"/teams/{severn}")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    expect(page.get_by_role("table")).to_have_count(0)
+    expect(page.get_by_text("Severn")).to_have_count(0)
+    expect(page.get_by_text("Grace Lin")).to_have_count(0)  # Severn's leader
+    expect(page.get_by_text("Ben Carter")).to_have_count(0)  # a Severn agent
+    screenshot(page, "team_lead-other-team-not-found")
