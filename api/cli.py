@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import subprocess
 import sys
@@ -74,6 +75,7 @@ def worker(workers: Annotated[int, typer.Option(min=1, max=16)] = 1) -> None:
     """Start a job worker (Huey consumer with our durable job table)."""
     from jobs.worker import run_worker
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     run_worker(get_settings(), workers=workers)
 
 

@@ -11,6 +11,9 @@ worker runs one) never enqueue the same job twice in one round:
   ``heartbeat_at`` records when it was last re-queued, so that happens at most once per
   ``stale_seconds``. A duplicate message is harmless: the claim lets only one run happen.
 
+A job whose worker died ``MAX_ATTEMPTS`` times (a task that kills its process, say by running
+out of memory) is failed instead of being re-queued for ever.
+
 Runs once when a worker starts and then every minute as a Huey periodic task.
 """
 
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from jobs.queue import Enqueuer
 
 logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
 
 
 def reap(engine: Engine, queue: Enqueuer, stale_seconds: float) -> list[int]:
@@ -53,6 +57,20 @@ def reap(engine: Engine, queue: Enqueuer, stale_seconds: float) -> list[int]:
         candidate_ids = [job_id for job_id in candidates if job_id is not None]
     for job_id in candidate_ids:
         with engine.begin() as connection:
+            gave_up = connection.execute(
+                update(Job)
+                .where(col(Job.id) == job_id, stale_running, col(Job.attempts) >= MAX_ATTEMPTS)
+                .values(
+                    status=JobStatus.failed,
+                    owner=None,
+                    finished_at=now,
+                    error=f"The worker stopped {MAX_ATTEMPTS} times while running this job; "
+                    "giving up. Check the worker's memory and logs, then start it again.",
+                )
+            ).rowcount
+            if gave_up:
+                logger.warning("job %d: failed after %d attempts", job_id, MAX_ATTEMPTS)
+                continue
             requeued = connection.execute(
                 update(Job)
                 .where(col(Job.id) == job_id, or_(stale_running, forgotten_queued))

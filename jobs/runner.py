@@ -20,9 +20,10 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Update, and_, func, or_, update
+from sqlalchemy import Engine, Update, and_, func, literal, or_, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from foundation.clock import utcnow
 from jobs.models import Job, JobStatus
@@ -64,7 +65,7 @@ def claim(engine: Engine, job_id: int, stale_seconds: float) -> str | None:
             owner=owner,
             attempts=col(Job.attempts) + 1,
             heartbeat_at=now,
-            started_at=func.coalesce(col(Job.started_at), now),
+            started_at=func.coalesce(col(Job.started_at), literal(now, UTCDateTime())),
         )
     )
     with engine.begin() as connection:
@@ -152,17 +153,6 @@ class JobContext:
             if connection.execute(statement).rowcount != 1:
                 raise ClaimLost(f"job {self.job_id} was claimed by another worker")
 
-    def _finish(self, status: JobStatus, error: str | None = None) -> bool:
-        now = utcnow()
-        statement = _guarded(self.job_id, self._owner).values(
-            status=status, error=error, owner=None, finished_at=now, heartbeat_at=now
-        )
-        try:
-            self._write(statement)
-        except ClaimLost:
-            return False
-        return True
-
 
 class _Heartbeat:
     """Refreshes the job's heartbeat from a daemon thread while the handler runs."""
@@ -189,7 +179,7 @@ class _Heartbeat:
                 self._context.heartbeat()
             except ClaimLost:
                 return  # the handler finds out at its next commit_batch
-            except SQLAlchemyError:
+            except Exception:  # a database hiccup: try again at the next beat
                 logger.warning("job %d: heartbeat failed; retrying", self._context.job_id)
 
 
@@ -202,28 +192,42 @@ def error_text(exc: BaseException) -> str:
     return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:ERROR_MAX]
 
 
+def finish(
+    engine: Engine, job_id: int, owner: str, status: JobStatus, error: str | None = None
+) -> bool:
+    """Record the outcome, if ``owner`` still holds the claim; returns whether it did."""
+    now = utcnow()
+    statement = _guarded(job_id, owner).values(
+        status=status, error=error, owner=None, finished_at=now, heartbeat_at=now
+    )
+    with engine.begin() as connection:
+        return connection.execute(statement).rowcount == 1
+
+
 def run_job(engine: Engine, job_id: int, stale_seconds: float) -> None:
     """Claim ``job_id`` and run its handler; a no-op when another worker has it or it is done."""
     owner = claim(engine, job_id, stale_seconds)
     if owner is None:
         logger.info("job %d: not claimed (finished or owned by a live worker)", job_id)
         return
-    context = JobContext.load(engine, job_id, owner)
-    handler = get_handler(context.kind)
-    if handler is None:
-        logger.error("job %d (%s): unknown job kind", job_id, context.kind)
-        context._finish(JobStatus.failed, f"{UNKNOWN_KIND}: {context.kind}"[:ERROR_MAX])
-        return
+    kind = "?"
     try:
+        context = JobContext.load(engine, job_id, owner)
+        kind = context.kind
+        handler = get_handler(kind)
+        if handler is None:
+            logger.error("job %d (%s): unknown job kind", job_id, kind)
+            finish(engine, job_id, owner, JobStatus.failed, f"{UNKNOWN_KIND}: {kind}"[:ERROR_MAX])
+            return
         with _Heartbeat(context, interval=stale_seconds / 3):
             handler(context)
     except ClaimLost:
-        logger.info("job %d (%s): claim lost to another worker; stopping", job_id, context.kind)
+        logger.info("job %d (%s): claim lost to another worker; stopping", job_id, kind)
         return
     except Exception as exc:
         # Only the id and kind are logged: the exception may quote the data being processed.
-        logger.error("job %d (%s) failed with %s", job_id, context.kind, type(exc).__name__)
-        context._finish(JobStatus.failed, error_text(exc))
+        logger.error("job %d (%s) failed with %s", job_id, kind, type(exc).__name__)
+        finish(engine, job_id, owner, JobStatus.failed, error_text(exc))
         return
-    if context._finish(JobStatus.succeeded):
-        logger.info("job %d (%s) succeeded", job_id, context.kind)
+    if finish(engine, job_id, owner, JobStatus.succeeded):
+        logger.info("job %d (%s) succeeded", job_id, kind)

@@ -140,8 +140,11 @@ def _server() -> Iterator[_Server]:
     with server_log.open("wb") as slog, worker_log.open("wb") as wlog:
         procs.append(
             subprocess.Popen(
-                [*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=workdir, env=env, stdout=slog, stderr=subprocess.STDOUT,
+                [*cmd, "serve", "--workers", "0", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=workdir,
+                env=env,
+                stdout=slog,
+                stderr=subprocess.STDOUT,
             )
         )
         procs.append(
@@ -168,18 +171,23 @@ def _server() -> Iterator[_Server]:
             except (urllib.error.URLError, OSError) as exc:
                 last_error = repr(exc)
             if time.monotonic() > deadline:
-                raise RuntimeError(f"/healthz did not answer 200 within {HEALTH_TIMEOUT_S:.0f}s "
-                                   f"({last_error})")
+                raise RuntimeError(
+                    f"/healthz did not answer 200 within {HEALTH_TIMEOUT_S:.0f}s ({last_error})"
+                )
             time.sleep(0.2)
     except RuntimeError as exc:
         for proc in procs:
             _stop(proc)
-        sys.stderr.write(f"\n--- server output ---\n{_tail(server_log)}\n"
-                         f"--- worker output ---\n{_tail(worker_log)}\n")
+        sys.stderr.write(
+            f"\n--- server output ---\n{_tail(server_log)}\n"
+            f"--- worker output ---\n{_tail(worker_log)}\n"
+        )
         shutil.rmtree(workdir, ignore_errors=True)
-        pytest.fail(f"live server did not start: {exc}\n--- server output ---\n"
-                    f"{_tail(server_log)}\n--- worker output ---\n{_tail(worker_log)}",
-                    pytrace=False)
+        pytest.fail(
+            f"live server did not start: {exc}\n--- server output ---\n"
+            f"{_tail(server_log)}\n--- worker output ---\n{_tail(worker_log)}",
+            pytrace=False,
+        )
 
     _SERVER = info
     try:

@@ -1,32 +1,38 @@
-"""Fixtures for the job-queue tests: migrated SQLite databases and settings."""
+"""Fixtures for the job-queue tests: migrated SQLite databases and settings.
+
+``engine`` here overrides the suite-wide fixture of ``tests/conftest.py`` in this folder: the job
+tests need real commits (threads and worker processes must see them), so each test gets its own
+migrated SQLite file instead of a transaction that is rolled back.
+"""
 
 from __future__ import annotations
 
 import shutil
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# ``tests.support`` must be importable; pytest's default import mode only adds this folder.
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from api.migrate import upgrade  # noqa: E402
-from foundation.db import make_engine  # noqa: E402
-from foundation.settings import Settings  # noqa: E402
+from api.migrate import upgrade
+from foundation.db import make_engine
+from foundation.settings import Settings
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+SettingsFactory = Callable[..., Settings]
 
 
-def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"environment": "test", "secret_key": TEST_SECRET}
-    values.update(overrides)
-    return Settings(**values)
+@pytest.fixture
+def make_settings() -> SettingsFactory:
+    """``make_settings(queue_url=...)``: test settings with a valid secret and any overrides."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {"environment": "test", "secret_key": TEST_SECRET}
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -8,24 +8,27 @@ import pickle
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT, make_settings
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Invalid, NotFound
+from foundation.settings import Settings
 from jobs import registry
 from jobs.models import DemoItem, Job, JobStatus
 from jobs.queue import Queue, make_huey
-from jobs.reaper import reap
+from jobs.reaper import MAX_ATTEMPTS, reap
 from jobs.runner import ClaimLost, JobContext, claim, run_job
 from jobs.service import get_job, list_jobs, start_job
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SettingsFactory = Callable[..., Settings]
 
 
 class RecordingQueue:
@@ -332,6 +335,22 @@ def test_reaped_job_is_claimable_again(engine: Engine) -> None:
     assert (job.status, job.attempts) == (JobStatus.succeeded, 2)
 
 
+def test_a_job_that_keeps_killing_its_worker_is_failed_not_requeued(engine: Engine) -> None:
+    job_id = add_job(engine)
+    for _ in range(MAX_ATTEMPTS):
+        assert claim(engine, job_id, 60) is not None
+        age_heartbeat(engine, job_id)  # the worker died
+        if load(engine, job_id).attempts < MAX_ATTEMPTS:
+            assert reap(engine, RecordingQueue(), stale_seconds=60) == [job_id]
+    queue = RecordingQueue()
+
+    assert reap(engine, queue, stale_seconds=60) == []
+
+    job = load(engine, job_id)
+    assert job.status == JobStatus.failed and f"stopped {MAX_ATTEMPTS} times" in (job.error or "")
+    assert queue.enqueued == []
+
+
 # ----------------------------------------------------------------------------------- service
 
 
@@ -389,13 +408,15 @@ def test_list_and_get_jobs(engine: Engine) -> None:
 # ----------------------------------------------------------------------------------- queue
 
 
-def test_make_huey_refuses_other_urls(tmp_path: Path) -> None:
+def test_make_huey_refuses_other_urls(make_settings: SettingsFactory) -> None:
     for url in ("postgresql://localhost/queue", "sqlite://", "amqp://localhost"):
         with pytest.raises(ValueError):
             make_huey(make_settings(queue_url=url))
 
 
-def test_sqlite_queue_carries_only_the_job_id(tmp_path: Path) -> None:
+def test_sqlite_queue_carries_only_the_job_id(
+    tmp_path: Path, make_settings: SettingsFactory
+) -> None:
     path = tmp_path / "nested" / "queue.db"
     queue = Queue(make_settings(queue_url=f"sqlite:///{path}"))
 
@@ -409,7 +430,9 @@ def test_sqlite_queue_carries_only_the_job_id(tmp_path: Path) -> None:
     assert (message.name, message.args, message.kwargs) == ("jobs.queue.run_job", (42,), {})
 
 
-def test_sqlite_ping_fails_without_the_queue_file(tmp_path: Path) -> None:
+def test_sqlite_ping_fails_without_the_queue_file(
+    tmp_path: Path, make_settings: SettingsFactory
+) -> None:
     path = tmp_path / "queue.db"
     queue = Queue(make_settings(queue_url=f"sqlite:///{path}"))
     path.unlink()

@@ -22,7 +22,6 @@ from typing import IO
 
 import pytest
 import redis
-from conftest import REPO_ROOT, TEST_SECRET, make_settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
@@ -30,9 +29,12 @@ from sqlmodel import Session, col, select
 from api.migrate import upgrade
 from foundation.clock import as_utc, utcnow
 from foundation.db import make_engine, session_scope
+from foundation.settings import Settings
 from jobs.models import DemoItem, Job, JobStatus
 from jobs.queue import Queue
 from jobs.service import start_job
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 STALE_SECONDS = 2
 N_ITEMS = 60
@@ -116,8 +118,9 @@ def read_job(engine: Engine, job_id: int) -> Job:
 class Workers:
     """Worker subprocesses (``python -m jobs``), killed for sure at the end of the test."""
 
-    def __init__(self, backend: Backend, log_dir: Path) -> None:
+    def __init__(self, backend: Backend, settings: Settings, log_dir: Path) -> None:
         self.backend = backend
+        self.settings = settings
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen[bytes]] = []
         self.logs: list[IO[bytes]] = []
@@ -127,7 +130,7 @@ class Workers:
             **os.environ,
             "PYTHONPATH": str(REPO_ROOT),
             "VOICELOOP_ENVIRONMENT": "test",
-            "VOICELOOP_SECRET_KEY": TEST_SECRET,
+            "VOICELOOP_SECRET_KEY": self.settings.secret_key.get_secret_value(),
             "VOICELOOP_DATABASE_URL": self.backend.database_url,
             "VOICELOOP_QUEUE_URL": self.backend.queue_url,
             "VOICELOOP_JOB_STALE_SECONDS": str(STALE_SECONDS),
@@ -162,7 +165,10 @@ class Workers:
 
 @pytest.mark.parametrize("backend_fixture", BACKENDS)
 def test_killed_worker_job_is_finished_by_another_exactly_once(
-    backend_fixture: str, request: pytest.FixtureRequest, tmp_path: Path
+    backend_fixture: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    make_settings: Callable[..., Settings],
 ) -> None:
     backend: Backend = request.getfixturevalue(backend_fixture)
     upgrade(backend.database_url)
@@ -173,7 +179,7 @@ def test_killed_worker_job_is_finished_by_another_exactly_once(
     )
     engine = make_engine(backend.database_url)
     queue = Queue(settings, name=backend.queue_name)
-    workers = Workers(backend, tmp_path)
+    workers = Workers(backend, settings, tmp_path)
     try:
         with session_scope(engine) as session:
             job = start_job(

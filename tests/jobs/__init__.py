@@ -1,0 +1,1 @@
+"""Tests of the durable job queue (claims, runner, reaper, service, killed workers)."""
