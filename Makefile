@@ -43,9 +43,9 @@ setup:
 run: setup
 	exec "$(VENV)/bin/voiceloop" run
 
-# test: the whole suite. Any non-zero pytest status fails the target, including
-# 5 ("no tests collected"), which is called out explicitly.
-test: setup system-deps
+# test: lint, then the whole suite. Any non-zero pytest status fails the target,
+# including 5 ("no tests collected"), which is called out explicitly.
+test: setup system-deps lint
 	status=0
 	"$(PY)" -m pytest $(PYTEST_ARGS) || status=$$?
 	if [ "$$status" -eq 5 ]; then
@@ -99,6 +99,7 @@ system-deps:
 
 # lint: ruff lint, ruff format check and mypy; runs all three, fails if any failed.
 lint: setup
+	echo "lint: ruff and mypy"
 	status=0
 	"$(VENV)/bin/ruff" check . || status=1
 	"$(VENV)/bin/ruff" format --check . || status=1

@@ -36,7 +36,7 @@ def list_teams(session: Session) -> list[Team]:
 
 def team_sizes(session: Session) -> dict[int, int]:
     rows = session.exec(
-        select(User.team_id, func.count()).where(col(User.is_active)).group_by(User.team_id)
+        select(User.team_id, func.count()).where(col(User.is_active)).group_by(col(User.team_id))
     )
     return {team_id: count for team_id, count in rows if team_id is not None}
 
@@ -73,7 +73,7 @@ def update_user(session: Session, user: User, data: UserUpdate, *, acting: User)
     user.sqlmodel_update(data.model_dump(exclude={"password"}))
     if data.password:
         user.password_hash = hash_password(data.password)
-    if was_active and not user.is_active or data.password:
+    if (was_active and not user.is_active) or data.password:
         # Disabling an account (or resetting its password) signs it out everywhere at once.
         end_all_sessions(session, user.id)  # type: ignore[arg-type]
     session.add(user)

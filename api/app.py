@@ -40,9 +40,7 @@ def create_app(
         engine = None
         if session_factory is None:
             engine = make_engine(settings.database_url)
-            app.state.session_factory = sessionmaker(
-                engine, class_=Session, expire_on_commit=False
-            )
+            app.state.session_factory = sessionmaker(engine, class_=Session, expire_on_commit=False)
         else:
             app.state.session_factory = session_factory
         app.state.queue = queue or Queue(settings)
@@ -62,8 +60,9 @@ def create_app(
     app.state.settings = settings
     errors.install(app)
     # Outermost first: size limit, then headers on everything, then CSRF.
-    app.add_middleware(CsrfMiddleware, secret=settings.secret_key.get_secret_value(),
-                       secure=settings.https)
+    app.add_middleware(
+        CsrfMiddleware, secret=settings.secret_key.get_secret_value(), secure=settings.https
+    )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.upload_max_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

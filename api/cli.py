@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 from sqlmodel import select
 
-from api import accounts, migrate as migrations
+from api import accounts
+from api import migrate as migrations
 from api.demo import DEMO_PASSWORD, load_demo
 from foundation.accounts import Role, User, UserCreate
 from foundation.db import make_engine, session_scope
@@ -96,7 +97,7 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Everything for local use: migrate, demo data, one worker and the web server."""
     migrate()
     demo()
-    worker_process = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])  # noqa: S603
+    worker_process = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
     typer.echo(f"Worker started (pid {worker_process.pid}). Open http://{host}:{port}/")
     try:
         serve(host=host, port=port)
@@ -111,10 +112,10 @@ def list_users() -> None:
     engine = make_engine(get_settings().database_url)
     with session_scope(engine) as session:
         for user in session.exec(select(User).order_by(User.email)):
-            typer.echo(f"{user.email:<40} {user.role.value:<10} {'active' if user.is_active else 'disabled'}")
+            status = "active" if user.is_active else "disabled"
+            typer.echo(f"{user.email:<40} {user.role.value:<10} {status}")
     engine.dispose()
 
 
 if __name__ == "__main__":
     app()
-

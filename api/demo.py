@@ -23,10 +23,26 @@ TEAMS = [
 ]
 
 AGENTS = [
-    "Aisha Khan", "Ben Carter", "Chloe Evans", "Daniel Okafor", "Ella Thompson", "Farah Ali",
-    "George Hughes", "Hannah Walsh", "Isaac Patel", "Jade Robinson", "Kieran Doyle",
-    "Laura Bennett", "Mohammed Hussain", "Niamh O'Brien", "Oliver Price", "Priya Shah",
-    "Rhys Morgan", "Sophie Clarke", "Tom Fletcher", "Zara Ahmed",
+    "Aisha Khan",
+    "Ben Carter",
+    "Chloe Evans",
+    "Daniel Okafor",
+    "Ella Thompson",
+    "Farah Ali",
+    "George Hughes",
+    "Hannah Walsh",
+    "Isaac Patel",
+    "Jade Robinson",
+    "Kieran Doyle",
+    "Laura Bennett",
+    "Mohammed Hussain",
+    "Niamh O'Brien",
+    "Oliver Price",
+    "Priya Shah",
+    "Rhys Morgan",
+    "Sophie Clarke",
+    "Tom Fletcher",
+    "Zara Ahmed",
 ]
 
 
@@ -41,13 +57,19 @@ def _email(name: str) -> str:
     return name.lower().replace("'", "").replace(" ", ".") + "@" + DOMAIN
 
 
-def _user(session: Session, name: str, role: Role, team: Team | None, email: str | None = None
-          ) -> User:
+def _user(
+    session: Session, name: str, role: Role, team: Team | None, email: str | None = None
+) -> User:
     email = email or _email(name)
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None:
-        user = User(email=email, display_name=name, role=role,
-                    team_id=team.id if team else None, password_hash=hash_password(DEMO_PASSWORD))
+        user = User(
+            email=email,
+            display_name=name,
+            role=role,
+            team_id=team.id if team else None,
+            password_hash=hash_password(DEMO_PASSWORD),
+        )
         session.add(user)
         session.flush()
     return user

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from jobs.queue import Queue
 from sqlmodel import Session
 
 from api.security import SESSION_COOKIE, user_for_api_token, user_for_session
 from foundation.accounts import User, UserPublic
 from foundation.settings import Settings
+from jobs.queue import Queue
 
 
 def get_settings_dep(request: Request) -> Settings:

@@ -36,9 +36,7 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if is_htmx(request):
         return toast(message, kind="error", status_code=status)
     title = TITLES.get(status, "Something went wrong")
-    return render(
-        request, "error.html", {"title": title, "message": message}, status_code=status
-    )
+    return render(request, "error.html", {"title": title, "message": message}, status_code=status)
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:

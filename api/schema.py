@@ -5,8 +5,6 @@ Alembic's environment and the drift test read ``metadata`` from here; add new ta
 
 from sqlmodel import SQLModel
 
-import api.models
-import foundation.accounts
 import jobs.models  # noqa: F401
 
 metadata = SQLModel.metadata

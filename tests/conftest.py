@@ -16,14 +16,14 @@ from sqlmodel import Session
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from api.app import create_app  # noqa: E402
-from api.migrate import upgrade  # noqa: E402
-from api.security import SESSION_COOKIE, hash_password, start_session  # noqa: E402
-from foundation.accounts import Role, Team, User  # noqa: E402
-from foundation.db import make_engine  # noqa: E402
-from foundation.settings import Settings  # noqa: E402
-from jobs.queue import Queue  # noqa: E402
-from tests.support.services import postgres_url  # noqa: E402
+from api.app import create_app
+from api.migrate import upgrade
+from api.security import SESSION_COOKIE, hash_password, start_session
+from foundation.accounts import Role, Team, User
+from foundation.db import make_engine
+from foundation.settings import Settings
+from jobs.queue import Queue
+from tests.support.services import postgres_url
 
 PASSWORD = "correct horse battery staple"
 BACKENDS = ["sqlite", "postgresql"]
@@ -57,8 +57,9 @@ def drop_postgres_schema(admin: Engine, schema: str) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database per backend for the whole session. PostgreSQL must answer: its
     tests fail (never skip) when it cannot be reached or started."""
     if request.param == "sqlite":
@@ -91,8 +92,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 def _session(connection: Connection) -> Session:
     # The app's commits become savepoint releases; the outer transaction is rolled back.
-    return Session(bind=connection, join_transaction_mode="create_savepoint",
-                   expire_on_commit=False)
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture
@@ -108,8 +110,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, connection: Connection):  # type: ignore[no-untyped-def]
-    return create_app(settings, session_factory=lambda: _session(connection),
-                      queue=Queue(settings))
+    return create_app(settings, session_factory=lambda: _session(connection), queue=Queue(settings))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from api import accounts
 from api.access import AdminUser, CxUser
@@ -13,7 +14,6 @@ from api.forms import FormErrors, form_values, from_domain, validate
 from api.web import render
 from foundation.accounts import Role, TeamCreate, TeamUpdate, UserCreate, UserUpdate
 from foundation.errors import DomainError
-from sqlmodel import Session
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -31,8 +31,9 @@ def _form(session: Session, **context: Any) -> dict[str, Any]:
     }
 
 
-def _rerender(request: Request, session: Session, template: str, exc: FormErrors,
-              **context: Any) -> HTMLResponse:
+def _rerender(
+    request: Request, session: Session, template: str, exc: FormErrors, **context: Any
+) -> HTMLResponse:
     ctx = _form(session, errors=exc.errors, values=exc.values, **context)
     return render(request, template, ctx, block="form", status_code=422)
 
@@ -45,8 +46,9 @@ def _checkbox(values: dict[str, Any], name: str) -> None:
 @router.get("/users")
 def users_page(request: Request, session: SessionDep, _: AdminUser) -> HTMLResponse:
     teams = {t.id: t for t in accounts.list_teams(session)}
-    return render(request, "admin/users.html",
-                  {"users": accounts.list_users(session), "teams": teams})
+    return render(
+        request, "admin/users.html", {"users": accounts.list_users(session), "teams": teams}
+    )
 
 
 @router.get("/users/new")
@@ -66,8 +68,9 @@ async def create_user(request: Request, session: SessionDep, _: AdminUser) -> Re
 
 
 @router.get("/users/{user_id}/edit")
-def edit_user_page(request: Request, session: SessionDep, _: AdminUser,
-                   user_id: int) -> HTMLResponse:
+def edit_user_page(
+    request: Request, session: SessionDep, _: AdminUser, user_id: int
+) -> HTMLResponse:
     user = accounts.get_user(session, user_id)
     values = user.model_dump(exclude={"password_hash"})
     ctx = _form(session, edited=user, values=values)
@@ -75,14 +78,19 @@ def edit_user_page(request: Request, session: SessionDep, _: AdminUser,
 
 
 @router.post("/users/{user_id}")
-async def update_user(request: Request, session: SessionDep, admin: AdminUser,
-                      user_id: int) -> Response:
+async def update_user(
+    request: Request, session: SessionDep, admin: AdminUser, user_id: int
+) -> Response:
     user = accounts.get_user(session, user_id)
     values = await form_values(request)
     _checkbox(values, "is_active")
     try:
-        await _save(session, UserUpdate, values,
-                    lambda data: accounts.update_user(session, user, data, acting=admin))
+        await _save(
+            session,
+            UserUpdate,
+            values,
+            lambda data: accounts.update_user(session, user, data, acting=admin),
+        )
     except FormErrors as exc:
         return _rerender(request, session, "admin/user_form.html", exc, edited=user)
     return _redirect(request, "/admin/users")
@@ -92,11 +100,15 @@ async def update_user(request: Request, session: SessionDep, admin: AdminUser,
 @router.get("/teams")
 def teams_page(request: Request, session: SessionDep, _: CxUser) -> HTMLResponse:
     users = {u.id: u for u in accounts.list_users(session)}
-    return render(request, "admin/teams.html", {
-        "teams": accounts.list_teams(session),
-        "users": users,
-        "sizes": accounts.team_sizes(session),
-    })
+    return render(
+        request,
+        "admin/teams.html",
+        {
+            "teams": accounts.list_teams(session),
+            "users": users,
+            "sizes": accounts.team_sizes(session),
+        },
+    )
 
 
 @router.get("/teams/new")
@@ -116,30 +128,33 @@ async def create_team(request: Request, session: SessionDep, _: AdminUser) -> Re
 
 
 @router.get("/teams/{team_id}/edit")
-def edit_team_page(request: Request, session: SessionDep, _: AdminUser,
-                   team_id: int) -> HTMLResponse:
+def edit_team_page(
+    request: Request, session: SessionDep, _: AdminUser, team_id: int
+) -> HTMLResponse:
     team = accounts.get_team(session, team_id)
-    ctx = _form(session, edited=team,
-                values=team.model_dump())
+    ctx = _form(session, edited=team, values=team.model_dump())
     return render(request, "admin/team_form.html", ctx)
 
 
 @router.post("/teams/{team_id}")
-async def update_team(request: Request, session: SessionDep, _: AdminUser,
-                      team_id: int) -> Response:
+async def update_team(
+    request: Request, session: SessionDep, _: AdminUser, team_id: int
+) -> Response:
     team = accounts.get_team(session, team_id)
     values = await form_values(request)
     try:
-        await _save(session, TeamUpdate, values,
-                    lambda data: accounts.update_team(session, team, data))
+        await _save(
+            session, TeamUpdate, values, lambda data: accounts.update_team(session, team, data)
+        )
     except FormErrors as exc:
         return _rerender(request, session, "admin/team_form.html", exc, edited=team)
     return _redirect(request, "/admin/teams")
 
 
 # -------------------------------------------------------------------------------------- helpers
-async def _save(session: Session, model: type[BaseModel], values: dict[str, Any],
-                action: Any) -> None:
+async def _save(
+    session: Session, model: type[BaseModel], values: dict[str, Any], action: Any
+) -> None:
     data = validate(model, values)
     try:
         # A savepoint, so a refused change leaves nothing half-written in this request.

@@ -71,11 +71,18 @@ def get_job(session: SessionDep, user: CxUser, job_id: int) -> JobPublic:
 
 @router.post("/jobs/demo", response_model=JobPublic, status_code=202)
 def start_demo_job(
-    session: SessionDep, queue: QueueDep, user: AdminUser,
-    data: Annotated[DemoJobCreate, Body()] = DemoJobCreate(),  # noqa: B008
+    session: SessionDep,
+    queue: QueueDep,
+    user: AdminUser,
+    data: Annotated[DemoJobCreate, Body()] = DemoJobCreate(),
 ) -> JobPublic:
-    job = service.start_job(session, queue, "demo.count",
-                            {"n": data.n, "batch_size": 10, "delay": 0.02}, started_by_id=user.id)
+    job = service.start_job(
+        session,
+        queue,
+        "demo.count",
+        {"n": data.n, "batch_size": 10, "delay": 0.02},
+        started_by_id=user.id,
+    )
     return JobPublic.model_validate(job)
 
 

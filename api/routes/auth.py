@@ -42,18 +42,24 @@ def login(
     ip = request.client.host if request.client else "unknown"
     context = {"next": _safe_next(next), "email": email}
     if not email.strip() or not password:
-        return render(request, "login.html", {**context, "error": "Enter your email and password."},
-                      status_code=422)
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "Enter your email and password."},
+            status_code=422,
+        )
     try:
         user = authenticate(session, settings, email, password, ip)
     except (NotAuthenticated, TooManyRequests) as exc:
         # Returned, not raised: the failed attempt must be committed to count for throttling.
-        return render(request, "login.html", {**context, "error": exc.message},
-                      status_code=exc.status_code)
+        return render(
+            request, "login.html", {**context, "error": exc.message}, status_code=exc.status_code
+        )
     # Rotate: whatever session id the browser had is dropped and a new one issued.
     end_session(session, request.cookies.get(SESSION_COOKIE))
-    token = start_session(session, settings, user, ip=ip,
-                          user_agent=request.headers.get("user-agent"))
+    token = start_session(
+        session, settings, user, ip=ip, user_agent=request.headers.get("user-agent")
+    )
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session_cookie(response, token, settings)
     return response

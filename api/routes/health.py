@@ -11,7 +11,10 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz")
 def healthz(request: Request, session: SessionDep, queue: QueueDep, _: MaybeUser) -> JSONResponse:
     """Liveness and readiness: the database answers and the job queue answers."""
-    checks = {"database": _ok(lambda: session.exec(text("SELECT 1")).one()), "queue": queue.ping()}
+    checks = {
+        "database": _ok(lambda: session.execute(text("SELECT 1")).one()),
+        "queue": queue.ping(),
+    }
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}
     return JSONResponse(body, status_code=200 if healthy else 503)

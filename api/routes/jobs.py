@@ -41,7 +41,13 @@ def start_demo(
     n: Annotated[int, Form(ge=1, le=100_000)] = 100,
 ) -> HTMLResponse:
     """The demonstration job: counts ``n`` items in checkpointed batches."""
-    service.start_job(session, queue, "demo.count",
-                      {"n": n, "batch_size": 10, "delay": 0.02}, started_by_id=user.id)
-    return render(request, "jobs.html", {"jobs": _visible_jobs(session, user)}, block="jobs",
-                  status_code=201)
+    service.start_job(
+        session,
+        queue,
+        "demo.count",
+        {"n": n, "batch_size": 10, "delay": 0.02},
+        started_by_id=user.id,
+    )
+    return render(
+        request, "jobs.html", {"jobs": _visible_jobs(session, user)}, block="jobs", status_code=201
+    )

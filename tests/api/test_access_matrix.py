@@ -9,8 +9,12 @@ from tests.conftest import csrf_token, sign_in
 
 
 def call(client, case: RouteCase, **headers):
-    return client.request(case.method, case.url(), headers={"X-CSRFToken": csrf_token(client),
-                                                            **headers}, follow_redirects=False)
+    return client.request(
+        case.method,
+        case.url(),
+        headers={"X-CSRFToken": csrf_token(client), **headers},
+        follow_redirects=False,
+    )
 
 
 @pytest.mark.parametrize("case", ROUTES, ids=lambda c: c.id)
@@ -44,5 +48,11 @@ def test_anonymous_callers_are_sent_to_sign_in(client, case):
 
 def test_the_matrix_covers_the_routes_that_matter():
     ids = {c.id for c in ROUTES}
-    assert {"GET /admin/users", "POST /admin/users", "GET /teams/{team_id}",
-            "GET /api/v1/me", "POST /login", "GET /jobs/{job_id}"} <= ids
+    assert {
+        "GET /admin/users",
+        "POST /admin/users",
+        "GET /teams/{team_id}",
+        "GET /api/v1/me",
+        "POST /login",
+        "GET /jobs/{job_id}",
+    } <= ids

@@ -13,8 +13,9 @@ def bearer(secret):
 def test_token_lifecycle_create_use_revoke(client, make, db, settings):
     user = make.user()
     sign_in(client, db, settings, user)
-    created = client.post("/api/v1/tokens", json={"name": "export"},
-                          headers={"X-CSRFToken": csrf_token(client)})
+    created = client.post(
+        "/api/v1/tokens", json={"name": "export"}, headers={"X-CSRFToken": csrf_token(client)}
+    )
     assert created.status_code == 201
     body = created.json()
     secret = body["token"]
@@ -48,11 +49,12 @@ def test_tokens_do_not_open_pages(client, make, db):
 
 def test_nobody_revokes_another_persons_token(client, make, db, settings):
     owner, other = make.user(), make.user(Role.admin)
-    token, secret = create_api_token(db, owner, "mine")
+    token, _ = create_api_token(db, owner, "mine")
     db.commit()
     sign_in(client, db, settings, other)
-    response = client.delete(f"/api/v1/tokens/{token.id}",
-                             headers={"X-CSRFToken": csrf_token(client)})
+    response = client.delete(
+        f"/api/v1/tokens/{token.id}", headers={"X-CSRFToken": csrf_token(client)}
+    )
     assert response.status_code == 404
     db.refresh(token)
     assert token.revoked_at is None
@@ -61,8 +63,9 @@ def test_nobody_revokes_another_persons_token(client, make, db, settings):
 def test_token_name_is_validated(client, make, db, settings):
     sign_in(client, db, settings, make.user())
     for payload in [{}, {"name": ""}, {"name": "x" * 101}, {"name": 5}]:
-        response = client.post("/api/v1/tokens", json=payload,
-                               headers={"X-CSRFToken": csrf_token(client)})
+        response = client.post(
+            "/api/v1/tokens", json=payload, headers={"X-CSRFToken": csrf_token(client)}
+        )
         assert response.status_code == 422
 
 
@@ -93,15 +96,32 @@ def test_cx_lead_reads_every_team(client, make, db, settings):
 def test_admin_creates_users_through_the_api(client, make, db, settings):
     _, secret = create_api_token(db, make.user(Role.admin), "admin")
     db.commit()
-    ok = client.post("/api/v1/users", headers=bearer(secret), json={
-        "email": "new.agent@bank.test", "display_name": "New Agent", "role": "staff",
-        "password": "twelve chars ok"})
+    ok = client.post(
+        "/api/v1/users",
+        headers=bearer(secret),
+        json={
+            "email": "new.agent@bank.test",
+            "display_name": "New Agent",
+            "role": "staff",
+            "password": "twelve chars ok",
+        },
+    )
     assert ok.status_code == 201 and ok.json()["role"] == "staff"
-    dup = client.post("/api/v1/users", headers=bearer(secret), json={
-        "email": "NEW.AGENT@bank.test", "display_name": "Again", "password": "twelve chars ok"})
+    dup = client.post(
+        "/api/v1/users",
+        headers=bearer(secret),
+        json={
+            "email": "NEW.AGENT@bank.test",
+            "display_name": "Again",
+            "password": "twelve chars ok",
+        },
+    )
     assert dup.status_code == 409
-    bad = client.post("/api/v1/users", headers=bearer(secret), json={
-        "email": "x@bank.test", "display_name": "X", "role": "root", "password": 12})
+    bad = client.post(
+        "/api/v1/users",
+        headers=bearer(secret),
+        json={"email": "x@bank.test", "display_name": "X", "role": "root", "password": 12},
+    )
     assert bad.status_code == 422
 
 

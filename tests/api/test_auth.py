@@ -64,8 +64,9 @@ def test_session_id_rotates_at_login(client, make, db, settings):
 
 def test_logout_ends_the_session_on_the_server(client, make, db, settings):
     token = sign_in(client, db, settings, make.user())
-    response = client.post("/logout", headers={"X-CSRFToken": csrf_token(client)},
-                           follow_redirects=False)
+    response = client.post(
+        "/logout", headers={"X-CSRFToken": csrf_token(client)}, follow_redirects=False
+    )
     assert response.status_code == 303
     assert db.get(UserSession, digest(token)) is None
     use_session(client, token)  # replaying the old cookie does not work
@@ -77,8 +78,12 @@ def test_disabling_an_account_ends_all_its_sessions(client, make, db, settings):
     victim = make.user()
     other = sign_in(client, db, settings, victim)
     sign_in(client, db, settings, admin)
-    form = {"display_name": victim.display_name, "email": victim.email, "role": "staff",
-            "csrf_token": csrf_token(client)}  # no is_active: the switch is off
+    form = {
+        "display_name": victim.display_name,
+        "email": victim.email,
+        "role": "staff",
+        "csrf_token": csrf_token(client),
+    }  # no is_active: the switch is off
     response = client.post(f"/admin/users/{victim.id}", data=form, follow_redirects=False)
     assert response.status_code == 303
     db.refresh(victim)

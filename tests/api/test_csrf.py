@@ -13,8 +13,10 @@ CHANGING = [c for c in ROUTES if c.method in STATE_CHANGING]
 
 
 def row_counts(db):
-    return {t.name: db.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in metadata.sorted_tables}
+    return {
+        t.name: db.execute(select(func.count()).select_from(t)).scalar_one()
+        for t in metadata.sorted_tables
+    }
 
 
 def test_there_are_state_changing_routes_to_check():
@@ -33,9 +35,13 @@ def test_state_changing_routes_refuse_bad_tokens(client, make, db, settings, cas
         # Validly shaped but signed with another secret: a token from another deployment.
         "other signature": {"X-CSRFToken": "ImFiYyI.Zm9yZ2Vk"},
     }[token]
-    response = client.request(case.method, case.url(), headers=headers,
-                              data={"csrf_token": headers.get("X-CSRFToken", "")},
-                              follow_redirects=False)
+    response = client.request(
+        case.method,
+        case.url(),
+        headers=headers,
+        data={"csrf_token": headers.get("X-CSRFToken", "")},
+        follow_redirects=False,
+    )
     assert response.status_code == 403
     assert "expired" in response.text
     assert row_counts(db) == before
@@ -43,15 +49,17 @@ def test_state_changing_routes_refuse_bad_tokens(client, make, db, settings, cas
 
 def test_login_form_needs_the_token_too(client, make):
     user = make.user()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD},
-                           follow_redirects=False)
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD}, follow_redirects=False
+    )
     assert response.status_code == 403
 
 
 def test_plain_form_field_is_accepted_without_javascript(client, make, db, settings):
     sign_in(client, db, settings, make.user())
-    response = client.post("/account/tokens",
-                           data={"name": "no-js", "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/account/tokens", data={"name": "no-js", "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 201
 
 
@@ -59,8 +67,11 @@ def test_bearer_token_api_calls_need_no_csrf_but_cookies_do(client, make, db, se
     user = make.user()
     _, secret = create_api_token(db, user, "script")
     db.commit()
-    bearer = client.post("/api/v1/tokens", json={"name": "made by a script"},
-                         headers={"Authorization": f"Bearer {secret}"})
+    bearer = client.post(
+        "/api/v1/tokens",
+        json={"name": "made by a script"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     assert bearer.status_code == 201
     sign_in(client, db, settings, user)
     cookie = client.post("/api/v1/tokens", json={"name": "cross-site"})

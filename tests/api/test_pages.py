@@ -2,7 +2,6 @@
 
 import pytest
 
-from api.headers import CSP
 from foundation.accounts import Role
 from tests.conftest import hx, sign_in
 
@@ -11,8 +10,12 @@ def test_security_headers_on_pages(client, make, db, settings):
     sign_in(client, db, settings, make.user())
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ["script-src 'self'", "object-src 'none'", "base-uri 'none'",
-                      "frame-ancestors 'none'"]:
+    for directive in [
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]:
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["Cache-Control"] == "no-store"
@@ -26,8 +29,13 @@ def test_hsts_when_served_over_https(client):
 
 
 def test_static_assets_are_vendored_and_cacheable(client):
-    for asset in ["/static/vendor/htmx.min.js", "/static/vendor/chart.umd.min.js",
-                  "/static/vendor/pico.min.css", "/static/app.js", "/static/app.css"]:
+    for asset in [
+        "/static/vendor/htmx.min.js",
+        "/static/vendor/chart.umd.min.js",
+        "/static/vendor/pico.min.css",
+        "/static/app.js",
+        "/static/app.css",
+    ]:
         response = client.get(asset)
         assert response.status_code == 200, asset
         assert "no-store" not in response.headers.get("Cache-Control", "")
@@ -80,8 +88,9 @@ def test_team_leader_cannot_read_another_team_by_changing_the_id(client, make, d
     assert client.get(f"/teams/{mine.id}").status_code == 200
     other = client.get(f"/teams/{theirs.id}")
     assert other.status_code == 404 and colleague.display_name not in other.text
-    assert client.get("/teams/mine", follow_redirects=False).headers["location"] == \
-        f"/teams/{mine.id}"
+    assert (
+        client.get("/teams/mine", follow_redirects=False).headers["location"] == f"/teams/{mine.id}"
+    )
 
 
 def test_health_checks_database_and_queue(client):

@@ -140,7 +140,7 @@ def _server() -> Iterator[_Server]:
     with server_log.open("wb") as slog, worker_log.open("wb") as wlog:
         procs.append(
             subprocess.Popen(
-                [*cmd, "serve", "--workers", "0", "--host", "127.0.0.1", "--port", str(port)],
+                [*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)],
                 cwd=workdir,
                 env=env,
                 stdout=slog,
