@@ -14,6 +14,7 @@ from api.deps import OptionalUser
 from foundation.accounts import Role, User, UserPublic
 from foundation.errors import Forbidden, NotAuthenticated, NotFound
 
+NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
 EVERYONE = frozenset(Role)
 LEADERS = frozenset({Role.team_lead, Role.cx_lead, Role.admin})
 ORG_WIDE = frozenset({Role.cx_lead, Role.admin})
@@ -60,10 +61,10 @@ def require_team(user: User, team_id: int | None) -> None:
     """Object check for anything that belongs to a team. Answers 404, like an unknown id, so
     probing ids reveals nothing about other teams."""
     if not can_see_team(user, team_id):
-        raise NotFound()
+        raise NotFound(NOT_YOURS)
 
 
 def require_owner_or(user: User, owner_id: int | None, *roles: Role) -> None:
     """Object check for personal things: the owner, or one of ``roles``."""
     if user.id != owner_id and user.role not in roles:
-        raise NotFound()
+        raise NotFound(NOT_YOURS)

@@ -31,6 +31,7 @@ def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
         "user": user,
         "csrf_token": request.scope.get("csrf_token", ""),
         "nav": navigation(user),
+        "current_section": current_section(request.url.path, user),
         **context,
     }
 
@@ -79,6 +80,14 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("Jobs", "/jobs", frozenset({Role.admin, Role.cx_lead})),
     ("API tokens", "/account/tokens", frozenset(Role)),
 ]
+
+
+def current_section(path: str, user: UserPublic | None) -> str | None:
+    """The nav link the page belongs to: the longest link that prefixes the path."""
+    if user is not None and user.role == Role.team_lead and path == f"/teams/{user.team_id}":
+        return "/teams/mine"
+    matches = [href for _, href in navigation(user) if path == href or path.startswith(href + "/")]
+    return max(matches, key=len, default=None if path != "/" else "/")
 
 
 def navigation(user: UserPublic | None) -> list[tuple[str, str]]:

@@ -55,6 +55,4 @@ def demo_count(ctx: JobContext) -> None:
         def write(session: Session, items: range = items) -> None:
             session.add_all(DemoItem(job_id=ctx.job_id, item=item) for item in items)
 
-        ctx.commit_batch(
-            write, checkpoint={"next": items.stop}, done=items.stop, message=f"{items.stop} of {n}"
-        )
+        ctx.commit_batch(write, checkpoint={"next": items.stop}, done=items.stop)
