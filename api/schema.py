@@ -5,6 +5,10 @@ Alembic's environment and the drift test read ``metadata`` from here; add new ta
 
 from sqlmodel import SQLModel
 
-import jobs.models  # noqa: F401
+from api import models as api_models
+from foundation import accounts, embeddings
+from ideas import models as idea_models
+from jobs import models as job_models
 
+TABLE_MODULES = (accounts, embeddings, api_models, idea_models, job_models)
 metadata = SQLModel.metadata

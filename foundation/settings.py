@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=50, ge=1)
     # A running job whose heartbeat is older than this is presumed dead and re-queued.
     job_stale_seconds: int = Field(default=60, ge=1)
+    # CX leads promise to answer every idea within this many working days (Mon-Fri).
+    idea_response_working_days: int = Field(default=10, ge=1)
     # Secure cookies and HSTS; turn on whenever the app is served over https.
     https: bool = False
 
