@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,12 +14,16 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from api import errors
+from api.accesslog import AccessLogMiddleware
 from api.csrf import CsrfMiddleware
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BodySizeLimitMiddleware
 from api.routes import ROUTERS
 from foundation.db import make_engine
+from foundation.embeddings import MODEL_NAME, get_embedder
 from foundation.settings import Settings, get_settings
+from ideas.service import SOURCE as IDEA_SOURCE
+from ideas.similar import VectorIndex
 from jobs.queue import Queue
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -44,6 +49,10 @@ def create_app(
         else:
             app.state.session_factory = session_factory
         app.state.queue = queue or Queue(settings)
+        app.state.idea_index = VectorIndex(IDEA_SOURCE, MODEL_NAME)
+        if settings.environment != "test":
+            # Load the embedding model in the background so the first suggestion is not slow.
+            threading.Thread(target=get_embedder, name="embedder-warmup", daemon=True).start()
         yield
         if engine is not None:
             engine.dispose()
@@ -65,6 +74,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.upload_max_bytes)
+    app.add_middleware(AccessLogMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -89,7 +89,11 @@ def serve(
     """Start the web server."""
     import uvicorn
 
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # uvicorn's own access log prints raw paths and client addresses; ours does not.
+    uvicorn.run(
+        "api.main:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False
+    )
 
 
 @app.command()

@@ -10,7 +10,10 @@ from sqlmodel import Session
 
 from api.security import SESSION_COOKIE, user_for_api_token, user_for_session
 from foundation.accounts import User, UserPublic
+from foundation.embeddings import Embedder, get_embedder
 from foundation.settings import Settings
+from ideas import service as ideas_service
+from ideas.similar import VectorIndex
 from jobs.queue import Queue
 
 
@@ -56,7 +59,21 @@ def optional_user(request: Request, session: SessionDep, settings: SettingsDep) 
     # Templates get a detached copy: an error page rendered after the transaction rolled back
     # must still be able to show who is signed in.
     request.state.user = UserPublic.model_validate(user) if user else None
+    request.state.unread = ideas_service.unread_count(session, user) if user else 0
     return user
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def get_embedder_dep() -> Embedder:
+    return get_embedder()
+
+
+def get_idea_index(request: Request) -> VectorIndex:
+    index: VectorIndex = request.app.state.idea_index
+    return index
+
+
+EmbedderDep = Annotated[Embedder, Depends(get_embedder_dep)]
+IdeaIndexDep = Annotated[VectorIndex, Depends(get_idea_index)]

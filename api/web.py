@@ -12,10 +12,11 @@ from markupsafe import Markup, escape
 
 from api.access import can_see_team
 from foundation.accounts import Role, UserPublic
+from ideas.markdown import render as markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
-templates.env.globals.update(Role=Role, can_see_team=can_see_team)
+templates.env.globals.update(Role=Role, can_see_team=can_see_team, markdown=markdown)
 # Macros as a global, so a block rendered on its own for htmx can use them too.
 templates.env.globals["ui"] = templates.env.get_template("macros.html").module
 
@@ -30,6 +31,7 @@ def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
         "request": request,
         "user": user,
         "csrf_token": request.scope.get("csrf_token", ""),
+        "unread": getattr(request.state, "unread", 0),
         "nav": navigation(user),
         "current_section": current_section(request.url.path, user),
         **context,
@@ -74,9 +76,11 @@ def toast(message: str, *, kind: str = "success", status_code: int = 200) -> HTM
 
 NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("Home", "/", frozenset(Role)),
+    ("Ideas", "/ideas", frozenset(Role)),
     ("My team", "/teams/mine", frozenset({Role.team_lead})),
     ("Teams", "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
     ("Users", "/admin/users", frozenset({Role.admin})),
+    ("Lists", "/admin/lists", frozenset({Role.admin})),
     ("Jobs", "/jobs", frozenset({Role.admin, Role.cx_lead})),
     ("API tokens", "/account/tokens", frozenset(Role)),
 ]
@@ -86,7 +90,8 @@ def current_section(path: str, user: UserPublic | None) -> str | None:
     """The nav link the page belongs to: the longest link that prefixes the path."""
     if user is not None and user.role == Role.team_lead and path == f"/teams/{user.team_id}":
         return "/teams/mine"
-    matches = [href for _, href in navigation(user) if path == href or path.startswith(href + "/")]
+    links = [href for _, href in navigation(user)] + ["/notifications"]
+    matches = [href for href in links if path == href or path.startswith(href + "/")]
     return max(matches, key=len, default=None if path != "/" else "/")
 
 

@@ -75,7 +75,16 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+_load_lock = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def get_embedder() -> Embedder:
-    """The process-wide model, loaded on first use."""
+def _load() -> Embedder:
     return Embedder()
+
+
+def get_embedder() -> Embedder:
+    """The process-wide model, loaded once on first use (a lock keeps two threads from both
+    loading it)."""
+    with _load_lock:
+        return _load()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -275,6 +277,14 @@ def comments(session: Session, idea: Idea, *, include_hidden: bool = False) -> l
     if not include_hidden:
         query = query.where(col(Comment.hidden_reason).is_(None))
     return list(session.exec(query))
+
+
+def display_names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    ids = [i for i in user_ids if i is not None]
+    if not ids:
+        return {}
+    query = select(User.id, User.display_name).where(col(User.id).in_(ids))
+    return {uid: name for uid, name in session.exec(query) if uid is not None}
 
 
 def history(session: Session, idea: Idea) -> list[StatusChange]:
@@ -572,3 +582,52 @@ def _search(
 def departments(session: Session) -> list[str]:
     query = select(Idea.department).where(col(Idea.department).is_not(None)).distinct()
     return sorted(d for d in session.exec(query) if d)
+
+
+# ------------------------------------------------------------------------------------- export
+CSV_FIELDS = [
+    "id",
+    "kind",
+    "title",
+    "category",
+    "stage",
+    "department",
+    "status",
+    "support_count",
+    "created_on",
+    "first_response_on",
+    "answer_due",
+    "anonymous",
+]
+
+
+def _csv_cell(value: object) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is neutralised.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(session: Session, working_days: int) -> str:
+    cats = {c.id: c.name for c in categories(session, active_only=False)}
+    stgs = {s.id: s.name for s in stages(session, active_only=False)}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    query = select(Idea).where(col(Idea.hidden_reason).is_(None)).order_by(col(Idea.id))
+    for idea in session.exec(query):
+        row = [
+            idea.id,
+            idea.kind.value,
+            idea.title,
+            cats.get(idea.category_id),
+            stgs.get(idea.stage_id),
+            idea.department,
+            idea.status.value,
+            idea.support_count,
+            as_utc(idea.created_at).date(),
+            as_utc(idea.first_response_at).date() if idea.first_response_at else None,
+            answer_due(idea, working_days),
+            idea.anonymous,
+        ]
+        writer.writerow([_csv_cell(v) for v in row])
+    return out.getvalue()

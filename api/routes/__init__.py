@@ -1,6 +1,21 @@
 """Routers, one module per area. Every route declares its access rule (see ``api.access``)."""
 
-from api.routes import account, admin, api_v1, auth, docs, health, home, jobs, teams
+from api.routes import (
+    account,
+    admin,
+    api_ideas,
+    api_v1,
+    auth,
+    docs,
+    health,
+    home,
+    ideas,
+    jobs,
+    lists,
+    notifications,
+    receipts,
+    teams,
+)
 
 ROUTERS = [
     health.router,
@@ -10,6 +25,12 @@ ROUTERS = [
     admin.router,
     teams.router,
     jobs.router,
+    ideas.router,
+    ideas.comments_router,
+    receipts.router,
+    notifications.router,
+    lists.router,
     api_v1.router,
+    api_ideas.router,
     docs.router,
 ]

@@ -1,0 +1,326 @@
+"""Idea pages: browse and search, submit with live similar-idea suggestions, one idea's page
+with support, comments, history and the CX lead's actions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from api.access import CurrentUser, CxUser
+from api.deps import EmbedderDep, IdeaIndexDep, SessionDep, SettingsDep
+from api.forms import FormErrors, form_values, from_domain, validate
+from api.web import is_htmx, render
+from foundation.accounts import User
+from foundation.errors import DomainError, NotFound
+from ideas import service
+from ideas.markdown import render as markdown
+from ideas.models import (
+    Comment,
+    CommentCreate,
+    Idea,
+    IdeaCreate,
+    IdeaKind,
+    IdeaStatus,
+    StatusUpdate,
+)
+
+router = APIRouter(prefix="/ideas", include_in_schema=False)
+
+
+def _lists(session: Session) -> dict[str, Any]:
+    categories = service.categories(session, active_only=False)
+    stages = service.stages(session, active_only=False)
+    return {
+        "categories": categories,
+        "stages": stages,
+        "cat_names": {c.id: c.name for c in categories},
+        "stage_names": {s.id: s.name for s in stages},
+        "kinds": list(IdeaKind),
+        "statuses": list(IdeaStatus),
+    }
+
+
+def _filters(
+    status: str | None,
+    category: int | None,
+    stage: int | None,
+    department: str | None,
+    kind: str | None,
+    q: str | None,
+    sort: str,
+    page: int,
+) -> service.IdeaFilters:
+    return service.IdeaFilters(
+        status=IdeaStatus(status) if status in IdeaStatus.__members__ else None,
+        category_id=category,
+        stage_id=stage,
+        department=department or None,
+        kind=kind if kind in IdeaKind.__members__ else None,
+        q=(q or "").strip()[:200] or None,
+        sort=sort if sort in ("newest", "supported", "trending") else "newest",
+        page=page,
+    )
+
+
+@router.get("")
+def browse(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    index: IdeaIndexDep,
+    embedder: EmbedderDep,
+    status: str | None = None,
+    category: Annotated[int | None, Query()] = None,
+    stage: Annotated[int | None, Query()] = None,
+    department: str | None = None,
+    kind: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    sort: str = "newest",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    filters = _filters(status, category, stage, department, kind, q, sort, page)
+    ideas, total = service.browse(
+        session, filters, index=index, embedder=embedder if filters.q else None
+    )
+    context = {
+        **_lists(session),
+        "ideas": ideas,
+        "total": total,
+        "filters": filters,
+        "pages": max(1, -(-total // service.PAGE_SIZE)),
+        "departments": service.departments(session),
+        "supported": service.supports(session, user, [i.id for i in ideas if i.id]),
+        "overdue": {
+            i.id for i in ideas if service.is_overdue(i, settings.idea_response_working_days)
+        }
+        if service.can_moderate(user)
+        else set(),
+        "query_string": request.url.query,
+    }
+    return render(request, "ideas/list.html", context, block="results")
+
+
+@router.get("/new")
+def new_idea(request: Request, session: SessionDep, _: CurrentUser) -> HTMLResponse:
+    return render(
+        request, "ideas/new.html", {**_lists(session), "values": {"kind": "idea"}, "errors": {}}
+    )
+
+
+@router.get("/similar")
+def similar(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    index: IdeaIndexDep,
+    embedder: EmbedderDep,
+    title: Annotated[str, Query(max_length=400)] = "",
+    body: Annotated[str, Query(max_length=10_000)] = "",
+) -> HTMLResponse:
+    """The five existing ideas most like what is being typed (htmx, debounced)."""
+    text = f"{title}\n{body[:1000]}".strip()
+    matches = service.similar_ideas(session, index, embedder, text, k=5)
+    supported = service.supports(session, user, [m.idea.id for m in matches if m.idea.id])
+    context = {"matches": matches, "supported": supported, "typed": bool(text)}
+    if not is_htmx(request):  # without JavaScript: the submit page, with what was typed kept
+        context |= {**_lists(session), "values": {"title": title, "body": body}, "errors": {}}
+    return render(request, "ideas/new.html", context, block="similar")
+
+
+@router.post("")
+async def submit(
+    request: Request, session: SessionDep, user: CurrentUser, embedder: EmbedderDep
+) -> Response:
+    values = await form_values(request)
+    values["anonymous"] = values.get("anonymous") in ("on", "true", "1")
+    try:
+        data = validate(IdeaCreate, values)
+        try:
+            with session.begin_nested():
+                idea, receipt = service.submit_idea(session, user, data, embedder)
+        except DomainError as exc:
+            raise from_domain(exc, values) from exc
+    except FormErrors as exc:
+        context = {**_lists(session), "values": exc.values, "errors": exc.errors}
+        return render(request, "ideas/new.html", context, block="form", status_code=422)
+    if receipt is not None:
+        url = str(request.url_for("receipt_page", token=receipt))
+        return render(
+            request,
+            "ideas/receipt_created.html",
+            {"idea": idea, "receipt_url": url},
+            status_code=201,
+            headers={"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
+            if request.headers.get("hx-request")
+            else None,
+        )
+    return _redirect(request, f"/ideas/{idea.id}")
+
+
+def _redirect(request: Request, url: str) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Location": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> dict[str, Any]:
+    author = session.get(User, idea.author_id) if idea.author_id else None
+    moderator = service.can_moderate(user)
+    comments = service.comments(session, idea, include_hidden=moderator)
+    return {
+        **_lists(session),
+        "idea": idea,
+        "body_html": markdown(idea.body),
+        "author": author,
+        "is_author": idea.author_id is not None and idea.author_id == user.id,
+        "comments": comments,
+        "names": service.display_names(session, {c.author_id for c in comments}),
+        "response_days": settings.idea_response_working_days,
+        "history": service.history(session, idea),
+        "supported": service.supports(session, user, [idea.id]),  # type: ignore[list-item]
+        "merged_into": session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None,
+        "moderator": moderator,
+        "overdue": service.is_overdue(idea, settings.idea_response_working_days),
+        "due": service.answer_due(idea, settings.idea_response_working_days),
+        "errors": {},
+    }
+
+
+@router.get("/export.csv")
+def export_csv(session: SessionDep, settings: SettingsDep, _: CxUser) -> Response:
+    """Every visible idea, for CX leads' own analysis. Anonymous ideas carry no author."""
+    return Response(
+        service.export_csv(session, settings.idea_response_working_days),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="voiceloop-ideas.csv"'},
+    )
+
+
+@router.get("/{idea_id}")
+def idea_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, idea_id: int
+) -> HTMLResponse:
+    idea = service.get_visible_idea(session, idea_id, user)
+    return render(request, "ideas/detail.html", _idea_context(session, settings, user, idea))
+
+
+def _support_widget(request: Request, session: Session, user: User, idea: Idea) -> HTMLResponse:
+    context = {"idea": idea, "supported": service.supports(session, user, [idea.id])}  # type: ignore[list-item]
+    return render(request, "ideas/detail.html", context, block="support")
+
+
+@router.post("/{idea_id}/support")
+def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: int) -> Response:
+    idea = service.get_idea(session, idea_id, include_hidden=True)
+    service.support(session, user, idea)
+    if not is_htmx(request):
+        return _redirect(request, f"/ideas/{idea.id}")
+    if request.query_params.get("from") == "suggestion":
+        return render(request, "ideas/new.html", {"supported_idea": idea}, block="supported")
+    return _support_widget(request, session, user, idea)
+
+
+@router.post("/{idea_id}/unsupport")
+def unsupport(request: Request, session: SessionDep, user: CurrentUser, idea_id: int) -> Response:
+    idea = service.get_idea(session, idea_id, include_hidden=True)
+    service.withdraw_support(session, user, idea)
+    if not is_htmx(request):
+        return _redirect(request, f"/ideas/{idea.id}")
+    return _support_widget(request, session, user, idea)
+
+
+@router.post("/{idea_id}/comments")
+def comment(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    idea_id: int,
+    body: Annotated[str, Form(max_length=20_000)] = "",
+) -> HTMLResponse:
+    idea = service.get_visible_idea(session, idea_id, user)
+    context = _idea_context(session, settings, user, idea)
+    try:
+        data = validate(CommentCreate, {"body": body})
+        service.add_comment(session, idea, data, user=user)
+    except FormErrors as exc:
+        context.update(errors=exc.errors, comment_value=body)
+        return render(request, "ideas/detail.html", context, block="comments", status_code=422)
+    context["comments"] = service.comments(session, idea, include_hidden=context["moderator"])
+    context["names"] = service.display_names(session, {c.author_id for c in context["comments"]})
+    return render(request, "ideas/detail.html", context, block="comments", status_code=201)
+
+
+@router.post("/{idea_id}/status")
+async def change_status(
+    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, idea_id: int
+) -> Response:
+    idea = service.get_visible_idea(session, idea_id, user)
+    values = await form_values(request)
+    try:
+        data = validate(StatusUpdate, values)
+        try:
+            with session.begin_nested():
+                service.change_status(session, user, idea, data)
+        except DomainError as exc:
+            raise from_domain(exc, values) from exc
+    except FormErrors as exc:
+        context = {
+            **_idea_context(session, settings, user, idea),
+            "errors": exc.errors,
+            "status_values": exc.values,
+        }
+        return render(request, "ideas/detail.html", context, block="moderation", status_code=422)
+    return _redirect(request, f"/ideas/{idea.id}")
+
+
+@router.post("/{idea_id}/merge")
+def merge(
+    request: Request,
+    session: SessionDep,
+    user: CxUser,
+    idea_id: int,
+    target_id: Annotated[int, Form(ge=1)],
+) -> Response:
+    duplicate = service.get_visible_idea(session, idea_id, user)
+    try:
+        target = service.get_idea(session, target_id)
+    except NotFound as exc:
+        raise NotFound("There is no visible idea with that number to merge into.") from exc
+    service.merge(session, user, duplicate, target)
+    return _redirect(request, f"/ideas/{target.id}")
+
+
+@router.post("/{idea_id}/hide")
+def hide(
+    request: Request,
+    session: SessionDep,
+    user: CxUser,
+    idea_id: int,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    idea = service.get_visible_idea(session, idea_id, user)
+    service.hide_idea(session, user, idea, reason)
+    return _redirect(request, f"/ideas/{idea.id}")
+
+
+comments_router = APIRouter(prefix="/comments", include_in_schema=False)
+
+
+@comments_router.post("/{comment_id}/hide")
+def hide_comment(
+    request: Request,
+    session: SessionDep,
+    user: CxUser,
+    comment_id: int,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    found = session.get(Comment, comment_id)
+    if found is None:
+        raise NotFound("No such comment.")
+    service.hide_comment(session, user, found, reason)
+    return _redirect(request, f"/ideas/{found.idea_id}")

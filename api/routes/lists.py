@@ -1,0 +1,71 @@
+"""Admin: the configurable lists ideas are filed under (categories, journey stages)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from api.access import AdminUser
+from api.deps import SessionDep
+from api.web import render
+from foundation.errors import DomainError, NotFound
+from ideas import service
+from ideas.models import Category, JourneyStage
+
+router = APIRouter(prefix="/admin/lists", include_in_schema=False)
+MODELS: dict[str, type[Category] | type[JourneyStage]] = {
+    "categories": Category,
+    "stages": JourneyStage,
+}
+
+
+def _model(kind: str) -> type[Category] | type[JourneyStage]:
+    if kind not in MODELS:
+        raise NotFound("No such list.")
+    return MODELS[kind]
+
+
+def _context(session: Session, **extra: object) -> dict[str, object]:
+    return {
+        "categories": service.categories(session, active_only=False),
+        "stages": service.stages(session, active_only=False),
+        "errors": {},
+        **extra,
+    }
+
+
+@router.get("")
+def lists_page(request: Request, session: SessionDep, _: AdminUser) -> HTMLResponse:
+    return render(request, "admin/lists.html", _context(session))
+
+
+@router.post("/{kind}")
+def add_item(
+    request: Request,
+    session: SessionDep,
+    _: AdminUser,
+    kind: str,
+    name: Annotated[str, Form(max_length=500)] = "",
+) -> HTMLResponse:
+    model = _model(kind)
+    try:
+        with session.begin_nested():
+            service.add_list_item(session, model, name)
+    except DomainError as exc:
+        context = _context(session, errors={kind: exc.message}, values={kind: name})
+        return render(request, "admin/lists.html", context, block="lists", status_code=422)
+    return render(request, "admin/lists.html", _context(session), block="lists", status_code=201)
+
+
+@router.post("/{kind}/{item_id}/active")
+def set_active(
+    request: Request,
+    session: SessionDep,
+    _: AdminUser,
+    kind: str,
+    item_id: int,
+    active: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    service.set_list_item_active(session, _model(kind), item_id, active)
+    return render(request, "admin/lists.html", _context(session), block="lists")

@@ -1,0 +1,28 @@
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.access import CurrentUser
+from api.deps import SessionDep
+from api.web import render
+from ideas import service
+
+router = APIRouter(prefix="/notifications", include_in_schema=False)
+
+
+@router.get("")
+def notifications(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    return render(
+        request, "notifications.html", {"notifications": service.notifications(session, user)}
+    )
+
+
+@router.post("/read")
+def mark_read(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    service.mark_all_read(session, user)
+    request.state.unread = 0
+    return render(
+        request,
+        "notifications.html",
+        {"notifications": service.notifications(session, user)},
+        block="list",
+    )
