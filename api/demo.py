@@ -12,6 +12,8 @@ from sqlmodel import Session, select
 
 from api.security import hash_password
 from foundation.accounts import Role, Team, User
+from foundation.embeddings import Embedder
+from ideas.demo import load_demo_ideas
 
 DEMO_PASSWORD = "voiceloop-demo-2026"  # noqa: S105 - development-only, printed on purpose
 DOMAIN = "northbank.test"
@@ -84,8 +86,9 @@ def _team(session: Session, name: str, department: str) -> Team:
     return team
 
 
-def load_demo(session: Session) -> list[DemoLogin]:
-    """Create (or leave as they are) the demo accounts; returns the logins to print."""
+def load_demo(session: Session, embedder: Embedder | None = None) -> list[DemoLogin]:
+    """Create (or leave as they are) the demo accounts and, when there are no ideas yet, the
+    demo ideas (``embedder`` None: the process-wide model); returns the logins to print."""
     teams = [_team(session, name, dept) for name, dept in TEAMS]
     logins = [
         _user(session, "Amira Admin", Role.admin, None, f"admin@{DOMAIN}"),
@@ -102,5 +105,6 @@ def load_demo(session: Session) -> list[DemoLogin]:
     for i, name in enumerate(AGENTS):
         logins.append(_user(session, name, Role.staff, teams[i % len(teams)]))
     session.flush()
+    load_demo_ideas(session, embedder)
     names = {t.id: t.name for t in teams}
     return [DemoLogin(u.email, u.role, names.get(u.team_id or -1)) for u in logins]

@@ -39,7 +39,7 @@ class SecurityHeadersMiddleware:
                 headers["Content-Security-Policy"] = CSP
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "same-origin"
+                headers.setdefault("Referrer-Policy", "same-origin")  # a route may be stricter
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 # Pages show people's data: never keep them in a shared or back-button cache.

@@ -69,8 +69,11 @@ class Embedder:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
             vectors = self._model.encode(
-                texts, batch_size=batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 

@@ -155,10 +155,12 @@ def store_embedding(session: Session, idea: Idea, embedder: Embedder) -> Embeddi
         session.flush()
     row = Embedding(
         source=SOURCE,
-        source_id=idea.id,
-        model=embedder.model_name,  # type: ignore[arg-type]
+        source_id=idea.id,  # type: ignore[arg-type]
+        model=embedder.model_name,
         text_hash=digest_,
         vector=to_bytes(vector),
+        # The idea's own (for anonymous ideas, day-coarsened) time: never a finer timestamp.
+        updated_at=idea.updated_at,
     )
     session.add(row)
     session.flush()
@@ -294,20 +296,29 @@ def history(session: Session, idea: Idea) -> list[StatusChange]:
 
 # ----------------------------------------------------------------------- status and responses
 def change_status(session: Session, actor: User, idea: Idea, data: StatusUpdate) -> StatusChange:
+    """Answer an idea: a status with a response. ``duplicate`` is set by merging, not here."""
     if not can_moderate(actor):
         raise Forbidden("Only CX leads change the status of ideas.")
+    if data.status == IdeaStatus.duplicate:
+        raise Invalid("To mark a duplicate, merge it into the idea it repeats.", field="status")
+    return _record_status(session, actor, idea, data)
+
+
+def _record_status(session: Session, actor: User, idea: Idea, data: StatusUpdate) -> StatusChange:
     if idea.merged_into_id is not None:
         raise Conflict("This idea was merged; answer the idea it was merged into.")
+    if idea.hidden_reason is not None:
+        raise Conflict("This idea is hidden; it cannot be answered.")
     change = StatusChange(
-        idea_id=idea.id,
-        from_status=idea.status,  # type: ignore[arg-type]
+        idea_id=idea.id,  # type: ignore[arg-type]
+        from_status=idea.status,
         to_status=data.status,
         response=data.response,
         by_id=actor.id,
     )
     idea.status = data.status
     idea.first_response_at = idea.first_response_at or utcnow()
-    idea.updated_at = utcnow()
+    idea.updated_at = _start_of_day(utcnow()) if idea.anonymous else utcnow()
     session.add_all([change, idea])
     session.flush()
     notify_followers(
@@ -370,23 +381,19 @@ def merge(session: Session, actor: User, duplicate: Idea, target: Idea) -> None:
         raise Forbidden("Only CX leads merge ideas.")
     if duplicate.id == target.id or not target.visible or not duplicate.visible:
         raise Invalid("Merge into a different, visible idea.", field="target_id")
+    # Answer first, so the duplicate's author and supporters are all told.
+    response = f"Merged into #{target.id} “{target.title}”. Follow and support it there."
+    _record_status(
+        session, actor, duplicate, StatusUpdate(status=IdeaStatus.duplicate, response=response)
+    )
     already = set(session.exec(select(Support.user_id).where(Support.idea_id == target.id)))
     for row in session.exec(select(Support).where(Support.idea_id == duplicate.id)).all():
-        if row.user_id in already:
-            session.delete(row)
+        if row.user_id in already or row.user_id == target.author_id:
+            session.delete(row)  # no double counting, and nobody supports their own idea
         else:
             row.idea_id = target.id  # type: ignore[assignment]
             session.add(row)
     session.flush()
-    change_status(
-        session,
-        actor,
-        duplicate,
-        StatusUpdate(
-            status=IdeaStatus.duplicate,
-            response=f"Merged into #{target.id} “{target.title}”. Follow and support it there.",
-        ),
-    )
     duplicate.merged_into_id = target.id
     session.add(duplicate)
     _recount(session, duplicate)
@@ -468,7 +475,11 @@ def answered_in_time_share(session: Session, working_days: int, since: datetime)
     """(answered within the promise, ideas whose promise has come due), since ``since``."""
     today = utcnow().date()
     on_time = due = 0
-    query = select(Idea).where(col(Idea.created_at) >= since, col(Idea.merged_into_id).is_(None))
+    query = select(Idea).where(
+        col(Idea.created_at) >= since,
+        col(Idea.merged_into_id).is_(None),
+        col(Idea.hidden_reason).is_(None),
+    )
     for idea in session.exec(query):
         deadline = answer_due(idea, working_days)
         answered = idea.first_response_at is not None
@@ -551,11 +562,17 @@ def _search(
     embedder: Embedder | None,
 ) -> tuple[list[Idea], int]:
     q = filters.q.strip()  # type: ignore[union-attr]
-    pattern = f"%{q.lower()}%"
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
     keyword_ids = list(
         session.exec(
             query.with_only_columns(col(Idea.id))
-            .where(or_(func.lower(Idea.title).like(pattern), func.lower(Idea.body).like(pattern)))
+            .where(
+                or_(
+                    func.lower(Idea.title).like(pattern, escape="\\"),
+                    func.lower(Idea.body).like(pattern, escape="\\"),
+                )
+            )
             .order_by(col(Idea.support_count).desc())
             .limit(200)
         )
@@ -577,6 +594,25 @@ def _search(
     page_ids = ranked[offset : offset + PAGE_SIZE]
     by_id = {i.id: i for i in session.exec(select(Idea).where(col(Idea.id).in_(page_ids)))}
     return [by_id[i] for i in page_ids], len(ranked)
+
+
+def my_ideas(session: Session, user: User, limit: int = 5) -> list[Idea]:
+    """The user's own named ideas, most recently changed first (anonymous ones are not theirs
+    in the database: they follow those through their receipt)."""
+    query = select(Idea).where(Idea.author_id == user.id)
+    return list(session.exec(query.order_by(col(Idea.updated_at).desc()).limit(limit)))
+
+
+def awaiting_answer(session: Session, working_days: int, limit: int = 8) -> tuple[list[Idea], int]:
+    """The oldest visible ideas nobody has answered yet, and how many of them are overdue."""
+    query = select(Idea).where(
+        col(Idea.first_response_at).is_(None),
+        col(Idea.hidden_reason).is_(None),
+        col(Idea.merged_into_id).is_(None),
+    )
+    waiting = list(session.exec(query.order_by(col(Idea.created_at))))
+    overdue = sum(is_overdue(i, working_days) for i in waiting)
+    return waiting[:limit], overdue
 
 
 def departments(session: Session) -> list[str]:

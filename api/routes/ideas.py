@@ -54,7 +54,7 @@ def _filters(
     page: int,
 ) -> service.IdeaFilters:
     return service.IdeaFilters(
-        status=IdeaStatus(status) if status in IdeaStatus.__members__ else None,
+        status=IdeaStatus(status) if status and status in IdeaStatus.__members__ else None,
         category_id=category,
         stage_id=stage,
         department=department or None,

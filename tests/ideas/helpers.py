@@ -1,0 +1,44 @@
+"""Shared helpers for the idea tests."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from foundation.embeddings import get_embedder
+from ideas.models import Category, Idea, IdeaCreate, JourneyStage
+from ideas.service import submit_idea
+
+
+def first_category(db: Session) -> Category:
+    return db.exec(select(Category).where(Category.active).order_by(Category.id)).first()
+
+
+def first_stage(db: Session) -> JourneyStage:
+    return db.exec(select(JourneyStage).order_by(JourneyStage.id)).first()
+
+
+def make_idea(
+    db: Session,
+    user,
+    title: str = "Card replacement takes too long",
+    *,
+    body: str = "Customers wait five working days for a new card.",
+    anonymous: bool = False,
+) -> tuple[Idea, str | None]:
+    data = IdeaCreate(
+        title=title, body=body, category_id=first_category(db).id, anonymous=anonymous
+    )
+    idea, receipt = submit_idea(db, user, data, get_embedder())
+    db.commit()
+    return idea, receipt
+
+
+def idea_form(db: Session, **fields: str) -> dict[str, str]:
+    base = {
+        "kind": "idea",
+        "title": "Direct debit cancellations are confusing",
+        "body": "Customers do not know which team cancels a direct debit.",
+        "category_id": str(first_category(db).id),
+        "stage_id": "",
+    }
+    return {**base, **fields}
