@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from api.security import SESSION_COOKIE, user_for_api_token, user_for_session
 from foundation.accounts import User, UserPublic
+from foundation.db import transaction
 from foundation.embeddings import Embedder, get_embedder
 from foundation.settings import Settings
 from ideas import service as ideas_service
@@ -24,13 +25,8 @@ def get_settings_dep(request: Request) -> Settings:
 
 def get_db(request: Request) -> Iterator[Session]:
     """The request owns the transaction: services flush, this commits once the handler returns."""
-    with request.app.state.session_factory() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with request.app.state.session_factory() as session, transaction(session):
+        yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -66,12 +66,18 @@ def _drop_after_commit(session: Session) -> None:
 
 
 @contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit when the block succeeds, roll back when it raises."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work outside a request (CLI, worker): commit on success, roll back on error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    """One unit of work outside a request (CLI, worker)."""
+    with Session(engine, expire_on_commit=False) as session, transaction(session):
+        yield session
