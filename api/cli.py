@@ -90,6 +90,11 @@ def serve(
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The web process embeds one short text per request: one thread has the lower tail latency
+    # on 2 cores (bench/similar_ideas.py), and the embedder's lock serialises calls anyway.
+    import torch
+
+    torch.set_num_threads(1)
     # uvicorn's own access log prints raw paths and client addresses; ours does not.
     uvicorn.run(
         "api.main:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False

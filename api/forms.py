@@ -27,7 +27,9 @@ async def form_values(request: Request) -> dict[str, Any]:
 
 
 def validate(model: type[M], values: dict[str, Any]) -> M:
-    cleaned = {k: (None if v == "" else v) for k, v in values.items()}
+    # An empty field is an absent one: optional fields take their default, required ones
+    # say "This field is required."
+    cleaned = {k: v for k, v in values.items() if v != ""}
     try:
         return model.model_validate(cleaned)
     except ValidationError as exc:

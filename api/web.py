@@ -83,6 +83,7 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("Lists", "/admin/lists", frozenset({Role.admin})),
     ("Jobs", "/jobs", frozenset({Role.admin, Role.cx_lead})),
     ("API tokens", "/account/tokens", frozenset(Role)),
+    ("Notifications", "/notifications", frozenset(Role)),
 ]
 
 
@@ -90,7 +91,7 @@ def current_section(path: str, user: UserPublic | None) -> str | None:
     """The nav link the page belongs to: the longest link that prefixes the path."""
     if user is not None and user.role == Role.team_lead and path == f"/teams/{user.team_id}":
         return "/teams/mine"
-    links = [href for _, href in navigation(user)] + ["/notifications"]
+    links = [href for _, href in navigation(user)]
     matches = [href for href in links if path == href or path.startswith(href + "/")]
     return max(matches, key=len, default=None if path != "/" else "/")
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
@@ -27,7 +27,11 @@ class Embedding(SQLModel, table=True):
     """A stored vector for one piece of text: ``(source, source_id)``, e.g. ``("idea", 42)``.
     Re-embedded only when the text (its hash) or the model changes."""
 
-    __table_args__ = (UniqueConstraint("source", "source_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "source_id"),
+        # Index refreshes read "rows of this source and model newer than N": keep that a seek.
+        Index("ix_embedding_source_model_id", "source", "model", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=32)

@@ -43,10 +43,15 @@ def _lists(session: Session) -> dict[str, Any]:
     }
 
 
+def _int_or_none(value: str | None) -> int | None:
+    """Filter selects send "" for "any"; anything that is not a number means "any" too."""
+    return int(value) if value and value.isdigit() else None
+
+
 def _filters(
     status: str | None,
-    category: int | None,
-    stage: int | None,
+    category: str | None,
+    stage: str | None,
     department: str | None,
     kind: str | None,
     q: str | None,
@@ -55,8 +60,8 @@ def _filters(
 ) -> service.IdeaFilters:
     return service.IdeaFilters(
         status=IdeaStatus(status) if status and status in IdeaStatus.__members__ else None,
-        category_id=category,
-        stage_id=stage,
+        category_id=_int_or_none(category),
+        stage_id=_int_or_none(stage),
         department=department or None,
         kind=kind if kind in IdeaKind.__members__ else None,
         q=(q or "").strip()[:200] or None,
@@ -74,8 +79,8 @@ def browse(
     index: IdeaIndexDep,
     embedder: EmbedderDep,
     status: str | None = None,
-    category: Annotated[int | None, Query()] = None,
-    stage: Annotated[int | None, Query()] = None,
+    category: str | None = None,
+    stage: str | None = None,
     department: str | None = None,
     kind: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -153,6 +158,7 @@ async def submit(
             request,
             "ideas/receipt_created.html",
             {"idea": idea, "receipt_url": url},
+            block="content",
             status_code=201,
             headers={"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
             if request.headers.get("hx-request")

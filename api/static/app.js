@@ -150,4 +150,13 @@
       btn.removeAttribute("aria-busy");
     }
   });
+
+  // ---- Inline errors: after a form comes back with errors, put focus on the first one, so
+  // keyboard and screen-reader users land where the fix is needed.
+  document.addEventListener("htmx:afterSettle", (e) => {
+    const target = e.detail.target;
+    if (!(target instanceof Element)) return;
+    const invalid = target.querySelector('[aria-invalid="true"]');
+    if (invalid instanceof HTMLElement) invalid.focus();
+  });
 })();

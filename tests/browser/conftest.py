@@ -9,6 +9,8 @@ Fixtures
 ``page_errors``  (function)  what the page fixture collected; tests may ``allow()`` expected ones.
 ``page``         (function)  a page in a fresh context; at teardown fails if any console error,
                              uncaught page error or CSP violation happened.
+``new_page``     (function)  ``new_page()`` opens another page in its own fresh context (a second
+                             person, or a browser nobody signed in to), watched like ``page``.
 
 Every test in this folder is marked ``browser``. Screenshots go to ``test-artifacts/screenshots``.
 """
@@ -279,8 +281,9 @@ def page_errors() -> PageErrors:
     return PageErrors()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: str, page_errors: PageErrors) -> Iterator[Page]:
+def _open_page(browser: Browser, live_server: str, page_errors: PageErrors) -> Page:
+    """A page in a fresh context whose console errors, page errors and CSP violations go to
+    ``page_errors``."""
     context = browser.new_context(
         base_url=live_server, viewport={"width": 1280, "height": 800}, locale="en-GB"
     )
@@ -298,15 +301,44 @@ def page(browser: Browser, live_server: str, page_errors: PageErrors) -> Iterato
 
     page.on("console", on_console)
     page.on("pageerror", on_pageerror)
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str, page_errors: PageErrors) -> Iterator[Page]:
+    page = _open_page(browser, live_server, page_errors)
     yield page
     # Let late console messages (e.g. from an htmx swap just made) arrive before judging.
     try:
         page.wait_for_timeout(200)
     finally:
-        context.close()
+        page.context.close()
     assert not page_errors.problems, "the browser reported errors:\n  " + "\n  ".join(
         page_errors.problems
     )
+
+
+@pytest.fixture
+def new_page(
+    page: Page, browser: Browser, live_server: str, page_errors: PageErrors
+) -> Iterator[Callable[[], Page]]:
+    """``new_page()``: another page in its own fresh context (cookies and all), e.g. a second
+    person signing in or a browser nobody is signed in to. What it reports goes to the same
+    ``page_errors``; these contexts close before ``page``'s teardown check (it depends on
+    ``page``), so that check covers them too."""
+    opened: list[Page] = []
+
+    def open_page() -> Page:
+        opened.append(_open_page(browser, live_server, page_errors))
+        return opened[-1]
+
+    yield open_page
+    try:
+        if opened:
+            opened[-1].wait_for_timeout(200)  # late console messages, as for ``page``
+    finally:
+        for other in opened:
+            other.context.close()
 
 
 @pytest.fixture

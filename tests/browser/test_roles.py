@@ -43,6 +43,9 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+UNREAD = re.compile(r" \d+ unread$")
+
+
 def nav_links(page: Page) -> list[tuple[str, str]]:
     """Visible links of the main navigation (the brand link aside), as (label, href)."""
     links = page.get_by_role("navigation", name="Main").get_by_role("link")
@@ -51,12 +54,15 @@ def nav_links(page: Page) -> list[tuple[str, str]]:
         link = links.nth(i)
         if not link.is_visible() or "brand" in (link.get_attribute("class") or "").split():
             continue
-        found.append((link.inner_text().strip(), link.get_attribute("href") or ""))
+        # The Notifications link carries its unread count ("Notifications 3 unread").
+        label = UNREAD.sub("", " ".join(link.inner_text().split()))
+        found.append((label, link.get_attribute("href") or ""))
     return found
 
 
 def nav_link(page: Page, label: str) -> Locator:
-    return page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True)
+    name = re.compile(rf"^{re.escape(label)}( \d+ unread)?$")
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
 
 
 def job_links(page: Page) -> list[str]:

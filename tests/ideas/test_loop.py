@@ -66,9 +66,11 @@ def test_cx_lead_answer_reaches_author_and_supporters(client, make, db, settings
     sign_in(client, db, settings, author)
     page = client.get(f"/ideas/{idea.id}").text
     assert "We will change the card letter in May." in page
-    assert '<span class="badge new" aria-label="1 unread">1</span>' in client.get("/").text
-    client.post("/notifications/read", headers=hx(client))
-    assert 'aria-label="1 unread"' not in client.get("/").text
+    unread = '<span class="badge new">1<span class="visually-hidden"> unread</span></span>'
+    assert unread in client.get("/").text
+    read = client.post("/notifications/read", headers=hx(client)).text
+    assert 'hx-swap-oob="true">Notifications</a>' in read and unread not in read
+    assert unread not in client.get("/").text
 
 
 def test_status_change_needs_the_role_and_a_response(client, make, db, settings):
@@ -251,16 +253,18 @@ def test_api_create_search_support_comment_and_answer(client, make, db, settings
     assert db.get(Idea, idea_id).author_id is None
 
 
-def test_merge_tells_the_duplicates_supporters_and_duplicate_needs_a_merge(client, make, db,
-                                                                          settings):
+def test_merge_tells_the_duplicates_supporters_and_duplicate_needs_a_merge(
+    client, make, db, settings
+):
     a, _ = make_idea(db, make.user(), "Keep")
     b, _ = make_idea(db, make.user(), "Repeat")
     fan = make.user()
     service.support(db, fan, b)
     db.commit()
     sign_in(client, db, settings, make.user(Role.cx_lead))
-    refused = client.post(f"/ideas/{b.id}/status",
-                          data={"status": "duplicate", "response": "dup"}, headers=hx(client))
+    refused = client.post(
+        f"/ideas/{b.id}/status", data={"status": "duplicate", "response": "dup"}, headers=hx(client)
+    )
     assert refused.status_code == 422 and "merge it" in refused.text
     client.post(f"/ideas/{b.id}/merge", data={"target_id": str(a.id)}, headers=hx(client))
     assert any(f"#{a.id}" in n.message for n in notes_for(db, fan))

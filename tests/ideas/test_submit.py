@@ -132,19 +132,26 @@ def test_support_this_instead_from_a_suggestion(client, make, db, settings):
 
 def test_admin_curates_the_lists(client, make, db, settings):
     sign_in(client, db, settings, make.user(Role.admin))
-    added = client.post("/admin/lists/categories", data={"name": " Branch  referrals "},
-                        headers=hx(client))
+    added = client.post(
+        "/admin/lists/categories", data={"name": " Branch  referrals "}, headers=hx(client)
+    )
     assert added.status_code == 201 and "Branch referrals" in added.text
-    dup = client.post("/admin/lists/categories", data={"name": "branch referrals"},
-                      headers=hx(client))
+    dup = client.post(
+        "/admin/lists/categories", data={"name": "branch referrals"}, headers=hx(client)
+    )
     assert dup.status_code == 422 and "already in the list" in dup.text
     empty = client.post("/admin/lists/stages", data={"name": "  "}, headers=hx(client))
     assert empty.status_code == 422
-    assert client.post("/admin/lists/colours", data={"name": "Red"},
-                       headers=hx(client)).status_code == 404
+    assert (
+        client.post("/admin/lists/colours", data={"name": "Red"}, headers=hx(client)).status_code
+        == 404
+    )
     category = db.exec(select(Category).where(Category.name == "Branch referrals")).one()
-    client.post(f"/admin/lists/categories/{category.id}/active", data={"active": "false"},
-                headers=hx(client))
+    client.post(
+        f"/admin/lists/categories/{category.id}/active",
+        data={"active": "false"},
+        headers=hx(client),
+    )
     db.refresh(category)
     assert category.active is False
     sign_in(client, db, settings, make.user())
@@ -153,6 +160,11 @@ def test_admin_curates_the_lists(client, make, db, settings):
 
 def test_the_ideas_api_is_in_the_openapi_schema(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ["/api/v1/ideas", "/api/v1/ideas/{idea_id}", "/api/v1/ideas/{idea_id}/support",
-                 "/api/v1/ideas/{idea_id}/comments", "/api/v1/ideas/{idea_id}/status"]:
+    for path in [
+        "/api/v1/ideas",
+        "/api/v1/ideas/{idea_id}",
+        "/api/v1/ideas/{idea_id}/support",
+        "/api/v1/ideas/{idea_id}/comments",
+        "/api/v1/ideas/{idea_id}/status",
+    ]:
         assert path in paths

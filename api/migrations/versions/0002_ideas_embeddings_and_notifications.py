@@ -64,6 +64,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("embedding", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_embedding_source_id"), ["source_id"], unique=False)
+        batch_op.create_index(
+            "ix_embedding_source_model_id", ["source", "model", "id"], unique=False
+        )
 
     # Starting lists; admins edit them on the Lists page.
     op.bulk_insert(category, [{"name": name, "active": True} for name in CATEGORIES])
@@ -261,6 +264,7 @@ def downgrade() -> None:
     op.drop_table("idea")
     op.drop_table("journey_stage")
     with op.batch_alter_table("embedding", schema=None) as batch_op:
+        batch_op.drop_index("ix_embedding_source_model_id")
         batch_op.drop_index(batch_op.f("ix_embedding_source_id"))
 
     op.drop_table("embedding")
