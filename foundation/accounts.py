@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import field_validator
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -126,6 +126,8 @@ class UserUpdate(UserBase):
 
 
 class User(UserBase, table=True):
+    __table_args__ = (UniqueConstraint("agent_code", name="uq_user_agent_code"),)
+
     id: int | None = Field(default=None, primary_key=True)
     role: Role = Field(default=Role.staff, sa_type=string_enum(Role))
     email: str = Field(max_length=254, unique=True, index=True)
@@ -134,6 +136,8 @@ class User(UserBase, table=True):
     )
     password_hash: str = Field(max_length=255)
     is_active: bool = True
+    # The agent id this person has in the contact-centre platform's exports.
+    agent_code: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 
