@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +15,7 @@ from sqlmodel import select
 
 from api import accounts
 from api import migrate as migrations
-from api.demo import DEMO_PASSWORD, load_demo
+from api.demo import DEMO_PASSWORD, load_demo, load_demo_interactions
 from foundation.accounts import Role, User, UserCreate
 from foundation.db import make_engine, session_scope
 from foundation.errors import DomainError
@@ -62,6 +63,10 @@ def demo() -> None:
     try:
         with session_scope(engine) as session:
             logins = load_demo(session)
+        typer.echo("Importing the synthetic demo interactions (first run only)...")
+        imported = load_demo_interactions(engine, settings)
+        if imported:
+            typer.echo(f"  {imported}")
     finally:
         engine.dispose()
     typer.echo(f"\nDemo logins (development only), password for all: {DEMO_PASSWORD}")
@@ -113,6 +118,23 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> None:
     finally:
         worker_process.terminate()
         worker_process.wait(timeout=30)
+
+
+@app.command("import")
+def import_file(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Import an interaction log (CSV or JSON Lines) as a job, here and now."""
+    from jobs.service import run_import_now
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        job = run_import_now(engine, settings, path)
+    finally:
+        engine.dispose()
+    if job.error:
+        typer.echo(f"Import failed: {job.error}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Import job #{job.id}: {job.message}")
 
 
 @app.command("users")

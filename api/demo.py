@@ -6,13 +6,19 @@ development only; ``load_demo`` refuses to run outside the development environme
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.security import hash_password
 from foundation.accounts import Role, Team, User
+from foundation.clock import utcnow
 from foundation.embeddings import Embedder
+from foundation.settings import Settings
 from ideas.demo import load_demo_ideas
 
 DEMO_PASSWORD = "voiceloop-demo-2026"  # noqa: S105 - development-only, printed on purpose
@@ -103,8 +109,51 @@ def load_demo(session: Session, embedder: Embedder | None = None) -> list[DemoLo
         session.add(team)
         logins.append(leader)
     for i, name in enumerate(AGENTS):
-        logins.append(_user(session, name, Role.staff, teams[i % len(teams)]))
+        agent = _user(session, name, Role.staff, teams[i % len(teams)])
+        # The agent id these people have in the (synthetic) contact-centre exports.
+        agent.agent_code = agent.agent_code or f"AG{i + 1:03d}"
+        session.add(agent)
+        logins.append(agent)
     session.flush()
     load_demo_ideas(session, embedder)
     names = {t.id: t.name for t in teams}
     return [DemoLogin(u.email, u.role, names.get(u.team_id or -1)) for u in logins]
+
+
+DEMO_INTERACTIONS = 5_000
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def load_demo_interactions(
+    engine: Engine, settings: Settings, data_dir: Path = SHARED_DATA
+) -> str | None:
+    """Generate and import the synthetic demo interactions (through the real import job) when
+    there are none yet; returns the job's summary, or None when nothing was done."""
+    from coaching.demo import generate, write_csv
+
+    from coaching.models import Interaction
+    from jobs.service import run_import_now
+
+    with Session(engine) as session:
+        if session.exec(select(Interaction.id).limit(1)).first() is not None:
+            return None
+        agents = [
+            (u.agent_code, team.name)
+            for u, team in session.exec(
+                select(User, Team)
+                .join(Team, User.team_id == Team.id)
+                .where(User.agent_code.is_not(None))
+                .order_by(User.agent_code)
+            )
+        ]  # type: ignore[union-attr]
+    if not agents or not data_dir.is_dir():
+        return None
+    with tempfile.TemporaryDirectory(prefix="voiceloop-demo-") as tmp:
+        path = Path(tmp) / "demo-interactions.csv"
+        start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=84)
+        write_csv(
+            path,
+            generate(DEMO_INTERACTIONS, agents=agents, start=start, days=84, data_dir=data_dir),
+        )
+        job = run_import_now(engine, settings, path)
+    return job.message or job.error

@@ -77,10 +77,12 @@ def toast(message: str, *, kind: str = "success", status_code: int = 200) -> HTM
 NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("Home", "/", frozenset(Role)),
     ("Ideas", "/ideas", frozenset(Role)),
+    ("Gaps", "/gaps", frozenset({Role.team_lead, Role.cx_lead, Role.admin})),
     ("My team", "/teams/mine", frozenset({Role.team_lead})),
     ("Teams", "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
     ("Users", "/admin/users", frozenset({Role.admin})),
     ("Lists", "/admin/lists", frozenset({Role.admin})),
+    ("Imports", "/admin/imports", frozenset({Role.admin})),
     ("Jobs", "/jobs", frozenset({Role.admin, Role.cx_lead})),
     ("API tokens", "/account/tokens", frozenset(Role)),
     ("Notifications", "/notifications", frozenset(Role)),

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # No aggregate across people is shown for a group smaller than this.
     min_group_size: int = Field(default=5, ge=1)
     upload_max_bytes: int = Field(default=2 * 1024**3, ge=1024)
+    # Uploaded interaction logs wait here until their import job has finished.
+    upload_dir: str = "var/uploads"
     login_window_minutes: int = Field(default=15, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_ip: int = Field(default=50, ge=1)

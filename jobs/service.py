@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from foundation.db import on_commit
 from foundation.errors import Invalid, NotFound
+from foundation.settings import Settings
 from jobs.models import Job
 from jobs.queue import Enqueuer
 from jobs.registry import known_kinds
@@ -65,3 +68,28 @@ def get_job(session: Session, job_id: int) -> Job:
     if job is None:
         raise NotFound("No such job")
     return job
+
+
+def run_import_now(
+    engine: Engine, settings: Settings, source: Path, started_by_id: int | None = None
+) -> Job:
+    """Import a file in this process (CLI, demo data) as a durable job: if this process dies,
+    a worker's reaper picks the job up from its checkpoint."""
+    from coaching.importer import stage_upload
+    from jobs.runner import run_job
+
+    with source.open("rb") as handle:
+        staged = stage_upload(handle, Path(settings.upload_dir))
+    with Session(engine) as session:
+        job = Job(
+            kind="interactions.import", params={"path": str(staged)}, started_by_id=started_by_id
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    assert job_id is not None
+    run_job(engine, job_id, settings.job_stale_seconds)
+    with Session(engine) as session:
+        finished = session.get(Job, job_id)
+        assert finished is not None
+        return finished

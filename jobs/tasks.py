@@ -18,11 +18,13 @@ inside the handler, not at the top of this module (the web app imports it to val
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
-from jobs.models import DemoItem
+from jobs.models import DemoItem, Job
 from jobs.registry import handler
 from jobs.runner import JobContext
 
@@ -56,3 +58,65 @@ def demo_count(ctx: JobContext) -> None:
             session.add_all(DemoItem(job_id=ctx.job_id, item=item) for item in items)
 
         ctx.commit_batch(write, checkpoint={"next": items.stop}, done=items.stop)
+
+
+@handler("interactions.import")
+def import_interactions(ctx: JobContext) -> None:
+    """Import an uploaded interaction log. Params: ``path`` (the upload on this server's disk)
+    and ``format`` (csv or jsonl). Checkpoint: the byte offset and line after the last committed
+    batch. The upload holds raw PII, so it is deleted once the job has finished either way."""
+    from coaching.redaction import get_redactor
+
+    from coaching import importer
+    from foundation.settings import get_settings
+
+    path = Path(str(ctx.params.get("path", "")))
+    if not path.is_file():
+        raise ValueError("The uploaded file is missing on the server; upload it again.")
+    try:
+        fmt = importer.sniff_format(path)
+    except importer.BadFile:
+        path.unlink(missing_ok=True)
+        raise
+    settings = get_settings()
+    checkpoint = ctx.checkpoint or {}
+    ctx.set_total(path.stat().st_size)
+    store = importer.Store(settings, get_redactor(), ctx.job_id)
+    header = importer.read_header(path) if fmt == "csv" else None
+    rows_read = int(checkpoint.get("rows", 0))
+    try:
+        batches = importer.read_batches(
+            path,
+            fmt,
+            offset=int(checkpoint.get("offset", 0)),
+            line=int(checkpoint.get("line", 0)),
+            header=header,
+            max_chars=settings.transcript_max_chars,
+        )
+        for batch in batches:
+            prepared = store.prepare(batch.rows)  # the slow part, outside the transaction
+            rows_read += len(batch.rows) + len(batch.problems)
+
+            def write(
+                session: Session, batch: importer.Batch = batch, prepared: list[Any] = prepared
+            ) -> None:
+                store.write(session, prepared, list(batch.problems))
+
+            ctx.commit_batch(
+                write,
+                checkpoint={"offset": batch.offset, "line": batch.line, "rows": rows_read},
+                done=batch.offset,
+                message=f"{rows_read:,} rows read",
+            )
+
+        def summarise(session: Session) -> None:
+            message = importer.summary(session, ctx.job_id)
+            session.exec(update(Job).where(col(Job.id) == ctx.job_id).values(message=message))
+
+        ctx.commit_batch(
+            summarise, checkpoint={**(ctx.checkpoint or {}), "done": True}, done=path.stat().st_size
+        )
+    except importer.BadFile:
+        path.unlink(missing_ok=True)
+        raise
+    path.unlink(missing_ok=True)

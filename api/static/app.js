@@ -159,4 +159,13 @@
     const invalid = target.querySelector('[aria-invalid="true"]');
     if (invalid instanceof HTMLElement) invalid.focus();
   });
+
+  // ---- Upload progress: a form's <progress> follows the bytes sent.
+  document.addEventListener("htmx:xhr:progress", (e) => {
+    const form = e.detail.elt;
+    const bar = form instanceof HTMLFormElement ? form.querySelector("progress") : null;
+    if (!bar || !e.detail.lengthComputable) return;
+    bar.hidden = false;
+    bar.value = Math.round((100 * e.detail.loaded) / e.detail.total);
+  });
 })();

@@ -1,0 +1,69 @@
+"""Admin: interaction-log imports. Upload (progress bar), the running jobs, the error reports."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import col, select
+
+from api.access import AdminUser
+from api.deps import QueueDep, SessionDep, SettingsDep
+from api.web import render
+from coaching.importer import problem_count, problems_csv, stage_upload
+from foundation.errors import Invalid, NotFound
+from jobs import service as jobs
+from jobs.models import Job
+
+router = APIRouter(prefix="/admin/imports", include_in_schema=False)
+KIND = "interactions.import"
+
+
+def _imports(session: SessionDep) -> list[tuple[Job, int]]:
+    query = select(Job).where(Job.kind == KIND).order_by(col(Job.id).desc()).limit(30)
+    return [(job, problem_count(session, job.id)) for job in session.exec(query)]  # type: ignore[arg-type]
+
+
+@router.get("")
+def imports_page(
+    request: Request, session: SessionDep, settings: SettingsDep, _: AdminUser
+) -> HTMLResponse:
+    return render(
+        request,
+        "imports.html",
+        {"imports": _imports(session), "limit_mb": settings.upload_max_bytes // 1024**2},
+        block="imports",
+    )
+
+
+@router.post("")
+async def upload(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    queue: QueueDep,
+    user: AdminUser,
+    file: UploadFile | None = None,
+) -> HTMLResponse:
+    if file is None or not file.filename:
+        raise Invalid("Choose a CSV or JSON Lines file to import.", field="file")
+    path = stage_upload(file.file, Path(settings.upload_dir))
+    jobs.start_job(session, queue, KIND, {"path": str(path)}, started_by_id=user.id)
+    return render(
+        request,
+        "imports.html",
+        {"imports": _imports(session), "limit_mb": settings.upload_max_bytes // 1024**2},
+        block="imports",
+        status_code=201,
+    )
+
+
+@router.get("/{job_id}/problems.csv")
+def problems(session: SessionDep, _: AdminUser, job_id: int) -> Response:
+    job = session.get(Job, job_id)
+    if job is None or job.kind != KIND:
+        raise NotFound("No such import.")
+    return Response(
+        problems_csv(session, job_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{job_id}-problems.csv"'},
+    )

@@ -1,0 +1,589 @@
+"""Gap rates and remediation effectiveness: pure query functions over a Session.
+
+Every function takes the same scope: ``team_ids`` (``None`` means every team, interactions
+without a team included; ``[]`` means none), ``since`` (inclusive) and ``until`` (exclusive),
+aware UTC datetimes or ``None`` for open ends. All counting happens in the database with GROUP
+BY; Python only fills in zeros and withholds small groups. The ``actions`` JSON list is unnested
+in SQL, with each database's own function (SQLite ``json_each``, PostgreSQL
+``json_array_elements_text``). Measured on 100k interactions (26 weeks, 80 agents, 8 teams):
+every function under 0.35 s for all teams and under 50 ms for one team, on both databases.
+
+Definitions
+- gap rate: signals of a kind per 100 interactions in scope;
+- resolution rate: share (%) of interactions with the action whose outcome is ``resolved``;
+- repeat-contact rate: share (%) of them that carry a ``repeat_contact`` signal;
+- mean CSAT: over those with a CSAT score, with that count beside it.
+
+Minimum group size (psychological safety). A figure's *group* is the set of agents whose
+interactions form its denominator: the scope's agents for a kind's rate, the week's agents for
+a point of the weekly series, the team's agents for a team row, the agents who used an action
+for a remediation row. A figure whose group has fewer than ``min_group_size`` distinct agents is
+withheld: its numbers are ``None`` and ``suppressed`` says why ("fewer than 5 agents"). Even the
+counts are withheld, so they cannot be subtracted from a larger total.
+
+Per-person rows (:func:`gap_rates_by_agent`, and :func:`signal_evidence` filtered to an agent)
+are not aggregates and are never suppressed; the caller must only show them to the team leader
+of the team in scope. Organisation-wide viewers (CX leads, admins) get :func:`gap_rates_by_team`
+instead: teams, each suppressed below the minimum, never individual agents of other teams.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Date,
+    String,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    text,
+    true,
+    type_coerce,
+)
+from sqlmodel import Session, col, select
+
+from coaching.models import Agent, Channel, Interaction, Outcome, Signal, SignalKind
+from foundation.accounts import Team, User
+
+S = TypeVar("S")
+
+
+def suppressed_reason(min_group_size: int) -> str:
+    return f"fewer than {min_group_size} agents"
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _scoped(
+    stmt: S, team_ids: list[int] | None, since: datetime | None, until: datetime | None
+) -> S:
+    query: Any = stmt
+    if team_ids is not None:
+        query = query.where(col(Interaction.team_id).in_(team_ids))
+    if since is not None:
+        query = query.where(col(Interaction.occurred_at) >= since)
+    if until is not None:
+        query = query.where(col(Interaction.occurred_at) < until)
+    result: S = query
+    return result
+
+
+def _select(*columns: Any) -> Any:
+    """``select`` for more columns than SQLModel's overloads type."""
+    return select(*columns)
+
+
+def _signals_joined(*columns: Any) -> Any:
+    return (
+        select(*columns)
+        .select_from(Signal)
+        .join(Interaction, col(Signal.interaction_id) == col(Interaction.id))
+    )
+
+
+# -------------------------------------------------------------------------------- gap rates
+@dataclass(frozen=True)
+class KindRate:
+    kind: SignalKind
+    signals: int | None
+    interactions: int | None
+    rate: float | None  # signals per 100 interactions
+    suppressed: str | None = None
+
+
+def gap_rates_by_kind(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_group_size: int,
+) -> list[KindRate]:
+    """One row per signal kind (zero rows included), for everyone in scope."""
+    interactions, agents = session.exec(
+        _scoped(
+            select(
+                func.count(col(Interaction.id)), func.count(distinct(col(Interaction.agent_id)))
+            ),
+            team_ids,
+            since,
+            until,
+        )
+    ).one()
+    if 0 < agents < min_group_size:
+        why = suppressed_reason(min_group_size)
+        return [KindRate(kind, None, None, None, why) for kind in SignalKind]
+    counts: dict[SignalKind, int] = dict(
+        session.exec(
+            _scoped(
+                _signals_joined(Signal.kind, func.count()).group_by(Signal.kind),
+                team_ids,
+                since,
+                until,
+            )
+        ).all()
+    )
+    return [
+        KindRate(kind, counts.get(kind, 0), interactions, _pct(counts.get(kind, 0), interactions))
+        for kind in SignalKind
+    ]
+
+
+@dataclass(frozen=True)
+class AgentRate:
+    """One person's figures: for their own team leader only (see the module docstring)."""
+
+    agent_id: int
+    code: str
+    name: str | None  # the linked user's display name
+    interactions: int
+    signals: int
+    rate: float | None
+    by_kind: dict[SignalKind, int] = field(default_factory=dict)
+
+
+def gap_rates_by_agent(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    kind: SignalKind | None = None,
+) -> list[AgentRate]:
+    """Per agent with interactions in scope, highest rate first; ``signals`` counts ``kind``
+    only when given, every kind otherwise."""
+    totals = session.exec(
+        _scoped(
+            _select(Agent.id, Agent.code, User.display_name, func.count(col(Interaction.id)))
+            .select_from(Interaction)
+            .join(Agent, col(Agent.id) == col(Interaction.agent_id))
+            .outerjoin(User, col(User.id) == col(Agent.user_id))
+            .group_by(col(Agent.id), col(Agent.code), col(User.display_name)),
+            team_ids,
+            since,
+            until,
+        )
+    ).all()
+    by_kind: dict[int, dict[SignalKind, int]] = defaultdict(dict)
+    for agent_id, signal_kind, count in session.exec(
+        _scoped(
+            _signals_joined(Interaction.agent_id, Signal.kind, func.count()).group_by(
+                col(Interaction.agent_id), col(Signal.kind)
+            ),
+            team_ids,
+            since,
+            until,
+        )
+    ):
+        by_kind[agent_id][signal_kind] = count
+    rows = []
+    for agent_id, code, name, interactions in totals:
+        kinds = by_kind.get(agent_id, {})
+        signals = kinds.get(kind, 0) if kind else sum(kinds.values())
+        rows.append(
+            AgentRate(
+                agent_id, code, name, interactions, signals, _pct(signals, interactions), kinds
+            )
+        )
+    return sorted(rows, key=lambda r: (-(r.rate or 0), r.code))
+
+
+@dataclass(frozen=True)
+class TeamRate:
+    team_id: int | None
+    name: str
+    interactions: int | None
+    signals: int | None
+    rate: float | None  # every kind together, per 100 interactions
+    by_kind: dict[SignalKind, float] = field(default_factory=dict)  # rate per kind
+    suppressed: str | None = None
+
+
+def gap_rates_by_team(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_group_size: int,
+) -> list[TeamRate]:
+    """Per team, for organisation-wide viewers; a team below the minimum is suppressed."""
+    totals = session.exec(
+        _scoped(
+            select(
+                Interaction.team_id,
+                Team.name,
+                func.count(col(Interaction.id)),
+                func.count(distinct(col(Interaction.agent_id))),
+            )
+            .select_from(Interaction)
+            .outerjoin(Team, col(Team.id) == col(Interaction.team_id))
+            .group_by(col(Interaction.team_id), col(Team.name)),
+            team_ids,
+            since,
+            until,
+        )
+    ).all()
+    counts: dict[int | None, dict[SignalKind, int]] = defaultdict(dict)
+    for team_id, signal_kind, count in session.exec(
+        _scoped(
+            _signals_joined(Interaction.team_id, Signal.kind, func.count()).group_by(
+                col(Interaction.team_id), col(Signal.kind)
+            ),
+            team_ids,
+            since,
+            until,
+        )
+    ):
+        counts[team_id][signal_kind] = count
+    rows = []
+    for team_id, name, interactions, agents in totals:
+        label = name or "No team"
+        if agents < min_group_size:
+            rows.append(
+                TeamRate(
+                    team_id, label, None, None, None, suppressed=suppressed_reason(min_group_size)
+                )
+            )
+            continue
+        kinds = counts.get(team_id, {})
+        signals = sum(kinds.values())
+        rates = {k: 100.0 * n / interactions for k, n in kinds.items()}
+        rows.append(
+            TeamRate(team_id, label, interactions, signals, _pct(signals, interactions), rates)
+        )
+    return sorted(rows, key=lambda r: r.name.lower())
+
+
+# ------------------------------------------------------------------------------ weekly series
+@dataclass(frozen=True)
+class WeeklySeries:
+    """Aligned lists, one entry per ISO week (Monday) from the first to the last week."""
+
+    weeks: list[date]
+    interactions: list[int | None]  # None where suppressed
+    rates: dict[SignalKind, list[float | None]]  # None where suppressed or no interactions
+    suppressed: list[bool]
+
+
+def week_start(value: date | datetime) -> date:
+    day = value.date() if isinstance(value, datetime) else value
+    return day - timedelta(days=day.weekday())
+
+
+def _week_expr(session: Session) -> Any:
+    """The Monday of an interaction's ISO week (UTC), as a date, computed by the database.
+    Literals are inlined so GROUP BY repeats exactly the selected expression."""
+    if session.get_bind().dialect.name == "postgresql":
+        utc = func.timezone(literal_column("'UTC'"), Interaction.occurred_at)
+        return cast(func.date_trunc(literal_column("'week'"), utc), Date)
+    # SQLite: 'weekday 0' moves forward to Sunday (or stays), '-6 days' goes back to Monday.
+    day = func.date(
+        Interaction.occurred_at, literal_column("'weekday 0'"), literal_column("'-6 days'")
+    )
+    return type_coerce(day, Date)
+
+
+def _as_date(value: date | datetime | str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def gap_rates_over_time(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_group_size: int,
+) -> WeeklySeries:
+    """Weekly gap rate per kind; each week is its own group for the minimum group size."""
+    week = _week_expr(session)
+    totals = {
+        _as_date(w): (n, agents)
+        for w, n, agents in session.exec(
+            _scoped(
+                select(
+                    week,
+                    func.count(col(Interaction.id)),
+                    func.count(distinct(col(Interaction.agent_id))),
+                ).group_by(week),
+                team_ids,
+                since,
+                until,
+            )
+        )
+    }
+    counts: dict[date, dict[SignalKind, int]] = defaultdict(dict)
+    for w, signal_kind, n in session.exec(
+        _scoped(
+            _signals_joined(week, Signal.kind, func.count()).group_by(week, Signal.kind),
+            team_ids,
+            since,
+            until,
+        )
+    ):
+        counts[_as_date(w)][signal_kind] = n
+    bounds = list(totals)
+    if since is not None:
+        bounds.append(week_start(since))
+    if until is not None:
+        bounds.append(week_start(until - timedelta(microseconds=1)))
+    if not bounds:
+        return WeeklySeries([], [], {k: [] for k in SignalKind}, [])
+    weeks, day = [], min(bounds)
+    while day <= max(bounds):
+        weeks.append(day)
+        day += timedelta(days=7)
+    interactions: list[int | None] = []
+    suppressed: list[bool] = []
+    rates: dict[SignalKind, list[float | None]] = {k: [] for k in SignalKind}
+    for w in weeks:
+        n, agents = totals.get(w, (0, 0))
+        hidden = 0 < agents < min_group_size
+        interactions.append(None if hidden else n)
+        suppressed.append(hidden)
+        for k in SignalKind:
+            rates[k].append(None if hidden else _pct(counts[w].get(k, 0), n))
+    return WeeklySeries(weeks, interactions, rates, suppressed)
+
+
+# ------------------------------------------------------------------------ remediation effect
+@dataclass(frozen=True)
+class ActionStats:
+    action: str
+    uses: int | None  # interactions that recorded the action
+    resolved: int | None
+    resolution_rate: float | None  # % of uses
+    repeats: int | None
+    repeat_rate: float | None  # % of uses
+    csat_count: int | None
+    csat_mean: float | None
+    suppressed: str | None = None
+
+
+@dataclass(frozen=True)
+class Remediation:
+    by_action: list[ActionStats]
+    # For each gap kind: the actions taken on interactions with that signal.
+    by_gap_kind: dict[SignalKind, list[ActionStats]]
+
+
+def _uses(
+    session: Session,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    with_kind: bool,
+) -> Any:
+    """One row per (interaction, action code[, signal kind]) in scope, with the interaction's
+    agent, resolved flag, repeat-contact flag and CSAT: the JSON list unnested in the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        unnest = func.json_array_elements_text(Interaction.actions)
+        # The planner guesses 100 elements per array; the inflated cost switches on JIT, which
+        # then costs ten times the query itself (0.4 s of compiling for a 30 ms query).
+        session.connection().execute(text("SET LOCAL jit = off"))
+    else:
+        unnest = func.json_each(Interaction.actions)
+    codes = unnest.table_valued("value").alias("code")
+    action = func.trim(cast(codes.c.value, String))
+    repeat = Signal.__table__.alias("repeat")  # type: ignore[attr-defined]
+    is_repeat = (
+        select(repeat.c.id)
+        .where(
+            repeat.c.interaction_id == Interaction.id,
+            repeat.c.kind == SignalKind.repeat_contact.value,
+        )
+        .exists()
+    )
+    query = (
+        _select(
+            col(Interaction.id).label("interaction_id"),
+            col(Interaction.agent_id).label("agent_id"),
+            case((col(Interaction.outcome) == Outcome.resolved, 1), else_=0).label("resolved"),
+            case((is_repeat, 1), else_=0).label("repeat"),
+            col(Interaction.csat).label("csat"),
+            action.label("action"),
+        )
+        .select_from(Interaction)
+        .join(codes, true())
+        .where(cast(Interaction.actions, String) != "[]", action != "")
+    )
+    if with_kind:
+        query = query.add_columns(col(Signal.kind).label("kind")).join(
+            Signal, col(Signal.interaction_id) == col(Interaction.id)
+        )
+    # DISTINCT: a code recorded twice, or two signals of a kind, still make one use.
+    return _scoped(query.distinct(), team_ids, since, until).subquery("uses")
+
+
+def _figures(uses: Any) -> tuple[Any, ...]:
+    return (
+        func.count(),
+        func.count(distinct(uses.c.agent_id)),
+        func.sum(uses.c.resolved),
+        func.sum(uses.c.repeat),
+        func.count(uses.c.csat),
+        func.sum(uses.c.csat),
+    )
+
+
+def _action_stats(action: str, figures: Any, min_group_size: int) -> ActionStats:
+    uses, agents, resolved, repeats, csat_count, csat_sum = figures
+    if agents < min_group_size:
+        why = suppressed_reason(min_group_size)
+        return ActionStats(action, None, None, None, None, None, None, None, why)
+    return ActionStats(
+        action,
+        uses,
+        resolved,
+        _pct(resolved, uses),
+        repeats,
+        _pct(repeats, uses),
+        csat_count,
+        csat_sum / csat_count if csat_count else None,
+    )
+
+
+def _by_use(rows: list[ActionStats]) -> list[ActionStats]:
+    # Shown figures by use, most first; withheld ones after them, by name.
+    return sorted(rows, key=lambda r: (r.uses is None, -(r.uses or 0), r.action))
+
+
+def remediation(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_group_size: int,
+) -> Remediation:
+    """Both remediation tables: per action code, and per gap kind and action code."""
+    uses = _uses(session, team_ids, since, until, with_kind=False)
+    by_action = [
+        _action_stats(row[0], row[1:], min_group_size)
+        for row in session.exec(_select(uses.c.action, *_figures(uses)).group_by(uses.c.action))
+    ]
+    uses = _uses(session, team_ids, since, until, with_kind=True)
+    by_kind: dict[SignalKind, list[ActionStats]] = defaultdict(list)
+    for row in session.exec(
+        _select(uses.c.kind, uses.c.action, *_figures(uses)).group_by(uses.c.kind, uses.c.action)
+    ):
+        by_kind[SignalKind(row[0])].append(_action_stats(row[1], row[2:], min_group_size))
+    return Remediation(
+        _by_use(by_action), {k: _by_use(by_kind[k]) for k in SignalKind if k in by_kind}
+    )
+
+
+def remediation_by_action(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_group_size: int,
+) -> list[ActionStats]:
+    return remediation(
+        session, team_ids=team_ids, since=since, until=until, min_group_size=min_group_size
+    ).by_action
+
+
+def remediation_by_gap_kind(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    min_group_size: int,
+) -> dict[SignalKind, list[ActionStats]]:
+    return remediation(
+        session, team_ids=team_ids, since=since, until=until, min_group_size=min_group_size
+    ).by_gap_kind
+
+
+# ----------------------------------------------------------------------------------- evidence
+def agents_in_scope(
+    session: Session, *, team_ids: list[int] | None, since: datetime | None, until: datetime | None
+) -> int:
+    """Distinct agents with interactions in scope: the group an aggregate of the scope covers."""
+    query = select(func.count(distinct(col(Interaction.agent_id))))
+    return session.exec(_scoped(query, team_ids, since, until)).one()
+
+
+def agent_worked_in(session: Session, agent_id: int, team_ids: list[int]) -> bool:
+    """Whether the agent has any interaction in these teams (ever)."""
+    query = select(Interaction.id).where(
+        Interaction.agent_id == agent_id, col(Interaction.team_id).in_(team_ids)
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    signal_id: int
+    kind: SignalKind
+    evidence: str  # redacted at import
+    reason: str
+    occurred_at: datetime
+    channel: Channel | None
+    outcome: Outcome | None
+    csat: int | None
+    agent_id: int
+    agent_code: str
+    team: str | None
+
+
+def signal_evidence(
+    session: Session,
+    *,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+    kind: SignalKind | None = None,
+    agent_id: int | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[Evidence], int]:
+    """Signals in scope, newest first, one page of them, and how many there are in all."""
+    query = _scoped(_signals_joined(Signal.id), team_ids, since, until)
+    if kind is not None:
+        query = query.where(Signal.kind == kind)
+    if agent_id is not None:
+        query = query.where(Interaction.agent_id == agent_id)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page_ids = query.order_by(col(Interaction.occurred_at).desc(), col(Signal.id).desc())
+    page_ids = page_ids.offset((page - 1) * page_size).limit(page_size).subquery()
+    rows = session.exec(
+        _select(
+            Signal.id,
+            Signal.kind,
+            Signal.evidence,
+            Signal.reason,
+            Interaction.occurred_at,
+            Interaction.channel,
+            Interaction.outcome,
+            Interaction.csat,
+            Agent.id,
+            Agent.code,
+            Team.name,
+        )
+        .select_from(Signal)
+        .join(page_ids, page_ids.c.id == col(Signal.id))
+        .join(Interaction, col(Interaction.id) == col(Signal.interaction_id))
+        .join(Agent, col(Agent.id) == col(Interaction.agent_id))
+        .outerjoin(Team, col(Team.id) == col(Interaction.team_id))
+        .order_by(col(Interaction.occurred_at).desc(), col(Signal.id).desc())
+    ).all()
+    return [Evidence(*row) for row in rows], total

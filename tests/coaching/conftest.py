@@ -1,0 +1,58 @@
+"""Import tests commit for real (a job runs them), so each gets its own migrated database:
+a SQLite file, or a fresh PostgreSQL schema."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from api.migrate import upgrade
+from foundation.db import make_engine
+from foundation.settings import Settings
+from tests.conftest import drop_postgres_schema, fresh_postgres_schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def import_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'import.db'}"
+        upgrade(url)
+        yield url
+        return
+    url, admin, schema = fresh_postgres_schema()
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_postgres_schema(admin, schema)
+
+
+@pytest.fixture
+def import_engine(import_db: str) -> Iterator[Engine]:
+    engine = make_engine(import_db)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def import_settings(import_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for code that reads them itself (the job handler calls get_settings())."""
+    values = {
+        "VOICELOOP_ENVIRONMENT": "test",
+        "VOICELOOP_SECRET_KEY": secrets.token_urlsafe(32),
+        "VOICELOOP_DATABASE_URL": import_db,
+        "VOICELOOP_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
+        "VOICELOOP_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "VOICELOOP_TRANSCRIPT_MAX_CHARS": "2000",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    from foundation.settings import get_settings
+
+    get_settings.cache_clear()
+    yield Settings()  # type: ignore[misc]
+    get_settings.cache_clear()
