@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.security import hash_password
 from foundation.accounts import Role, Team, User
@@ -130,22 +130,19 @@ def load_demo_interactions(
     """Generate and import the synthetic demo interactions (through the real import job) when
     there are none yet; returns the job's summary, or None when nothing was done."""
     from coaching.demo import generate, write_csv
-
     from coaching.models import Interaction
     from jobs.service import run_import_now
 
     with Session(engine) as session:
         if session.exec(select(Interaction.id).limit(1)).first() is not None:
             return None
-        agents = [
-            (u.agent_code, team.name)
-            for u, team in session.exec(
-                select(User, Team)
-                .join(Team, User.team_id == Team.id)
-                .where(User.agent_code.is_not(None))
-                .order_by(User.agent_code)
-            )
-        ]  # type: ignore[union-attr]
+        query = (
+            select(User.agent_code, Team.name)
+            .join(Team, col(User.team_id) == Team.id)
+            .where(col(User.agent_code).is_not(None))
+            .order_by(col(User.agent_code))
+        )
+        agents = [(code, team) for code, team in session.exec(query) if code]
     if not agents or not data_dir.is_dir():
         return None
     with tempfile.TemporaryDirectory(prefix="voiceloop-demo-") as tmp:

@@ -1561,7 +1561,7 @@ CHAT_VERIFIED = (
 )
 UNCERTAIN = (
     "I'm not sure {topic}, let me check with my team leader.",
-    "Bear with me while I ask my team leader {topic}.",
+    "Bear with me while I ask a colleague {topic}.",
     "That's a good question. I'm not sure {topic}. Bear with me while I ask.",
     "I don't know {topic} off the top of my head. Let me check with a colleague.",
     "I'm not a hundred percent sure {topic}. Can I put you on hold while I check with my team "

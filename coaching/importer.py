@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import shutil
 import uuid
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -226,7 +226,7 @@ def _validate(line: int, values: dict[str, Any] | str, max_chars: int) -> Row | 
     for name in REQUIRED:
         if clean.get(name) in (None, ""):
             return Problem(line, name, "required field is missing")
-    text = {
+    text: dict[str, Any] = {
         k: (str(v).strip() if v is not None and not isinstance(v, list) else v)
         for k, v in clean.items()
     }
@@ -399,7 +399,7 @@ class Store:
             session.exec(delete(Signal).where(col(Signal.interaction_id) == interaction.id))
         session.add_all(
             Signal(
-                interaction_id=interaction.id,
+                interaction_id=interaction.id,  # type: ignore[arg-type]
                 kind=f.kind,
                 evidence=f.evidence,
                 reason=f.reason[:300],
@@ -459,14 +459,14 @@ class Store:
             )
             session.add(
                 Signal(
-                    interaction_id=a_id,
+                    interaction_id=a_id,  # type: ignore[arg-type]
                     kind=found.kind,
-                    evidence=found.evidence,  # type: ignore[arg-type]
+                    evidence=found.evidence,
                     reason=found.reason[:300],
                     turn_index=found.turn_index,
                 )
             )
-            marked.add(a_id)
+            marked.add(a_id)  # type: ignore[arg-type]
 
 
 def _aware(value: datetime) -> datetime:

@@ -24,18 +24,26 @@ token                   recognizer          validation
 ``[POSTCODE]``          UK postcode         the full pattern (``SW1A 1AA``, ``M1 1AE``); a
                                             lower-case one needs address context
 ``[NAME]``              names from the row  the full name and each part of 3+ letters, word-
-                                            bounded, case-insensitive (a part that is also a
-                                            common word, e.g. "Will", only when capitalised)
+                                            bounded, case-insensitive; a two-letter part only
+                                            after a title ("Mr Wu"); a part that is also a
+                                            common word ("Will") only when it reads as a name
+                                            (capitalised, and not "Will you ..." at the start
+                                            of a sentence)
 ======================  ==================  ====================================================
 
 Overlaps are resolved before anonymizing: the longest span wins, then the higher score, so an
 IBAN is never split into a sort code and an account number and an email is not split at a name.
 
-Speed: every structured type contains a digit (email: an ``@``), so a text without one only
-runs the name matcher, and the email recognizer only runs when an ``@`` is present. Context
-windows look at up to 100 characters before a match, so redacting a whole transcript in one
-call (``redact`` or ``redact_turns``) lets the agent's "sort code?" give context to the
-customer's answer in the next turn.
+Speed: each entity type has a cheap necessary condition (a digit-led regex implied by every
+match of its patterns, see ``_NEEDS``); a recognizer only runs when its condition holds, so a
+skipped recognizer can never be a miss. The email pattern only runs over the white-space
+delimited tokens that contain an ``@``; names are plain substring searches in the lower-cased
+text (nothing compiled per customer). About 0.1 ms for a PII-free 1,500-character transcript
+and 0.6 ms for one full of PII, on one core.
+
+Context windows look at up to 100 characters before a match and 40 after, so redacting a whole
+transcript in one call (``redact`` on the joined text, or ``redact_turns``) lets the agent's
+"and the sort code?" be the context for the customer's answer in the next turn.
 
 Nothing here logs the text or any part of it.
 """
@@ -379,7 +387,12 @@ _ACCOUNT_WORDS = re.compile(
 
 
 def _account_ok(m: re.Match[str], text: str) -> bool:
-    return _near(_ACCOUNT_WORDS, text, m.start(), m.end())
+    # "account" nearby, or a sort code right next to it ("20-12-05 and then 31926819").
+    start, end = m.span()
+    return _near(_ACCOUNT_WORDS, text, start, end) or bool(
+        _SORT_SEPARATED.search(text, max(0, start - 30), start)
+        or _SORT_SEPARATED.search(text, end, min(len(text), end + 30))
+    )
 
 
 # --- National Insurance number ---------------------------------------------------------------
@@ -432,7 +445,7 @@ def _postcode_ok(m: re.Match[str], text: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 _TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "lady", "lord", "rev", "prof"})
-# Name parts that are also everyday words: only redacted when written with a capital letter.
+# Name parts that are also everyday words: only redacted when they read as a name.
 _COMMON_WORDS = frozenset(
     """
     will may mark bill grace hope frank rose dawn joy ray don sue june april august faith jack
@@ -446,56 +459,80 @@ _COMMON_WORDS = frozenset(
 
 
 # A two-letter name part (Wu, Li, Ng) is too short to match on its own; after a title it is not.
-_SHORT_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "mr.", "mrs.", "ms.", "mx.", "dr.")
-_AFTER_TITLE = "(?:" + "|".join(f"(?<={re.escape(t)} )" for t in _SHORT_TITLES) + ")"
+_SHORT_TITLES = tuple(
+    f"{title}{dot} " for title in ("mr", "mrs", "ms", "miss", "mx", "dr") for dot in ("", ".")
+)
+
+
+def _after_title(lowered: str, start: int) -> bool:
+    for title in _SHORT_TITLES:
+        before = start - len(title)
+        if (
+            before >= 0
+            and lowered.startswith(title, before)
+            and (before == 0 or not _is_word_char(lowered[before - 1]))
+        ):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
-def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Lower-case alternatives, longest first, for matching against the lower-cased text
-    (a case-sensitive search is several times faster than ``re.IGNORECASE``): the full name
-    without titles, each part of 3+ letters (and each half of a hyphenated part), and a
-    shorter part when it follows a title ("Mr Wu")."""
-    variants: set[str] = set()
+def _name_needles(names: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """Lower-case strings to look for, longest first, each with whether it only counts after
+    a title: the full name without titles, each part of 3+ letters (and each half of a
+    hyphenated part), and a two-letter part after a title ("Mr Wu"). Plain substring search
+    over the lower-cased text: no regex to compile per customer."""
+    needles: dict[str, bool] = {}
     for raw in names:
         words = [w.strip('.,;:()[]"') for w in raw.lower().split()]
         meaningful = [w for w in words if w and w.strip(".") not in _TITLES]
         if len(meaningful) > 1:
-            variants.add(r"[ \t]+".join(re.escape(w) for w in meaningful))
+            needles[" ".join(meaningful)] = False
         for word in meaningful:
             for part in {word, *re.split(r"[\-\u2010]", word)}:
                 letters = sum(ch.isalpha() for ch in part)
                 if letters > 2:
-                    variants.add(re.escape(part))
+                    needles[part] = False
                 elif letters == 2:
-                    variants.add(_AFTER_TITLE + re.escape(part))
-    if not variants:
-        return None
-    alternation = "|".join(sorted(variants, key=lambda v: (-len(v), v)))
-    return re.compile(rf"(?:{alternation})(?!\w)")
+                    needles.setdefault(part, True)
+    return tuple(sorted(needles.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _reads_as_name(text: str, start: int, end: int) -> bool:
+    """For a name that is also a common word ("Will", "May", "Hope"): capitalised, and at the
+    start of a sentence only when it stands alone ("Will, I'll check" but not "Will you")."""
+    if not text[start].isupper():
+        return False
+    before = text[:start].rstrip(" \t")
+    if before and before[-1] not in ".!?:\n":
+        return True
+    return end == len(text) or text[end] in ",.!?;:"
+
+
 def _name_spans(text: str, names: tuple[str, ...]) -> Iterable[tuple[int, int]]:
-    pattern = _name_pattern(names)
-    if pattern is None:
+    needles = _name_needles(names)
+    if not needles:
         return
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
         lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    pos = 0
-    while (m := pattern.search(lowered, pos)) is not None:
-        start, end = m.span()
-        if start > 0 and _is_word_char(lowered[start - 1]):
-            pos = start + 1  # inside a longer word; a later alternative may still start here
-            continue
-        word = text[start:end]
-        if not (word.lower() in _COMMON_WORDS and not word[0].isupper()):
-            yield start, end
-        pos = end
+    size = len(lowered)
+    for needle, after_title_only in needles:
+        start = lowered.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if (
+                (start == 0 or not _is_word_char(lowered[start - 1]))
+                and (end == size or not _is_word_char(lowered[end]))
+                and (not after_title_only or _after_title(lowered, start))
+                and (needle not in _COMMON_WORDS or _reads_as_name(text, start, end))
+            ):
+                yield start, end
+            start = lowered.find(needle, start + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,6 +637,7 @@ class Redactor:
         type were replaced (keys without brackets, e.g. ``{"CARD": 1}``)."""
         if isinstance(names, str):  # one name given as a plain string, not a list of them
             names = (names,)
+        names = names or ()
         name_key = tuple(sorted({n for n in names if n and n.strip()}))
         found = self._find(text, name_key)
         if not found:

@@ -11,7 +11,8 @@ every function under 0.35 s for all teams and under 50 ms for one team, on both 
 Definitions
 - gap rate: signals of a kind per 100 interactions in scope;
 - resolution rate: share (%) of interactions with the action whose outcome is ``resolved``;
-- repeat-contact rate: share (%) of them that carry a ``repeat_contact`` signal;
+- repeat-contact rate: share (%) of them that carry a ``repeat_contact`` signal, which the
+  importer puts on the earlier contact of a pair: the customer came back afterwards;
 - mean CSAT: over those with a CSAT score, with that count beside it.
 
 Minimum group size (psychological safety). A figure's *group* is the set of agents whose

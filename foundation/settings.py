@@ -37,9 +37,17 @@ class Settings(BaseSettings):
     transcript_max_chars: int = Field(default=50_000, ge=100)
     repeat_contact_days: int = Field(default=7, ge=1)
     uncertainty_phrases: list[str] = [
-        "i'm not sure", "i am not sure", "let me check with", "i don't know", "i do not know",
-        "i'll have to find out", "i will have to find out", "bear with me while i ask",
-        "i'll need to ask", "i need to check with", "not something i know",
+        "i'm not sure",
+        "i am not sure",
+        "let me check with",
+        "i don't know",
+        "i do not know",
+        "i'll have to find out",
+        "i will have to find out",
+        "bear with me while i ask",
+        "i'll need to ask",
+        "i need to check with",
+        "not something i know",
     ]
     # Secure cookies and HSTS; turn on whenever the app is served over https.
     https: bool = False

@@ -59,7 +59,8 @@ class Scope:
 
 def _scope(session: Session, user: User, team: str | None, weeks: str | None) -> Scope:
     period = int(weeks) if weeks and weeks.isdigit() and int(weeks) in PERIODS else DEFAULT_WEEKS
-    monday = utcnow().date() - timedelta(days=utcnow().weekday())
+    today = utcnow().date()
+    monday = today - timedelta(days=today.weekday())
     since = datetime.combine(monday - timedelta(weeks=period - 1), time(), tzinfo=UTC)
     if team is not None and team != "" and not team.isdigit():
         raise NotFound(NOT_YOURS)
@@ -147,7 +148,7 @@ def gaps_page(
     context: dict[str, Any] = {"scope": scope, "sort": sort, "periods": PERIODS}
     if scope.per_person:
         context["agents"] = _sorted_agents(stats.gap_rates_by_agent(session, **args), sort)
-    if request.headers.get("hx-target") == "by-agent":  # re-sorting the agents table only
+    if scope.per_person and request.headers.get("hx-target") == "by-agent":  # re-sorting
         return render(request, "gaps/index.html", context, block="agents")
     args["min_group_size"] = settings.min_group_size
     kinds = stats.gap_rates_by_kind(session, **args)

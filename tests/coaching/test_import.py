@@ -12,8 +12,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, func, select
 
 from api.schema import metadata
-from coaching.models import Agent, ImportProblem, Interaction, Signal, SignalKind
 from coaching.importer import problems_csv
+from coaching.models import Agent, ImportProblem, Interaction, Signal, SignalKind
 from foundation.accounts import Role, Team, User
 from jobs.models import JobStatus
 from jobs.service import run_import_now
@@ -50,7 +50,7 @@ def row(n: int, **fields: str) -> dict[str, str]:
         "csat": "4",
         "handle_seconds": "300",
         "actions": "KB_ARTICLE",
-        "transcript": "Customer: My card has not arrived.\nAgent: I have ordered a new one for you.",
+        "transcript": "Customer: My card has not arrived.\nAgent: I have ordered a new one.",
         "queue_name": "cards",
     }
     return {**base, **fields}
@@ -218,7 +218,7 @@ def test_no_pii_anywhere_after_importing_the_golden_rows(
     caplog.set_level(logging.DEBUG)
     transcript = (
         f"Customer: Hi, I'm {GOLDEN['name']}, card {GOLDEN['card']}, email {GOLDEN['email']}.\n"
-        f"Agent: Thanks Jane. I'll call you on {GOLDEN['phone']} and post to {GOLDEN['postcode']}.\n"
+        f"Agent: Thanks Jane. I'll call {GOLDEN['phone']} and post to {GOLDEN['postcode']}.\n"
         f"Customer: My IBAN is {GOLDEN['iban']} and NI number {GOLDEN['ni']}."
     )
     rows = [

@@ -4,6 +4,7 @@ with exactly 50,000 interactions, no duplicates, and every signal present once."
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 from datetime import timedelta
 from pathlib import Path
@@ -16,11 +17,11 @@ from coaching.importer import stage_upload
 from coaching.models import Interaction, Signal
 from foundation.clock import as_utc, utcnow
 from foundation.db import make_engine, session_scope
+from foundation.settings import Settings
 from jobs.models import JobStatus
 from jobs.queue import Queue
 from jobs.service import start_job
 from tests.coaching.test_import import row, write_csv
-from tests.jobs.conftest import make_settings  # noqa: F401  (fixture)
 from tests.jobs.test_worker_kill import STALE_SECONDS, Backend, Workers, read_job, wait_for
 
 ROWS = 50_000
@@ -50,14 +51,16 @@ def big_file(path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_killed_import_resumes_and_imports_every_row_once(tmp_path, make_settings):
+def test_killed_import_resumes_and_imports_every_row_once(tmp_path):
     backend = Backend(
         database_url=f"sqlite:///{tmp_path / 'app.db'}",
         queue_url=f"sqlite:///{tmp_path / 'queue.db'}",
         queue_name="voiceloop",
     )
     upgrade(backend.database_url)
-    settings = make_settings(
+    settings = Settings(
+        environment="test",
+        secret_key=secrets.token_urlsafe(32),
         database_url=backend.database_url,
         queue_url=backend.queue_url,
         job_stale_seconds=STALE_SECONDS,

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 from presidio_analyzer import PatternRecognizer
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from coaching.redaction import TOKENS, Redactor, get_redactor
 
@@ -137,6 +138,8 @@ VALID: list[tuple[str, str, str]] = [
     ("ACCOUNT_NUMBER", "1234 5678", "Customer: the account is {v}, the joint one."),
     ("ACCOUNT_NUMBER", "55779911", "Customer: a/c {v}"),
     ("ACCOUNT_NUMBER", "00012345", "Agent: So that's acct no. {v}?"),
+    # no account words in this turn, but a sort code right next to it.
+    ("ACCOUNT_NUMBER", "31926820", "Customer: 20-12-05 and then {v}."),
     (
         "ACCOUNT_NUMBER",
         "41234567",
@@ -200,6 +203,7 @@ NAMES: list[tuple[list[str], str, str]] = [
     (["Mary-Kate O'Neil"], "Kate", "Customer: Kate is fine, everyone calls me that."),
     (["Will Banks"], "Will", "Agent: Will, I'll check that for you now."),
     (["Will Banks"], "Banks", "Customer: The name's Banks."),
+    (["Will Banks"], "Will", "Customer: The card is in my husband's name, Will."),
     (["Li Wu"], "Li Wu", "Customer: It's Li Wu calling."),
     (["Li Wu"], "Wu", "Agent: Thank you Mr Wu."),
     (["Chidi Okonkwo"], "Okonkwo", "Agent: Thank you Mr Okonkwo, that's all done."),
@@ -207,10 +211,13 @@ NAMES: list[tuple[list[str], str, str]] = [
     (["Zoë Brontë"], "BRONTË", "Customer: surname BRONTË with the dots."),
 ]
 
-# Name parts that are everyday words stay when written in lower case; two-letter parts stay
-# unless they follow a title: (names, sentence that must come back unchanged).
+# Name parts that are everyday words stay when they read as the word (lower case, or opening a
+# sentence as in "Will you"); two-letter parts stay unless they follow a title: (names,
+# sentence that must come back unchanged).
 NAME_NON_MATCHES: list[tuple[list[str], str]] = [
     (["Will Banks"], "Agent: I will check with the other banks for you."),
+    (["Will Banks"], "Customer: Thanks. Will you make the transfer today?"),
+    (["May Brown"], "Customer: May I ask about the fee?"),
     (["Li Wu"], "Customer: the limit on the wuxi trip card is fine."),
     (["Jane Smith"], "Agent: Janet from the Smithfield branch will call you."),
 ]
@@ -441,6 +448,17 @@ def test_a_transcript_redacted_turn_by_turn_in_one_call(redactor: Redactor) -> N
     }
 
 
+def test_context_from_the_previous_turn_needs_one_call(redactor: Redactor) -> None:
+    """The agent's question is the only context for a bare account number: redacting turn
+    by turn misses it, ``redact_turns`` (one call over the transcript) does not."""
+    turns = ["What's the account number, please?", "It's 31926819."]
+    assert redactor.redact(turns[1]) == ("It's 31926819.", {})
+    assert redactor.redact_turns(turns) == (
+        ["What's the account number, please?", "It's [ACCOUNT_NUMBER]."],
+        {"ACCOUNT_NUMBER": 1},
+    )
+
+
 def test_redact_turns_edge_cases(redactor: Redactor) -> None:
     assert redactor.redact_turns([]) == ([], {})
     assert redactor.redact_turns(["", "a\nb", "x\x1fy"]) == (["", "a\nb", "x y"], {})
@@ -500,53 +518,14 @@ def test_false_positive_rate_on_banking77(redactor: Redactor) -> None:
 
 def fuzz_texts(seed: int, count: int) -> Iterator[str]:
     rng = random.Random(seed)
+    # Digits, separators, letters and context words that the recognizers care about.
     pieces = [
-        "0",
-        "07",
-        "+44",
-        "44",
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "12",
-        "34",
-        "56",
-        "4111",
-        "1111",
+        *"0 07 +44 44 1 2 3 4 5 6 7 8 9 12 34 56 4111 1111 - \u2013 ( ) . , / : @ £".split(),  # noqa: SIM905
+        *"a b GB gb WEST AB C SW1A 1AA M1 x.y example.com account postcode".split(),  # noqa: SIM905
         " ",
         " ",
-        "-",
-        "–",
-        "(",
-        ")",
-        ".",
-        ",",
-        "/",
-        ":",
-        "@",
-        "a",
-        "b",
-        "GB",
-        "gb",
-        "WEST",
-        "AB",
-        "C",
-        "SW1A",
-        "1AA",
-        "M1",
-        "x.y",
-        "example.com",
         "sort code",
-        "account",
-        "postcode",
         "\n",
-        "£",
     ]
     for _ in range(count):
         yield "".join(rng.choice(pieces) for _ in range(rng.randint(5, 40)))
@@ -560,11 +539,13 @@ def test_prefilters_never_cause_a_miss(redactor: Redactor) -> None:
 
 
 def test_email_windowing_matches_the_whole_text_scan(redactor: Redactor) -> None:
-    email = next(r for r in redactor._analyzer.registry.recognizers if "EMAIL" in r.name.upper())
+    email = next(
+        r for r in redactor._analyzer.registry.recognizers if isinstance(r, EmailRecognizer)
+    )
     texts = [s.format(v=v) for k, v, s in VALID if k == "EMAIL"]
     texts += [t for t in fuzz_texts(seed=11, count=3000) if "@" in t]
     for text in texts:
-        windowed = sorted((r.start, r.end) for r in email.analyze(text, ["EMAIL"]))
+        windowed = sorted((r.start, r.end) for r in email.analyze(text, ["EMAIL"], None))
         whole = sorted((r.start, r.end) for r in PatternRecognizer.analyze(email, text, ["EMAIL"]))
         assert windowed == whole, text
 
@@ -638,7 +619,10 @@ class _Collect(logging.Handler):
 
 def test_the_text_is_never_logged(redactor: Redactor) -> None:
     handler = _Collect()
-    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in logging.root.manager.loggerDict)]
+    loggers = [
+        logging.getLogger(),
+        *(logging.getLogger(n) for n in logging.root.manager.loggerDict),
+    ]
     saved = [(lg, lg.level) for lg in loggers]
     for lg in loggers:
         lg.setLevel(logging.DEBUG)
