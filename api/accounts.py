@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, func, select
 
 from api.security import end_all_sessions, hash_password
+from coaching.models import Agent
 from foundation.accounts import Role, Team, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
 from foundation.errors import Conflict, Invalid, NotFound
 
@@ -53,18 +54,41 @@ def _email_taken(session: Session, email: str, except_id: int | None = None) -> 
     return session.exec(query).first() is not None
 
 
+def _check_agent_code(session: Session, code: str | None, except_id: int | None = None) -> None:
+    if code is None:
+        return
+    query = select(User.id).where(User.agent_code == code)
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    if session.exec(query).first() is not None:
+        raise Conflict("Another user already has that agent id.", field="agent_code")
+
+
+def _link_agent(session: Session, user: User) -> None:
+    """Imported interactions of this agent id now belong to this person."""
+    if user.agent_code:
+        agent = session.exec(select(Agent).where(Agent.code == user.agent_code)).first()
+        if agent is not None and agent.user_id != user.id:
+            agent.user_id = user.id
+            session.add(agent)
+            session.flush()
+
+
 def create_user(session: Session, data: UserCreate) -> User:
     _check_refs(session, data.team_id)
+    _check_agent_code(session, data.agent_code)
     if _email_taken(session, data.email):
         raise Conflict("A user with that email already exists.", field="email")
     user = User.model_validate(data, update={"password_hash": hash_password(data.password)})
     session.add(user)
     session.flush()
+    _link_agent(session, user)
     return user
 
 
 def update_user(session: Session, user: User, data: UserUpdate, *, acting: User) -> User:
     _check_refs(session, data.team_id)
+    _check_agent_code(session, data.agent_code, except_id=user.id)
     if _email_taken(session, data.email, except_id=user.id):
         raise Conflict("A user with that email already exists.", field="email")
     if user.id == acting.id and (not data.is_active or data.role != Role.admin):
@@ -78,6 +102,7 @@ def update_user(session: Session, user: User, data: UserUpdate, *, acting: User)
         end_all_sessions(session, user.id)  # type: ignore[arg-type]
     session.add(user)
     session.flush()
+    _link_agent(session, user)
     return user
 
 

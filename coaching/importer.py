@@ -20,18 +20,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from coaching.models import Agent, Channel, ImportProblem, Interaction, Outcome, Signal, SignalKind
-from coaching.redaction import Redactor
 from coaching.signals import Found, detect, repeat_contact
 from coaching.transcript import parse_turns
 from foundation.accounts import Team, User
 from foundation.clock import utcnow
 from foundation.settings import Settings
+
+if TYPE_CHECKING:  # Presidio takes seconds to import; the web process never needs it
+    from coaching.redaction import Redactor
 
 REQUIRED = ("interaction_id", "occurred_at", "agent_id", "transcript")
 KNOWN = {
@@ -322,14 +324,12 @@ class Store:
     def _redact_turns(
         self, turns: list[dict[str, str]], names: list[str]
     ) -> tuple[list[dict[str, str]], dict[str, int]]:
-        counts: dict[str, int] = {}
-        out = []
-        for turn in turns:
-            text, found = self.redactor.redact(turn["text"], names)
-            for kind, n in found.items():
-                counts[kind] = counts.get(kind, 0) + n
-            out.append({"speaker": turn["speaker"], "text": text})
-        return out, counts
+        # All turns in one call: "what's the account number?" in one turn is the context that
+        # identifies the number in the next.
+        texts, counts = self.redactor.redact_turns([t["text"] for t in turns], names)
+        return [
+            {"speaker": t["speaker"], "text": text} for t, text in zip(turns, texts, strict=True)
+        ], counts
 
     def write(
         self,

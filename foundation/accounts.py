@@ -99,6 +99,8 @@ class UserBase(SQLModel):
     display_name: str = Field(min_length=1, max_length=100)
     role: Role = Role.staff
     team_id: int | None = None
+    # The agent id this person has in the contact-centre platform's exports.
+    agent_code: str | None = Field(default=None, max_length=64)
 
     @field_validator("email", mode="before")
     @classmethod
@@ -136,8 +138,6 @@ class User(UserBase, table=True):
     )
     password_hash: str = Field(max_length=255)
     is_active: bool = True
-    # The agent id this person has in the contact-centre platform's exports.
-    agent_code: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -167,3 +167,20 @@ def test_oversized_body_is_refused_before_it_is_read(tmp_path, database_url, con
     assert response.status_code == 413
     assert "limit" in response.text
     assert len(db.exec(select(User)).all()) == before + 1  # only the admin made above
+
+
+def test_agent_id_links_imported_interactions_and_must_be_unique(client, db, admin, make):
+    from coaching.models import Agent
+
+    agent = Agent(code="AG-77")
+    db.add(agent)
+    db.commit()
+    taken = make.user(agent_code="AG-1")
+    form = user_form(agent_code="AG-77", csrf_token=csrf_token(client))
+    assert client.post("/admin/users", data=form, follow_redirects=False).status_code == 303
+    db.refresh(agent)
+    created = db.exec(select(User).where(User.email == "priya.shah@bank.test")).one()
+    assert agent.user_id == created.id
+    dup = client.post("/admin/users", headers=hx(client),
+                      data=user_form(email="x@bank.test", agent_code=taken.agent_code))
+    assert dup.status_code == 422 and "already has that agent id" in dup.text
