@@ -181,6 +181,9 @@ def test_agent_id_links_imported_interactions_and_must_be_unique(client, db, adm
     db.refresh(agent)
     created = db.exec(select(User).where(User.email == "priya.shah@bank.test")).one()
     assert agent.user_id == created.id
-    dup = client.post("/admin/users", headers=hx(client),
-                      data=user_form(email="x@bank.test", agent_code=taken.agent_code))
+    dup = client.post(
+        "/admin/users",
+        headers=hx(client),
+        data=user_form(email="x@bank.test", agent_code=taken.agent_code),
+    )
     assert dup.status_code == 422 and "already has that agent id" in dup.text

@@ -10,14 +10,16 @@ from jobs.models import Job, JobStatus
 from tests.conftest import hx, sign_in
 
 
-def test_admin_upload_stages_the_file_and_queues_an_import(client, app, make, db, settings,
-                                                           tmp_path):
+def test_admin_upload_stages_the_file_and_queues_an_import(
+    client, app, make, db, settings, tmp_path
+):
     settings.upload_dir = str(tmp_path / "uploads")
     sign_in(client, db, settings, make.user(Role.admin))
     before = app.state.queue.pending_count()
     body = b"interaction_id,occurred_at,agent_id,transcript\nI-1,2026-10-01T09:00:00Z,A1,Hi\n"
-    response = client.post("/admin/imports", headers=hx(client),
-                           files={"file": ("log.csv", body, "text/csv")})
+    response = client.post(
+        "/admin/imports", headers=hx(client), files={"file": ("log.csv", body, "text/csv")}
+    )
     assert response.status_code == 201 and "<progress" in response.text
     job = db.exec(select(Job).where(Job.kind == "interactions.import")).one()
     staged = Path(job.params["path"])
@@ -37,16 +39,21 @@ def test_only_admins_import(client, make, db, settings):
     for role in (Role.staff, Role.team_lead, Role.cx_lead):
         sign_in(client, db, settings, make.user(role))
         assert client.get("/admin/imports").status_code == 403
-        response = client.post("/admin/imports", headers=hx(client),
-                               files={"file": ("log.csv", b"x", "text/csv")})
+        response = client.post(
+            "/admin/imports", headers=hx(client), files={"file": ("log.csv", b"x", "text/csv")}
+        )
         assert response.status_code == 403
     assert db.exec(select(Job)).all() == []
 
 
 def test_error_report_download(client, make, db, settings):
     admin = make.user(Role.admin)
-    job = Job(kind="interactions.import", params={"path": "/nowhere"}, status=JobStatus.succeeded,
-              started_by_id=admin.id)
+    job = Job(
+        kind="interactions.import",
+        params={"path": "/nowhere"},
+        status=JobStatus.succeeded,
+        started_by_id=admin.id,
+    )
     db.add(job)
     db.flush()
     db.add(ImportProblem(job_id=job.id, line=7, field="csat", reason="not a whole number"))
