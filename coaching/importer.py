@@ -152,12 +152,15 @@ def read_batches(
     offset: int = 0,
     line: int = 0,
     header: list[str] | None = None,
-    seen: set[str] | None = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
     max_chars: int = 50_000,
 ) -> Iterator[Batch]:
-    """Batches of validated rows and problems, starting at ``offset`` (0 = the beginning)."""
-    seen = seen if seen is not None else set()
+    """Batches of validated rows and problems, starting at ``offset`` (0 = the beginning).
+
+    Duplicate ids are caught here within a batch, and by ``Store.write`` against the rows
+    earlier batches of the job stored, so memory stays bounded by the batch, not the file."""
+    batch_rows = batch_rows or BATCH_ROWS
+    seen: set[str] = set()
     with path.open("rb") as raw:
         lines = _Lines(raw, offset, line)
         records = _records(lines, fmt, header)
@@ -178,7 +181,7 @@ def read_batches(
                 rows.append(parsed)
             if len(rows) + len(problems) >= batch_rows:
                 yield Batch(rows, problems, lines.offset, lines.line)
-                rows, problems = [], []
+                rows, problems, seen = [], [], set()
         if rows or problems:
             yield Batch(rows, problems, lines.offset, lines.line)
 

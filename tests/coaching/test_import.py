@@ -244,3 +244,20 @@ def test_no_pii_anywhere_after_importing_the_golden_rows(
     for needle in needles:
         assert needle not in report
         assert not any(needle in r.getMessage() for r in caplog.records)
+
+
+def test_duplicates_are_caught_across_batches(
+    import_engine, import_settings, tmp_path, monkeypatch
+):
+    from coaching import importer
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    rows = [row(1), row(2), row(3), row(1, csat="1"), row(4)]
+    job = run_import_now(import_engine, import_settings, write_csv(tmp_path / "d.csv", rows))
+    assert count(import_engine, Interaction) == 4
+    with Session(import_engine) as session:
+        problem = session.exec(select(ImportProblem)).one()
+        kept = session.exec(select(Interaction).where(Interaction.external_id == "INT-00001")).one()
+    assert (problem.line, problem.field) == (8, "interaction_id")
+    assert kept.csat == 4  # the first occurrence stands
+    assert "4 interactions imported, 1 rows skipped" in job.message
