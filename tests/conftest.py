@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,14 +57,12 @@ def drop_postgres_schema(admin: Engine, schema: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database per backend for the whole session. PostgreSQL must answer: its
-    tests fail (never skip) when it cannot be reached or started."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+@contextmanager
+def migrated_database(backend: str, folder: Path) -> Iterator[str]:
+    """A database migrated to head: a SQLite file in ``folder``, or a fresh PostgreSQL schema
+    (dropped afterwards). PostgreSQL must answer: its tests fail, never skip, without it."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'test.db'}"
         upgrade(url)
         yield url
         return
@@ -73,6 +72,15 @@ def database_url(
         yield url
     finally:
         drop_postgres_schema(admin, schema)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One migrated database per backend for the whole session."""
+    with migrated_database(request.param, tmp_path_factory.mktemp(request.param)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

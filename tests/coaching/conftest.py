@@ -10,25 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from api.migrate import upgrade
 from foundation.db import make_engine
 from foundation.settings import Settings
-from tests.conftest import drop_postgres_schema, fresh_postgres_schema
+from tests.conftest import migrated_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def import_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'import.db'}"
-        upgrade(url)
+    with migrated_database(request.param, tmp_path) as url:
         yield url
-        return
-    url, admin, schema = fresh_postgres_schema()
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        drop_postgres_schema(admin, schema)
 
 
 @pytest.fixture
