@@ -101,8 +101,8 @@ system-deps:
 lint: setup
 	echo "lint: ruff and mypy"
 	status=0
-	"$(VENV)/bin/ruff" check . || status=1
-	"$(VENV)/bin/ruff" format --check . || status=1
+	"$(VENV)/bin/ruff" check --no-cache . || status=1
+	"$(VENV)/bin/ruff" format --no-cache --check . || status=1
 	"$(VENV)/bin/mypy" api ideas coaching jobs foundation || status=1
 	exit "$$status"
 
