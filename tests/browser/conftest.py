@@ -5,7 +5,7 @@ Fixtures
 ``live_server``  (session)   migrate + demo data in a temp dir, ``voiceloop serve`` on a free port
                              and one ``voiceloop worker``; yields the base URL.
 ``database_path`` (session)  the SQLite file that server uses (for read-only look-ups).
-``browser``      (session)   Debian's headless chromium at /usr/bin/chromium, never a downloaded one.
+``browser``      (session)   Debian's headless chromium at /usr/bin/chromium (never downloaded).
 ``page_errors``  (function)  what the page fixture collected; tests may ``allow()`` expected ones.
 ``page``         (function)  a page in a fresh context; at teardown fails if any console error,
                              uncaught page error or CSP violation happened.
