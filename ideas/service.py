@@ -405,29 +405,32 @@ def hide_idea(session: Session, actor: User, idea: Idea, reason: str) -> None:
     idea.hidden_reason = reason
     session.add(idea)
     session.flush()
-    if idea.author_id is not None:
-        session.add(
-            Notification(
-                user_id=idea.author_id,
-                idea_id=idea.id,
-                message=f"Your idea “{_short(idea.title, 80)}” was hidden: {reason}",
-            )
-        )
-        session.flush()
+    _tell_author(
+        session,
+        idea.author_id,
+        idea.id,
+        f"Your idea “{_short(idea.title, 80)}” was hidden: {reason}",
+    )
 
 
 def hide_comment(session: Session, actor: User, comment: Comment, reason: str) -> None:
     comment.hidden_reason = _reason(actor, reason)
     session.add(comment)
     session.flush()
-    if comment.author_id is not None:
-        session.add(
-            Notification(
-                user_id=comment.author_id,
-                idea_id=comment.idea_id,
-                message=f"Your comment was hidden: {comment.hidden_reason}",
-            )
-        )
+    _tell_author(
+        session,
+        comment.author_id,
+        comment.idea_id,
+        f"Your comment was hidden: {comment.hidden_reason}",
+    )
+
+
+def _tell_author(
+    session: Session, author_id: int | None, idea_id: int | None, message: str
+) -> None:
+    """Moderation is explained to the named author (an anonymous one reads the receipt page)."""
+    if author_id is not None:
+        session.add(Notification(user_id=author_id, idea_id=idea_id, message=message))
         session.flush()
 
 
