@@ -8,6 +8,7 @@ Fixed file set:
 - ``signals.py``    knowledge-gap and vulnerability signals: pure functions over turns and fields
 - ``importer.py``   streaming CSV / JSON Lines import in checkpointed batches (runs as a job)
 - ``stats.py``      gap rates and remediation effectiveness, honouring the minimum group size
+- ``evidence.py``   gap evidence as theme documents, and the figures of the interactions in a theme
 - ``demo.py``       the synthetic demo interactions generator
 
 Nothing raw is stored: a transcript is redacted before it touches the database, a log line,

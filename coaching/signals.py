@@ -658,10 +658,10 @@ def _cue_evidence(turns: list[dict[str, str]], index: int, span: tuple[int, int]
     return _evidence(turns, index, _next(turns, index, "agent"), focus_index=index, focus=span)
 
 
-def _main_evidence(turns: list[dict[str, str]]) -> str:
-    """The contact's main question and the agent's answer, for field-only signals."""
+def _main_question(turns: list[dict[str, str]]) -> int | None:
+    """The customer's first real question (or, failing that, their longest turn)."""
     customer = [i for i, t in enumerate(turns) if t.get("speaker") == "customer"]
-    main = next(
+    return next(
         (
             i
             for i in customer
@@ -669,6 +669,17 @@ def _main_evidence(turns: list[dict[str, str]]) -> str:
         ),
         max(customer, key=lambda i: len(turns[i]["text"]), default=None),
     )
+
+
+def main_question(turns: list[dict[str, str]]) -> str:
+    """What the contact was about, in the customer's (redacted) words; "" when they said nothing."""
+    main = _main_question(turns)
+    return turns[main]["text"] if main is not None else ""
+
+
+def _main_evidence(turns: list[dict[str, str]]) -> str:
+    """The contact's main question and the agent's answer, for field-only signals."""
+    main = _main_question(turns)
     if main is not None:
         return _evidence(turns, main, _next(turns, main, "agent"))
     agent = next((i for i, t in enumerate(turns) if t.get("speaker") == "agent"), None)

@@ -388,6 +388,7 @@ def _uses(
     until: datetime | None,
     *,
     with_kind: bool,
+    within: Any = None,
 ) -> Any:
     """One row per (interaction, action code[, signal kind]) in scope, with the interaction's
     agent, resolved flag, repeat-contact flag and CSAT: the JSON list unnested in the database."""
@@ -426,6 +427,8 @@ def _uses(
         query = query.add_columns(col(Signal.kind).label("kind")).join(
             Signal, col(Signal.interaction_id) == col(Interaction.id)
         )
+    if within is not None:  # a subquery of interaction ids, e.g. a theme's gap evidence
+        query = query.where(col(Interaction.id).in_(within))
     # DISTINCT: a code recorded twice, or two signals of a kind, still make one use.
     return _scoped(query.distinct(), team_ids, since, until).subquery("uses")
 
@@ -470,14 +473,15 @@ def remediation(
     since: datetime | None,
     until: datetime | None,
     min_group_size: int,
+    within: Any = None,
 ) -> Remediation:
     """Both remediation tables: per action code, and per gap kind and action code."""
-    uses = _uses(session, team_ids, since, until, with_kind=False)
+    uses = _uses(session, team_ids, since, until, with_kind=False, within=within)
     by_action = [
         _action_stats(row[0], row[1:], min_group_size)
         for row in session.exec(_select(uses.c.action, *_figures(uses)).group_by(uses.c.action))
     ]
-    uses = _uses(session, team_ids, since, until, with_kind=True)
+    uses = _uses(session, team_ids, since, until, with_kind=True, within=within)
     by_kind: dict[SignalKind, list[ActionStats]] = defaultdict(list)
     for row in session.exec(
         _select(uses.c.kind, uses.c.action, *_figures(uses)).group_by(uses.c.kind, uses.c.action)
@@ -495,9 +499,15 @@ def remediation_by_action(
     since: datetime | None,
     until: datetime | None,
     min_group_size: int,
+    within: Any = None,
 ) -> list[ActionStats]:
     return remediation(
-        session, team_ids=team_ids, since=since, until=until, min_group_size=min_group_size
+        session,
+        team_ids=team_ids,
+        since=since,
+        until=until,
+        min_group_size=min_group_size,
+        within=within,
     ).by_action
 
 

@@ -1,4 +1,5 @@
-"""Employee voice: ideas, problem reports and feedback, and (later) the themes they form.
+"""Employee voice: ideas, problem reports and feedback, and the themes they form together with
+the gap evidence of the interaction logs.
 
 Fixed file set:
 - ``models.py``   tables and their Create/Update/Public schemas
@@ -6,6 +7,10 @@ Fixed file set:
                   functions flush, never commit, and raise ``foundation.errors`` domain errors
 - ``similar.py``  the in-process vector index behind similar-idea suggestions and search
 - ``markdown.py`` the safe markdown subset idea bodies are written in
+- ``clustering.py`` the theme pipeline: precomputed embeddings in, deterministic clusters, c-TF-IDF
+                  keywords and labels out (no database)
+- ``themes.py``   themes in the database: applying a run with stable identity, joining between
+                  runs, and the CX-lead edits (rename, merge, split, status, action plan)
 - ``demo.py``     synthetic demo ideas
 
 Anonymity is a promise: an anonymous idea stores no author anywhere. Its author holds a receipt

@@ -14,12 +14,14 @@ from sqlmodel import Session, col, select
 
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
-from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
+from foundation.embeddings import Embedder, Embedding, from_bytes, text_hash, to_bytes
 from foundation.errors import Conflict, Forbidden, Invalid, NotFound
+from ideas import themes
 from ideas.models import (
     Category,
     Comment,
     CommentCreate,
+    DocumentKind,
     Idea,
     IdeaCreate,
     IdeaStatus,
@@ -28,6 +30,7 @@ from ideas.models import (
     StatusChange,
     StatusUpdate,
     Support,
+    idea_text,
 )
 from ideas.similar import VectorIndex
 
@@ -37,10 +40,6 @@ MIN_SIMILARITY = 0.3
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def idea_text(idea: Idea) -> str:
-    return f"{idea.title}\n{idea.body}".strip()
 
 
 # ------------------------------------------------------------------------------------ lookups
@@ -136,7 +135,9 @@ def submit_idea(
     )
     session.add(idea)
     session.flush()
-    store_embedding(session, idea, embedder)
+    row = store_embedding(session, idea, embedder)
+    # Between full clustering runs a new idea joins the nearest theme at once.
+    themes.join(session, themes.idea_document(idea), from_bytes(row.vector))
     return idea, receipt
 
 
@@ -396,6 +397,7 @@ def merge(session: Session, actor: User, duplicate: Idea, target: Idea) -> None:
     session.flush()
     duplicate.merged_into_id = target.id
     session.add(duplicate)
+    themes.leave(session, DocumentKind.idea, duplicate.id)  # type: ignore[arg-type]
     _recount(session, duplicate)
     _recount(session, target)
 
@@ -405,6 +407,7 @@ def hide_idea(session: Session, actor: User, idea: Idea, reason: str) -> None:
     idea.hidden_reason = reason
     session.add(idea)
     session.flush()
+    themes.leave(session, DocumentKind.idea, idea.id)  # type: ignore[arg-type]
     _tell_author(
         session,
         idea.author_id,

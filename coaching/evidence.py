@@ -1,0 +1,253 @@
+"""Gap evidence as theme documents, and what the interactions inside a theme show.
+
+One interaction with knowledge-gap signals is one document: its main question and answer, with
+what the agent said they were unsure of, all redacted at import. On a theme page it shows every
+signal kind it raised, its team and its outcome.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from coaching import signals, stats
+from coaching.models import Interaction, Outcome, Signal, SignalKind
+from foundation.accounts import Team
+from ideas import themes
+from ideas.models import DocumentKind, Idea, ThemeMember, idea_text
+
+CHUNK = 1000  # ids per IN (...) list
+
+
+def _uncertain_part(evidence: str) -> str:
+    """What the agent was unsure of: the agent's side of an uncertainty signal's evidence."""
+    return evidence.rpartition("Agent:")[2].strip()
+
+
+def gap_texts(session: Session, interaction_ids: list[int] | None = None) -> dict[int, str]:
+    """interaction id -> document text, for interactions with any signal: the customer's main
+    question, plus what the agent said they were unsure of (the gap itself). The agent's routine
+    answer (security checks and the like) is left out: it says nothing about the topic."""
+    query = select(Signal.interaction_id, Signal.kind, Signal.evidence)
+    if interaction_ids is not None:
+        query = query.where(col(Signal.interaction_id).in_(interaction_ids))
+    unsure: dict[int, str] = {}
+    ids: set[int] = set()
+    for interaction_id, kind, evidence in session.exec(query):
+        ids.add(interaction_id)
+        if kind == SignalKind.uncertainty:
+            unsure[interaction_id] = _uncertain_part(evidence)
+    texts: dict[int, str] = {}
+    ordered = sorted(ids)
+    for first in range(0, len(ordered), CHUNK):
+        chunk = ordered[first : first + CHUNK]
+        query = stats._select(Interaction.id, Interaction.turns).where(
+            col(Interaction.id).in_(chunk)
+        )
+        for row_id, turns in session.exec(query):
+            parts = [f"Customer: {signals.main_question(turns)}".strip()]
+            if unsure.get(row_id):
+                parts.append(f"Agent: {unsure[row_id]}")
+            text = " / ".join(p for p in parts if p != "Customer:")
+            if text:
+                texts[row_id] = text
+    return texts
+
+
+def gap_documents(
+    session: Session, interaction_ids: list[int] | None = None
+) -> list[themes.Document]:
+    """A document per interaction with signals (all of them, or just ``interaction_ids``)."""
+    texts = gap_texts(session, interaction_ids)
+    meta = select(Interaction.id, Interaction.occurred_at, Interaction.team_id)
+    if interaction_ids is not None:
+        meta = meta.where(col(Interaction.id).in_(interaction_ids))
+    return [
+        themes.Document(DocumentKind.gap, int(i), texts[i], occurred_at, team_id)
+        for i, occurred_at, team_id in sorted(session.exec(meta))
+        if i in texts
+    ]
+
+
+class Corpus:
+    """Every document the themes are built from: visible ideas and gap evidence."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    def documents(self, session: Session) -> list[themes.Document]:
+        return themes.idea_documents(session) + gap_documents(session)
+
+    def texts(self, session: Session, kind: DocumentKind, ids: list[int]) -> dict[int, str]:
+        if kind == DocumentKind.idea:
+            ideas = session.exec(select(Idea).where(col(Idea.id).in_(ids)))
+            return {idea.id: idea_text(idea) for idea in ideas}  # type: ignore[misc]
+        return gap_texts(session, ids)
+
+
+# ------------------------------------------------------------------------- theme page figures
+@dataclass(frozen=True)
+class GapMember:
+    interaction_id: int
+    occurred_at: datetime
+    kinds: list[SignalKind]
+    evidence: str
+    team: str | None
+    outcome: Outcome | None
+    similarity: float
+
+
+def gap_members(
+    session: Session, theme_id: int, *, team_ids: list[int] | None = None, limit: int = 20
+) -> tuple[list[GapMember], int]:
+    """The theme's gap evidence, most central first (a page of it), and how many there are."""
+    where: list[Any] = [ThemeMember.theme_id == theme_id, ThemeMember.kind == DocumentKind.gap]
+    if team_ids is not None:
+        where.append(col(ThemeMember.team_id).in_(team_ids))
+    total = session.exec(select(func.count()).select_from(ThemeMember).where(*where)).one()
+    rows = session.exec(
+        stats._select(ThemeMember.source_id, ThemeMember.similarity, Interaction, Team.name)
+        .select_from(ThemeMember)
+        .join(Interaction, col(Interaction.id) == col(ThemeMember.source_id))
+        .outerjoin(Team, col(Team.id) == col(Interaction.team_id))
+        .where(*where)
+        .order_by(col(ThemeMember.similarity).desc(), col(ThemeMember.source_id))
+        .limit(limit)
+    ).all()
+    ids = [row[0] for row in rows]
+    kinds: dict[int, set[SignalKind]] = defaultdict(set)
+    for interaction_id, kind in session.exec(
+        select(Signal.interaction_id, Signal.kind).where(col(Signal.interaction_id).in_(ids))
+    ):
+        kinds[interaction_id].add(SignalKind(kind))
+    texts = gap_texts(session, ids)
+    members = [
+        GapMember(
+            interaction_id=source_id,
+            occurred_at=interaction.occurred_at,
+            kinds=[k for k in SignalKind if k in kinds[source_id]],
+            evidence=texts.get(source_id, ""),
+            team=team,
+            outcome=interaction.outcome,
+            similarity=similarity,
+        )
+        for source_id, similarity, interaction, team in rows
+    ]
+    return members, int(total)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    agents: int
+    interactions: int
+    resolved: int
+    resolution_rate: float | None
+    repeats: int
+    repeat_rate: float | None
+    csat_count: int
+    csat_mean: float | None
+
+
+def _in_theme(theme_id: int) -> Any:
+    return select(ThemeMember.source_id).where(
+        ThemeMember.theme_id == theme_id, ThemeMember.kind == DocumentKind.gap
+    )
+
+
+def outcomes(session: Session, theme_id: int, *, inside: bool) -> Outcomes:
+    """Resolution, repeat contact and CSAT of the interactions inside (or outside) the theme."""
+    members = col(Interaction.id).in_(_in_theme(theme_id))
+    repeat = (
+        select(Signal.id)
+        .where(
+            col(Signal.interaction_id) == col(Interaction.id),
+            Signal.kind == SignalKind.repeat_contact,
+        )
+        .exists()
+    )
+    row = session.exec(
+        stats._select(
+            func.count(func.distinct(col(Interaction.agent_id))),
+            func.count(),
+            func.coalesce(
+                func.sum(case((col(Interaction.outcome) == Outcome.resolved, 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(case((repeat, 1), else_=0)), 0),
+            func.count(col(Interaction.csat)),
+            func.avg(Interaction.csat),
+        ).where(members if inside else ~members)
+    ).one()
+    agents, total, resolved, repeats, csat_count, csat_mean = row
+    return Outcomes(
+        agents,
+        total,
+        resolved,
+        stats._pct(resolved, total),
+        repeats,
+        stats._pct(repeats, total),
+        csat_count,
+        float(csat_mean) if csat_mean is not None else None,
+    )
+
+
+def vulnerability_signals(session: Session, theme_id: int) -> int:
+    query = select(func.count()).where(
+        col(Signal.interaction_id).in_(_in_theme(theme_id)),
+        Signal.kind == SignalKind.missed_vulnerability,
+    )
+    return int(session.exec(query).one())
+
+
+def remediation(session: Session, theme_id: int, min_group_size: int) -> list[stats.ActionStats]:
+    """How often each remediation action used inside the theme worked."""
+    return stats.remediation_by_action(
+        session,
+        team_ids=None,
+        since=None,
+        until=None,
+        min_group_size=min_group_size,
+        within=_in_theme(theme_id),
+    )
+
+
+@dataclass(frozen=True)
+class TeamTouched:
+    team_id: int
+    name: str
+    evidence: int
+
+
+def teams_touched(
+    session: Session, theme_ids: list[int], min_group_size: int
+) -> dict[int, tuple[list[TeamTouched], int]]:
+    """Per theme: the teams whose interactions are in it, named only when at least the minimum
+    group of their agents contributed, and how many teams were left unnamed."""
+    rows = session.exec(
+        stats._select(
+            ThemeMember.theme_id,
+            Team.id,
+            Team.name,
+            func.count(),
+            func.count(func.distinct(col(Interaction.agent_id))),
+        )
+        .select_from(ThemeMember)
+        .join(Interaction, col(Interaction.id) == col(ThemeMember.source_id))
+        .join(Team, col(Team.id) == col(Interaction.team_id))
+        .where(col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.kind == DocumentKind.gap)
+        .group_by(ThemeMember.theme_id, Team.id, Team.name)
+    ).all()
+    result: dict[int, tuple[list[TeamTouched], int]] = {t: ([], 0) for t in theme_ids}
+    for theme_id, team_id, name, evidence, agents in rows:
+        shown, hidden = result[theme_id]
+        if agents >= min_group_size:
+            shown.append(TeamTouched(team_id, name, evidence))
+        else:
+            result[theme_id] = (shown, hidden + 1)
+    for shown, _ in result.values():
+        shown.sort(key=lambda t: (-t.evidence, t.name))
+    return result
