@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from api import accounts
 from api import migrate as migrations
-from api.demo import DEMO_PASSWORD, load_demo, load_demo_interactions
+from api.demo import DEMO_PASSWORD, load_demo, load_demo_interactions, load_demo_themes
 from foundation.accounts import Role, User, UserCreate
 from foundation.db import make_engine, session_scope
 from foundation.errors import DomainError
@@ -67,6 +67,10 @@ def demo() -> None:
         imported = load_demo_interactions(engine, settings)
         if imported:
             typer.echo(f"  {imported}")
+        typer.echo("Clustering the demo ideas and gap evidence into themes (first run only)...")
+        clustered = load_demo_themes(engine, settings)
+        if clustered:
+            typer.echo(f"  {clustered}")
     finally:
         engine.dispose()
     typer.echo(f"\nDemo logins (development only), password for all: {DEMO_PASSWORD}")

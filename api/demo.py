@@ -154,3 +154,16 @@ def load_demo_interactions(
         )
         job = run_import_now(engine, settings, path)
     return job.message or job.error
+
+
+def load_demo_themes(engine: Engine, settings: Settings) -> str | None:
+    """Cluster the demo ideas and gap evidence into themes (the real job, in this process)
+    when no run has happened yet; returns the job's summary, or None when nothing was done."""
+    from ideas.themes import latest_run
+    from jobs.service import run_now
+
+    with Session(engine) as session:
+        if latest_run(session) is not None:
+            return None
+    job = run_now(engine, settings, "themes.cluster", {})
+    return job.message or job.error

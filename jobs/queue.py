@@ -68,6 +68,10 @@ class Queue:
         self._engine_lock = threading.Lock()
         self._run_job_task = self.huey.task(name="run_job")(self._run_job)
         self.huey.periodic_task(crontab(minute="*"), name="reap_stale_jobs")(self.reap)
+        # Themes are re-clustered nightly (and whenever a CX lead asks, from the themes page).
+        self.huey.periodic_task(crontab(hour="2", minute="30"), name="nightly_themes")(
+            self.nightly_themes
+        )
 
     @property
     def engine(self) -> Engine:
@@ -83,6 +87,12 @@ class Queue:
 
     def reap(self) -> list[int]:
         return reaper.reap(self.engine, self, self.settings.job_stale_seconds)
+
+    def nightly_themes(self) -> int | None:
+        """Start a clustering run unless one is already waiting or running."""
+        from jobs.service import start_unless_pending
+
+        return start_unless_pending(self.engine, self, "themes.cluster")
 
     def ping(self) -> bool:
         """True when the broker answers (for /healthz)."""
@@ -109,7 +119,7 @@ class Queue:
                 self._engine = None
 
     def _run_job(self, job_id: int) -> None:
-        runner.run_job(self.engine, job_id, self.settings.job_stale_seconds)
+        runner.run_job(self.engine, job_id, self.settings.job_stale_seconds, self.enqueue)
 
     @staticmethod
     def _ping_sqlite(path: Path) -> bool:

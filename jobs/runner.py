@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from foundation.clock import utcnow
+from foundation.db import on_commit
 from jobs.models import Job, JobStatus
 from jobs.registry import get_handler
 
@@ -89,6 +90,7 @@ class JobContext:
         kind: str,
         params: Mapping[str, Any],
         checkpoint: dict[str, Any] | None,
+        enqueue: Callable[[int], None] | None = None,
     ) -> None:
         self.job_id = job_id
         self.kind = kind
@@ -96,12 +98,19 @@ class JobContext:
         self.checkpoint = checkpoint
         self._engine = engine
         self._owner = owner
+        self._enqueue = enqueue
         # One writer at a time per job in this process: the heartbeat thread and a batch commit
         # would otherwise fight over SQLite's write lock.
         self._write_lock = threading.Lock()
 
     @classmethod
-    def load(cls, engine: Engine, job_id: int, owner: str) -> JobContext:
+    def load(
+        cls,
+        engine: Engine,
+        job_id: int,
+        owner: str,
+        enqueue: Callable[[int], None] | None = None,
+    ) -> JobContext:
         with Session(engine) as session:
             job = session.get(Job, job_id)
             if job is None:
@@ -113,10 +122,32 @@ class JobContext:
                 kind=job.kind,
                 params=job.params,
                 checkpoint=job.checkpoint,
+                enqueue=enqueue,
             )
 
     def set_total(self, total: int) -> None:
         self._write(_guarded(self.job_id, self._owner).values(total=total, heartbeat_at=utcnow()))
+
+    def progress(self, done: int, message: str | None = None) -> None:
+        """Report progress between batches (a phase with nothing to commit, like clustering)."""
+        values: dict[str, Any] = {"done": done, "heartbeat_at": utcnow()}
+        if message is not None:
+            values["message"] = message[:MESSAGE_MAX]
+        self._write(_guarded(self.job_id, self._owner).values(**values))
+
+    def read(self) -> Session:
+        """A session for reading what the job works on (writes go through ``commit_batch``)."""
+        return Session(self._engine)
+
+    def start_followup(self, session: Session, kind: str, params: Mapping[str, Any]) -> None:
+        """Add a job inside a ``commit_batch`` write; it is enqueued once that commits (without
+        a queue, as when run from the command line, a worker's reaper picks it up)."""
+        job = Job(kind=kind, params=dict(params), started_by_id=None)
+        session.add(job)
+        session.flush()
+        job_id, enqueue = job.id, self._enqueue
+        if enqueue is not None and job_id is not None:
+            on_commit(session, lambda: enqueue(job_id))
 
     def heartbeat(self) -> None:
         """Prove this worker is alive; raises ClaimLost when another worker took the job."""
@@ -204,7 +235,12 @@ def finish(
         return connection.execute(statement).rowcount == 1
 
 
-def run_job(engine: Engine, job_id: int, stale_seconds: float) -> None:
+def run_job(
+    engine: Engine,
+    job_id: int,
+    stale_seconds: float,
+    enqueue: Callable[[int], None] | None = None,
+) -> None:
     """Claim ``job_id`` and run its handler; a no-op when another worker has it or it is done."""
     owner = claim(engine, job_id, stale_seconds)
     if owner is None:
@@ -212,7 +248,7 @@ def run_job(engine: Engine, job_id: int, stale_seconds: float) -> None:
         return
     kind = "?"
     try:
-        context = JobContext.load(engine, job_id, owner)
+        context = JobContext.load(engine, job_id, owner, enqueue)
         kind = context.kind
         handler = get_handler(kind)
         if handler is None:

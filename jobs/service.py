@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from foundation.db import on_commit
 from foundation.errors import Invalid, NotFound
 from foundation.settings import Settings
-from jobs.models import Job
+from jobs.models import Job, JobStatus
 from jobs.queue import Enqueuer
 from jobs.registry import known_kinds
 
@@ -55,6 +55,24 @@ def start_job(
     return job
 
 
+def pending(session: Session, kind: str) -> Job | None:
+    """The newest queued or running job of this kind, if any."""
+    statement = select(Job).where(
+        Job.kind == kind, col(Job.status).in_([JobStatus.queued, JobStatus.running])
+    )
+    return session.exec(statement.order_by(col(Job.id).desc()).limit(1)).first()
+
+
+def start_unless_pending(engine: Engine, queue: Enqueuer, kind: str) -> int | None:
+    """A scheduled start: the new job's id, or None when one is already queued or running."""
+    with Session(engine) as session:
+        if pending(session, kind) is not None:
+            return None
+        job = start_job(session, queue, kind, {}, None)
+        session.commit()
+        return job.id
+
+
 def list_jobs(session: Session, *, started_by_id: int | None = None, limit: int = 50) -> list[Job]:
     """Newest first; ``started_by_id`` None lists everybody's jobs."""
     statement = select(Job).order_by(col(Job.created_at).desc(), col(Job.id).desc()).limit(limit)
@@ -70,20 +88,19 @@ def get_job(session: Session, job_id: int) -> Job:
     return job
 
 
-def run_import_now(
-    engine: Engine, settings: Settings, source: Path, started_by_id: int | None = None
+def run_now(
+    engine: Engine,
+    settings: Settings,
+    kind: str,
+    params: Mapping[str, Any],
+    started_by_id: int | None = None,
 ) -> Job:
-    """Import a file in this process (CLI, demo data) as a durable job: if this process dies,
-    a worker's reaper picks the job up from its checkpoint."""
-    from coaching.importer import stage_upload
+    """Run a job in this process (command line, demo data), durably: if this process dies, a
+    worker's reaper picks the job up from its checkpoint."""
     from jobs.runner import run_job
 
-    with source.open("rb") as handle:
-        staged = stage_upload(handle, Path(settings.upload_dir))
     with Session(engine) as session:
-        job = Job(
-            kind="interactions.import", params={"path": str(staged)}, started_by_id=started_by_id
-        )
+        job = Job(kind=kind, params=dict(params), started_by_id=started_by_id)
         session.add(job)
         session.commit()
         job_id = job.id
@@ -93,3 +110,14 @@ def run_import_now(
         finished = session.get(Job, job_id)
         assert finished is not None
         return finished
+
+
+def run_import_now(
+    engine: Engine, settings: Settings, source: Path, started_by_id: int | None = None
+) -> Job:
+    """Import a file in this process (CLI, demo data) as a durable job."""
+    from coaching.importer import stage_upload
+
+    with source.open("rb") as handle:
+        staged = stage_upload(handle, Path(settings.upload_dir))
+    return run_now(engine, settings, "interactions.import", {"path": str(staged)}, started_by_id)

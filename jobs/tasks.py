@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from jobs.models import DemoItem, Job
 from jobs.registry import handler
@@ -111,6 +111,8 @@ def import_interactions(ctx: JobContext) -> None:
         def summarise(session: Session) -> None:
             message = importer.summary(session, ctx.job_id)
             session.exec(update(Job).where(col(Job.id) == ctx.job_id).values(message=message))
+            # The new gap evidence joins the nearest themes at once, in a job of its own.
+            ctx.start_followup(session, "themes.join", {"import_job_id": ctx.job_id})
 
         ctx.commit_batch(
             summarise, checkpoint={**(ctx.checkpoint or {}), "done": True}, done=path.stat().st_size
@@ -119,3 +121,94 @@ def import_interactions(ctx: JobContext) -> None:
         path.unlink(missing_ok=True)
         raise
     path.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------------ themes
+# Progress is counted in thousandths: embedding, then clustering, then writing.
+_EMBED_END, _CLUSTER_END, _TOTAL = 400, 950, 1000
+EMBED_BATCH = 256
+
+
+@handler("themes.cluster")
+def cluster_themes(ctx: JobContext) -> None:
+    """Re-cluster every document into themes. Embeddings are committed batch by batch (a
+    killed worker resumes without re-embedding); the clustering is deterministic, so a retry
+    recomputes the same themes, and they are written in one transaction."""
+    from coaching.evidence import Corpus
+    from foundation.embeddings import get_embedder
+    from ideas import clustering, themes
+
+    embedder = get_embedder()
+    corpus = Corpus(embedder.model_name)
+    ctx.set_total(_TOTAL)
+    with ctx.read() as session:
+        docs = corpus.documents(session)
+        todo = themes.stale(session, docs, corpus.model)
+    started = time.monotonic()
+    for first in range(0, len(todo), EMBED_BATCH):
+        batch = todo[first : first + EMBED_BATCH]
+        vectors = embedder.encode([doc.text for doc in batch])
+        done = first + len(batch)
+
+        def store(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
+            themes.store_vectors(session, batch, vectors, corpus.model)
+
+        ctx.commit_batch(
+            store,
+            checkpoint={"embedded": done},
+            done=_EMBED_END * done // len(todo),
+            message=f"Embedded {done:,} of {len(todo):,} new or changed documents",
+        )
+    with ctx.read() as session:
+        vectors = themes.load_vectors(session, docs, corpus.model)
+
+    def progress(fraction: float) -> None:
+        done = _EMBED_END + int((_CLUSTER_END - _EMBED_END) * fraction)
+        ctx.progress(done, f"Clustering {len(docs):,} documents")
+
+    ctx.progress(_EMBED_END, f"Clustering {len(docs):,} documents")
+    result = clustering.ThemeClusterer().fit(
+        [doc.key for doc in docs], [doc.text for doc in docs], vectors, progress=progress
+    )
+    seconds = time.monotonic() - started
+
+    def write(session: Session) -> None:
+        run = themes.apply_run(session, docs, vectors, result, job_id=ctx.job_id, seconds=seconds)
+        session.exec(
+            update(Job)
+            .where(col(Job.id) == ctx.job_id)
+            .values(message=f"{run.themes} themes from {run.documents:,} documents")
+        )
+
+    ctx.commit_batch(write, checkpoint={"written": True}, done=_TOTAL)
+
+
+@handler("themes.join")
+def join_themes(ctx: JobContext) -> None:
+    """Between full runs: put the gap evidence of one import into the nearest themes.
+    Params: ``import_job_id``. Idempotent: a document already in a theme is left where it is."""
+    from coaching.evidence import gap_documents
+    from coaching.models import Interaction
+    from foundation.embeddings import get_embedder
+    from ideas import themes
+
+    import_job_id = _int_param(ctx.params, "import_job_id", None, 1)
+    embedder = get_embedder()
+    with ctx.read() as session:
+        if themes.latest_run(session) is None:
+            return  # nothing to join yet: the first full run will take everything
+        ids = list(
+            session.exec(select(Interaction.id).where(Interaction.import_job_id == import_job_id))
+        )
+        docs = gap_documents(session, [i for i in ids if i is not None])
+    ctx.set_total(len(docs))
+    for first in range(0, len(docs), EMBED_BATCH):
+        batch = docs[first : first + EMBED_BATCH]
+        vectors = embedder.encode([doc.text for doc in batch])
+
+        def write(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
+            themes.store_vectors(session, batch, vectors, embedder.model_name)
+            for doc, vector in zip(batch, vectors, strict=True):
+                themes.join(session, doc, vector)
+
+        ctx.commit_batch(write, checkpoint={"next": first + len(batch)}, done=first + len(batch))
