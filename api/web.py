@@ -78,6 +78,7 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
     ("Home", "/", frozenset(Role)),
     ("Ideas", "/ideas", frozenset(Role)),
     ("Gaps", "/gaps", frozenset({Role.team_lead, Role.cx_lead, Role.admin})),
+    ("Themes", "/themes", frozenset({Role.cx_lead, Role.admin})),
     ("My team", "/teams/mine", frozenset({Role.team_lead})),
     ("Teams", "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
     ("Users", "/admin/users", frozenset({Role.admin})),

@@ -4,6 +4,7 @@ from api.routes import (
     account,
     admin,
     api_ideas,
+    api_themes,
     api_v1,
     auth,
     docs,
@@ -17,6 +18,7 @@ from api.routes import (
     notifications,
     receipts,
     teams,
+    themes,
 )
 
 ROUTERS = [
@@ -30,11 +32,13 @@ ROUTERS = [
     ideas.router,
     ideas.comments_router,
     gaps.router,
+    themes.router,
     receipts.router,
     notifications.router,
     lists.router,
     imports.router,
     api_v1.router,
     api_ideas.router,
+    api_themes.router,
     docs.router,
 ]

@@ -1,0 +1,93 @@
+"""``/api/v1/themes``: themes, their members and the latest run, for CX leads and admins."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlmodel import col, func, select
+
+from api.access import CxUser
+from api.deps import SessionDep
+from ideas import themes
+from ideas.models import (
+    DocumentKind,
+    ThemeMember,
+    ThemeMemberPublic,
+    ThemePublic,
+    ThemeState,
+)
+
+router = APIRouter(prefix="/api/v1/themes", tags=["themes"])
+
+
+class RunPublic(BaseModel):
+    id: int
+    documents: int
+    themed: int
+    unthemed_share: float
+    themes: int
+    new_themes: int
+    faded_themes: int
+    finished_at: str
+
+
+class ThemeList(BaseModel):
+    items: list[ThemePublic]
+    run: RunPublic | None
+
+
+class MemberPage(BaseModel):
+    items: list[ThemeMemberPublic]
+    total: int
+    page: int
+
+
+@router.get("", response_model=ThemeList)
+def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.active) -> ThemeList:
+    run = themes.latest_run(session)
+    return ThemeList(
+        items=[ThemePublic.model_validate(t) for t in themes.list_themes(session, states=[state])],
+        run=None
+        if run is None
+        else RunPublic(
+            id=run.id,  # type: ignore[arg-type]
+            documents=run.documents,
+            themed=run.themed,
+            unthemed_share=round(run.unthemed_share, 4),
+            themes=run.themes,
+            new_themes=run.new_themes,
+            faded_themes=run.faded_themes,
+            finished_at=run.finished_at.isoformat(),
+        ),
+    )
+
+
+@router.get("/{theme_id}", response_model=ThemePublic)
+def get_theme(session: SessionDep, _: CxUser, theme_id: int) -> ThemePublic:
+    return ThemePublic.model_validate(themes.get_theme(session, theme_id))
+
+
+@router.get("/{theme_id}/members", response_model=MemberPage)
+def theme_members(
+    session: SessionDep,
+    _: CxUser,
+    theme_id: int,
+    kind: DocumentKind | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> MemberPage:
+    themes.get_theme(session, theme_id)
+    where = [ThemeMember.theme_id == theme_id]
+    if kind is not None:
+        where.append(ThemeMember.kind == kind)
+    total = session.exec(select(func.count()).select_from(ThemeMember).where(*where)).one()
+    rows = session.exec(
+        select(ThemeMember)
+        .where(*where)
+        .order_by(col(ThemeMember.similarity).desc(), col(ThemeMember.id))
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return MemberPage(
+        items=[ThemeMemberPublic.model_validate(m) for m in rows], total=total, page=page
+    )
