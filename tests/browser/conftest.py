@@ -126,7 +126,7 @@ def _server() -> Iterator[_Server]:
     # cwd is the temp dir, so a developer's .env in the checkout cannot leak in.
     for step in ("migrate", "demo"):
         done = subprocess.run(
-            [*cmd, step], cwd=workdir, env=env, capture_output=True, text=True, timeout=120
+            [*cmd, step], cwd=workdir, env=env, capture_output=True, text=True, timeout=300
         )
         if done.returncode != 0:
             pytest.fail(

@@ -1,0 +1,226 @@
+"""The clustering job end to end on a real database: ideas and interactions in, themes out, with
+progress; an idea and the gap evidence about the same problem land in one theme; a worker killed
+while embedding is finished by another with every vector stored once and one run written."""
+
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import signal
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, func, select
+
+from api.migrate import upgrade
+from coaching.models import Agent, Interaction, Signal, SignalKind
+from foundation.clock import as_utc, utcnow
+from foundation.db import make_engine, session_scope
+from foundation.embeddings import Embedding
+from foundation.settings import Settings
+from ideas.models import Category, Idea, Theme, ThemeMember, ThemeRun
+from jobs.models import Job, JobStatus
+from jobs.queue import Queue
+from jobs.service import run_import_now, run_now, start_job
+from tests.coaching.test_import import row, write_csv
+from tests.jobs.test_worker_kill import STALE_SECONDS, Backend, Workers, read_job, wait_for
+
+BANKING77 = Path(__file__).resolve().parents[3] / "shared" / "data" / "banking77"
+INTENTS = ("card_arrival", "exchange_rate", "pending_top_up", "passcode_forgotten")
+CARD_IDEA = (
+    "Customers keep asking why their new card hasn't arrived",
+    "We need a delivery tracking link for new and replacement cards, so customers can see "
+    "where their card is instead of phoning us.",
+)
+
+
+def queries(split: str, intents: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    with (BANKING77 / f"{split}.csv").open(newline="", encoding="utf-8") as handle:
+        rows = [(r["text"].strip(), r["category"]) for r in csv.DictReader(handle)]
+    return [r for r in rows if intents is None or r[1] in intents]
+
+
+def seed(engine: Engine, texts: list[str], *, ideas_every: int = 4) -> None:
+    """Every ``ideas_every``-th text becomes an idea, the rest gap evidence of a call."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        category = Category(name="Cards")
+        agent = Agent(code="AG-T1")
+        session.add_all([category, agent])
+        session.flush()
+        for i, text in enumerate(texts):
+            when = now - timedelta(days=i % 60)
+            if i % ideas_every == 0:
+                session.add(
+                    Idea(title=text[:200], body="", category_id=category.id, created_at=when)
+                )
+                continue
+            interaction = Interaction(
+                external_id=f"call-{i}",
+                occurred_at=when,
+                agent_id=agent.id,
+                turns=[{"speaker": "customer", "text": text}],
+            )
+            session.add(interaction)
+            session.flush()
+            session.add(
+                Signal(
+                    interaction_id=interaction.id,
+                    kind=SignalKind.unresolved,
+                    evidence=f"Customer: {text}",
+                    reason="outcome = unresolved",
+                )
+            )
+
+
+def settings_for(url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        secret_key=secrets.token_urlsafe(32),
+        database_url=url,
+        queue_url=f"sqlite:///{tmp_path / 'queue.db'}",
+        job_stale_seconds=STALE_SECONDS,
+    )
+
+
+def test_cluster_job_builds_mixed_themes_and_a_rerun_keeps_them(engine, sqlite_url, tmp_path):
+    texts = [text for text, _ in queries("test", INTENTS)]
+    seed(engine, texts)
+    with session_scope(engine) as session:
+        session.add(Idea(title=CARD_IDEA[0], body=CARD_IDEA[1], category_id=1))
+    settings = settings_for(sqlite_url, tmp_path)
+
+    job = run_now(engine, settings, "themes.cluster", {})
+    assert job.status == JobStatus.succeeded, job.error
+    assert job.done == job.total == 1000
+    with Session(engine) as session:
+        run = session.exec(select(ThemeRun)).one()
+        assert run.documents == len(texts) + 1 and run.job_id == job.id
+        assert job.message == f"{run.themes} themes from {run.documents:,} documents"
+        themes = session.exec(select(Theme)).all()
+        assert len(themes) >= 3 and all(t.idea_count and t.gap_count for t in themes[:3])
+        stored = session.exec(select(func.count()).select_from(Embedding)).one()
+        assert stored == run.documents
+        # The idea and the gap evidence about cards that never came are in one theme.
+        idea = session.exec(select(Idea).where(Idea.title == CARD_IDEA[0])).one()
+        home = session.exec(
+            select(ThemeMember.theme_id).where(
+                ThemeMember.kind == "idea", ThemeMember.source_id == idea.id
+            )
+        ).one()
+        arrivals = {t for t, intent in queries("test", INTENTS) if intent == "card_arrival"}
+        homes = [
+            theme_id
+            for theme_id, turns in session.exec(
+                select(ThemeMember.theme_id, Interaction.turns)
+                .join(Interaction, Interaction.id == ThemeMember.source_id)
+                .where(ThemeMember.kind == "gap")
+            )
+            if turns[0]["text"] in arrivals
+        ]
+        assert homes and homes.count(home) / len(homes) >= 0.8
+        before = {(t.id, t.name) for t in themes}
+
+    again = run_now(engine, settings, "themes.cluster", {})
+    assert again.status == JobStatus.succeeded
+    with Session(engine) as session:
+        latest = session.exec(select(ThemeRun).order_by(ThemeRun.id.desc())).first()
+        assert latest.new_themes == 0 and latest.faded_themes == 0
+        assert {(t.id, t.name) for t in session.exec(select(Theme))} == before
+        assert session.exec(select(func.count()).select_from(Embedding)).one() == stored
+
+
+@pytest.mark.slow
+def test_killed_cluster_job_is_finished_by_another_worker(tmp_path):
+    backend = Backend(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        queue_url=f"sqlite:///{tmp_path / 'queue.db'}",
+        queue_name="voiceloop",
+    )
+    upgrade(backend.database_url)
+    settings = settings_for(backend.database_url, tmp_path)
+    engine = make_engine(backend.database_url)
+    texts = [text for text, _ in queries("train")][:6000]
+    seed(engine, texts)
+    queue = Queue(settings, name=backend.queue_name)
+    workers = Workers(backend, settings, tmp_path)
+    try:
+        with session_scope(engine) as session:
+            job_id = start_job(session, queue, "themes.cluster", {}, None).id
+        first = workers.start()
+        wait_for(lambda: read_job(engine, job_id).done > 50, 600, "some embedding", interval=0.1)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        cut = read_job(engine, job_id)
+        assert cut.status == JobStatus.running and cut.done < 400  # killed while embedding
+        with Session(engine) as session:
+            embedded = session.exec(select(func.count()).select_from(Embedding)).one()
+        assert 0 < embedded < len(texts)
+
+        def stale() -> bool:
+            beat = read_job(engine, job_id).heartbeat_at
+            return beat is not None and utcnow() - as_utc(beat) > timedelta(
+                seconds=STALE_SECONDS + 0.2
+            )
+
+        wait_for(stale, STALE_SECONDS + 10, "the heartbeat to go stale")
+        workers.start()
+        wait_for(lambda: read_job(engine, job_id).status.finished, 900, "the run", interval=0.5)
+        finished = read_job(engine, job_id)
+        assert finished.status == JobStatus.succeeded, finished.error
+        assert finished.attempts >= 2
+        with Session(engine) as session:
+            assert session.exec(select(func.count()).select_from(Embedding)).one() == len(texts)
+            assert session.exec(select(func.count()).select_from(ThemeRun)).one() == 1
+            members = session.exec(select(func.count()).select_from(ThemeMember)).one()
+            run = session.exec(select(ThemeRun)).one()
+            assert members == run.themed > 0.8 * len(texts)
+    except BaseException:
+        print(workers.output())
+        raise
+    finally:
+        workers.kill_all()
+        queue.close()
+        engine.dispose()
+
+
+def test_an_import_is_followed_by_joining_its_gap_evidence(engine, sqlite_url, tmp_path):
+    texts = [text for text, _ in queries("test", INTENTS)]
+    seed(engine, texts)
+    settings = settings_for(sqlite_url, tmp_path)
+    assert run_now(engine, settings, "themes.cluster", {}).status == JobStatus.succeeded
+    rows = [
+        row(
+            n,
+            transcript=f"Customer: {question}\nAgent: I'm not sure, let me check.",
+            outcome="unresolved",
+        )
+        for n, question in enumerate(
+            (
+                "My new card still hasn't arrived, it has been two weeks.",
+                "Where is my card? It never came.",
+            )
+        )
+    ]
+    imported = run_import_now(engine, settings, write_csv(tmp_path / "calls.csv", rows))
+    assert imported.status == JobStatus.succeeded, imported.error
+    with Session(engine) as session:
+        follow = session.exec(select(Job).where(Job.kind == "themes.join")).one()
+        assert follow.params == {"import_job_id": imported.id} and follow.status == JobStatus.queued
+        new_ids = session.exec(
+            select(Interaction.id).where(Interaction.import_job_id == imported.id)
+        ).all()
+    joined = run_now(engine, settings, "themes.join", dict(follow.params))
+    assert joined.status == JobStatus.succeeded, joined.error
+    with Session(engine) as session:
+        members = session.exec(
+            select(ThemeMember).where(
+                ThemeMember.kind == "gap", col(ThemeMember.source_id).in_(new_ids)
+            )
+        ).all()
+        assert len(members) == 2 and {m.via for m in members} == {"nearest"}
+        theme = session.get(Theme, members[0].theme_id)
+        assert "card" in " ".join(theme.keywords)
