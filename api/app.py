@@ -20,7 +20,7 @@ from api.headers import SecurityHeadersMiddleware
 from api.limits import BodySizeLimitMiddleware
 from api.routes import ROUTERS
 from foundation.db import make_engine
-from foundation.embeddings import MODEL_NAME, get_embedder
+from foundation.embeddings import embedding_model_name, get_embedder
 from foundation.settings import Settings, get_settings
 from ideas.service import SOURCE as IDEA_SOURCE
 from ideas.similar import VectorIndex
@@ -49,10 +49,18 @@ def create_app(
         else:
             app.state.session_factory = session_factory
         app.state.queue = queue or Queue(settings)
-        app.state.idea_index = VectorIndex(IDEA_SOURCE, MODEL_NAME)
+        # The index holds the vectors of the model the embedder has (int8 ONNX unless configured
+        # otherwise), named without loading it; if loading falls back to torch, swap the index.
+        app.state.idea_index = VectorIndex(IDEA_SOURCE, embedding_model_name())
+
+        def warm_up() -> None:
+            model = get_embedder().model_name
+            if model != app.state.idea_index.model:
+                app.state.idea_index = VectorIndex(IDEA_SOURCE, model)
+
         if settings.environment != "test":
             # Load the embedding model in the background so the first suggestion is not slow.
-            threading.Thread(target=get_embedder, name="embedder-warmup", daemon=True).start()
+            threading.Thread(target=warm_up, name="embedder-warmup", daemon=True).start()
         yield
         if engine is not None:
             engine.dispose()
