@@ -305,8 +305,9 @@ def apply_run(
         run.new_themes += 1
     every = list(targets.values()) + fresh
     session.exec(delete(ThemeMember))
-    for target in every:
-        _write_members(session, target, docs, vectors, keys, via="cluster")
+    labels = _labels_if_rebuilt(every, docs)
+    for target, label in zip(every, labels, strict=True):
+        _write_members(session, target, docs, vectors, keys, via="cluster", label=label)
     for theme in themes:
         if theme.state == ThemeState.merged:
             continue
@@ -348,8 +349,10 @@ def _write_members(
     keys: list[str],
     *,
     via: str,
+    label: tuple[list[str], str] | None = None,
 ) -> None:
-    """Members, counts, centroid, representatives (and labels when the members were rebuilt)."""
+    """Members, counts, centroid, representatives, and ``label`` (keywords and label) when the
+    members were rebuilt."""
     theme, members = target.theme, sorted(target.members, key=lambda i: keys[i])
     centroid = _centroid(vectors[members])
     similarity = vectors[members] @ centroid
@@ -376,9 +379,25 @@ def _write_members(
     order = np.argsort(-similarity, kind="stable")
     theme.representatives = _representatives([docs[members[j]] for j in order])
     if target.rebuilt:
-        ((keywords, label),) = clustering.keywords_and_label([[docs[i].text for i in members]])
-        theme.keywords, theme.auto_label = list(keywords), (label[:NAME_MAX] or theme.auto_label)
+        keywords, text = (
+            label or clustering.keywords_and_label([[docs[i].text for i in members]])[0]
+        )
+        theme.keywords, theme.auto_label = list(keywords), (text[:NAME_MAX] or theme.auto_label)
     theme.updated_at = utcnow()
+
+
+def _labels_if_rebuilt(
+    targets: Sequence[_Target], docs: Sequence[Document]
+) -> list[tuple[list[str], str] | None]:
+    """c-TF-IDF labels for the themes whose members were rebuilt (a merge or split applied
+    again), computed against every theme of the run so their keywords tell them apart."""
+    if not any(t.rebuilt for t in targets):
+        return [None] * len(targets)
+    texts = [[docs[i].text for i in t.members] for t in targets]
+    return [
+        label if t.rebuilt else None
+        for t, label in zip(targets, clustering.keywords_and_label(texts), strict=True)
+    ]
 
 
 def _representatives(ranked: Sequence[Document]) -> list[dict[str, object]]:
@@ -631,19 +650,21 @@ def split(
     if parts is not None and not 2 <= parts <= min(8, len(docs) // 2):
         raise Invalid("Split into between 2 and 8 parts, two members each at least.", field="parts")
     vectors = load_vectors(session, docs, corpus.model)
-    labels = clustering.split(vectors, [d.text for d in docs], k=parts)
-    groups = sorted({int(label) for label in labels})
+    part_of = clustering.split(vectors, [d.text for d in docs], k=parts)
+    groups = [[i for i, p in enumerate(part_of) if p == g] for g in sorted(set(part_of.tolist()))]
     if len(groups) < 2:
         raise Invalid("These members do not divide; try a number of parts.", field="parts")
     children: list[Theme] = []
     session.exec(delete(ThemeMember).where(col(ThemeMember.theme_id) == theme.id))
-    for group in groups:
-        members = [i for i, label in enumerate(labels) if label == group]
+    # Labelled together, so each part's keywords are what sets it apart from the others.
+    titles = clustering.keywords_and_label([[docs[i].text for i in g] for g in groups])
+    keys = [d.key for d in docs]
+    for members, label in zip(groups, titles, strict=True):
         child = Theme(name="", auto_label="", split_from_id=theme.id, status=ThemeStatus.reviewing)
         session.add(child)
         session.flush()
         target = _Target(child, members, rebuilt=True)
-        _write_members(session, target, docs, vectors, [d.key for d in docs], via="split")
+        _write_members(session, target, docs, vectors, keys, via="split", label=label)
         child.name = child.auto_label
         _event(session, child, "created", f"Split from “{theme.name}” (#{theme.id}).", by=by)
         children.append(child)

@@ -143,7 +143,7 @@ def test_killed_cluster_job_is_finished_by_another_worker(tmp_path):
     upgrade(backend.database_url)
     settings = settings_for(backend.database_url, tmp_path)
     engine = make_engine(backend.database_url)
-    texts = [text for text, _ in queries("train")][:6000]
+    texts = [text for text, _ in queries("train")][:3000]
     seed(engine, texts)
     queue = Queue(settings, name=backend.queue_name)
     workers = Workers(backend, settings, tmp_path)
