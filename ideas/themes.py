@@ -438,41 +438,57 @@ def _event(
 # -------------------------------------------------------------------- between full runs
 def join(session: Session, doc: Document, vector: np.ndarray) -> Theme | None:
     """Put a new document into the nearest active theme when it is close enough."""
-    existing = session.exec(
-        select(ThemeMember).where(ThemeMember.kind == doc.kind, ThemeMember.source_id == doc.id)
-    ).first()
-    if existing is not None:
-        return session.get(Theme, existing.theme_id)
+    return join_many(session, [doc], vector[None, :])[0]
+
+
+def join_many(
+    session: Session, docs: Sequence[Document], vectors: np.ndarray
+) -> list[Theme | None]:
+    """``join`` for a batch: the themes are read once, and a document already in a theme stays
+    where it is (so a retried job changes nothing)."""
     themes = list(
         session.exec(
             select(Theme).where(Theme.state == ThemeState.active, col(Theme.centroid).is_not(None))
         )
     )
-    if not themes:
-        return None
-    centroids = np.stack([from_bytes(t.centroid) for t in themes])  # type: ignore[arg-type]
-    best, similarity = clustering.nearest_theme(centroids, vector)
-    if best < 0:
-        return None
-    theme = themes[best]
-    session.add(
-        ThemeMember(
-            theme_id=theme.id,  # type: ignore[arg-type]
-            kind=doc.kind,
-            source_id=doc.id,
-            similarity=round(float(similarity), 4),
-            via="nearest",
-            occurred_at=doc.occurred_at,
-            team_id=doc.team_id,
+    by_id = {t.id: t for t in themes}
+    placed: list[Theme | None] = []
+    centroids = np.stack([from_bytes(t.centroid) for t in themes]) if themes else None  # type: ignore[arg-type]
+    for doc, vector in zip(docs, vectors, strict=True):
+        existing = session.exec(
+            select(ThemeMember.theme_id).where(
+                ThemeMember.kind == doc.kind, ThemeMember.source_id == doc.id
+            )
+        ).first()
+        if existing is not None:
+            placed.append(by_id.get(existing) or session.get(Theme, existing))
+            continue
+        best, similarity = (
+            clustering.nearest_theme(centroids, vector) if centroids is not None else (-1, 0.0)
         )
-    )
-    theme.size += 1
-    if doc.kind == DocumentKind.idea:
-        theme.idea_count += 1
-    else:
-        theme.gap_count += 1
+        if best < 0:
+            placed.append(None)
+            continue
+        theme = themes[best]
+        session.add(
+            ThemeMember(
+                theme_id=theme.id,  # type: ignore[arg-type]
+                kind=doc.kind,
+                source_id=doc.id,
+                similarity=round(float(similarity), 4),
+                via="nearest",
+                occurred_at=doc.occurred_at,
+                team_id=doc.team_id,
+            )
+        )
+        theme.size += 1
+        if doc.kind == DocumentKind.idea:
+            theme.idea_count += 1
+        else:
+            theme.gap_count += 1
+        placed.append(theme)
     session.flush()
-    return theme
+    return placed
 
 
 def leave(session: Session, kind: DocumentKind, source_id: int) -> None:

@@ -189,18 +189,23 @@ def join_themes(ctx: JobContext) -> None:
     Params: ``import_job_id``. Idempotent: a document already in a theme is left where it is."""
     from coaching.evidence import gap_documents
     from coaching.models import Interaction
+    from foundation.clock import as_utc
     from foundation.embeddings import get_embedder
     from ideas import themes
 
     import_job_id = _int_param(ctx.params, "import_job_id", None, 1)
-    embedder = get_embedder()
     with ctx.read() as session:
-        if themes.latest_run(session) is None:
+        run = themes.latest_run(session)
+        imported = session.get(Job, import_job_id)
+        if run is None or imported is None:
             return  # nothing to join yet: the first full run will take everything
+        if imported.finished_at and as_utc(run.finished_at) > as_utc(imported.finished_at):
+            return  # a full run after the import has already placed its evidence
         ids = list(
             session.exec(select(Interaction.id).where(Interaction.import_job_id == import_job_id))
         )
         docs = gap_documents(session, [i for i in ids if i is not None])
+    embedder = get_embedder()
     ctx.set_total(len(docs))
     for first in range(0, len(docs), EMBED_BATCH):
         batch = docs[first : first + EMBED_BATCH]
@@ -208,7 +213,6 @@ def join_themes(ctx: JobContext) -> None:
 
         def write(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
             themes.store_vectors(session, batch, vectors, embedder.model_name)
-            for doc, vector in zip(batch, vectors, strict=True):
-                themes.join(session, doc, vector)
+            themes.join_many(session, batch, vectors)
 
         ctx.commit_batch(write, checkpoint={"next": first + len(batch)}, done=first + len(batch))
