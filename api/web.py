@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
@@ -59,6 +59,14 @@ def render(
         )
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def see_other(request: Request, url: str) -> Response:
+    """Where to go after a successful form post: htmx follows ``HX-Location``, a plain form
+    gets a 303."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Location": url})
+    return RedirectResponse(url, status_code=303)
 
 
 def toast(message: str, *, kind: str = "success", status_code: int = 200) -> HTMLResponse:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -535,38 +535,42 @@ def member_ids(session: Session, theme_id: int, kind: DocumentKind) -> list[int]
     return list(session.exec(query.order_by(col(ThemeMember.similarity).desc())))
 
 
+def _weekly(
+    session: Session,
+    group: Any,
+    where: Any,
+    groups: Sequence[Any],
+    weeks: int,
+    now: datetime | None,
+) -> dict[Any, list[int]]:
+    """Members per ``group`` value in each of the last ``weeks`` weeks, oldest first."""
+    start = (now or utcnow()) - timedelta(weeks=weeks)
+    counts = {g: [0] * weeks for g in groups}
+    query = select(group, ThemeMember.occurred_at).where(
+        where, col(ThemeMember.occurred_at) >= start
+    )
+    for value, occurred_at in session.exec(query):
+        week = min(weeks - 1, int((_naive(occurred_at) - _naive(start)).days // 7))
+        counts[value][week] += 1
+    return counts
+
+
 def weekly_counts(
     session: Session, theme_ids: Sequence[int], *, weeks: int = 12, now: datetime | None = None
 ) -> dict[int, list[int]]:
     """Members per theme in each of the last ``weeks`` weeks, oldest first."""
-    end = now or utcnow()
-    start = end - timedelta(weeks=weeks)
-    counts = {theme_id: [0] * weeks for theme_id in theme_ids}
     if not theme_ids:
-        return counts
-    query = select(ThemeMember.theme_id, ThemeMember.occurred_at).where(
-        col(ThemeMember.theme_id).in_(list(theme_ids)), col(ThemeMember.occurred_at) >= start
-    )
-    for theme_id, occurred_at in session.exec(query):
-        week = min(weeks - 1, int((_naive(occurred_at) - _naive(start)).days // 7))
-        counts[theme_id][week] += 1
-    return counts
+        return {}
+    where = col(ThemeMember.theme_id).in_(list(theme_ids))
+    return _weekly(session, ThemeMember.theme_id, where, theme_ids, weeks, now)
 
 
 def weekly_counts_by_kind(
     session: Session, theme_id: int, *, weeks: int = 12, now: datetime | None = None
 ) -> dict[DocumentKind, list[int]]:
     """One theme's members per week, by source, oldest week first."""
-    end = now or utcnow()
-    start = end - timedelta(weeks=weeks)
-    counts = {kind: [0] * weeks for kind in DocumentKind}
-    query = select(ThemeMember.kind, ThemeMember.occurred_at).where(
-        ThemeMember.theme_id == theme_id, col(ThemeMember.occurred_at) >= start
-    )
-    for kind, occurred_at in session.exec(query):
-        week = min(weeks - 1, int((_naive(occurred_at) - _naive(start)).days // 7))
-        counts[DocumentKind(kind)][week] += 1
-    return counts
+    where = ThemeMember.theme_id == theme_id
+    return _weekly(session, ThemeMember.kind, where, list(DocumentKind), weeks, now)
 
 
 def unthemed_count(run: ThemeRun | None) -> tuple[int, float]:

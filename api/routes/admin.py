@@ -3,7 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -11,7 +11,7 @@ from api import accounts
 from api.access import AdminUser, CxUser
 from api.deps import SessionDep
 from api.forms import FormErrors, form_values, from_domain, validate
-from api.web import render
+from api.web import render, see_other
 from foundation.accounts import Role, TeamCreate, TeamUpdate, UserCreate, UserUpdate
 from foundation.errors import DomainError
 
@@ -64,7 +64,7 @@ async def create_user(request: Request, session: SessionDep, _: AdminUser) -> Re
         await _save(session, UserCreate, values, lambda data: accounts.create_user(session, data))
     except FormErrors as exc:
         return _rerender(request, session, "admin/user_form.html", exc)
-    return _redirect(request, "/admin/users")
+    return see_other(request, "/admin/users")
 
 
 @router.get("/users/{user_id}/edit")
@@ -93,7 +93,7 @@ async def update_user(
         )
     except FormErrors as exc:
         return _rerender(request, session, "admin/user_form.html", exc, edited=user)
-    return _redirect(request, "/admin/users")
+    return see_other(request, "/admin/users")
 
 
 # ---------------------------------------------------------------------------------------- teams
@@ -124,7 +124,7 @@ async def create_team(request: Request, session: SessionDep, _: AdminUser) -> Re
         await _save(session, TeamCreate, values, lambda data: accounts.create_team(session, data))
     except FormErrors as exc:
         return _rerender(request, session, "admin/team_form.html", exc)
-    return _redirect(request, "/admin/teams")
+    return see_other(request, "/admin/teams")
 
 
 @router.get("/teams/{team_id}/edit")
@@ -148,7 +148,7 @@ async def update_team(
         )
     except FormErrors as exc:
         return _rerender(request, session, "admin/team_form.html", exc, edited=team)
-    return _redirect(request, "/admin/teams")
+    return see_other(request, "/admin/teams")
 
 
 # -------------------------------------------------------------------------------------- helpers
@@ -162,9 +162,3 @@ async def _save(
             action(data)
     except DomainError as exc:
         raise from_domain(exc, values) from exc
-
-
-def _redirect(request: Request, url: str) -> Response:
-    if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Location": url})
-    return RedirectResponse(url, status_code=303)

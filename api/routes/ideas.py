@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, IdeaIndexDep, SessionDep, SettingsDep
 from api.forms import FormErrors, form_values, from_domain, validate
-from api.web import is_htmx, render
+from api.web import is_htmx, render, see_other
 from foundation.accounts import User
 from foundation.errors import DomainError, NotFound
 from ideas import service
@@ -164,13 +164,7 @@ async def submit(
             if request.headers.get("hx-request")
             else None,
         )
-    return _redirect(request, f"/ideas/{idea.id}")
-
-
-def _redirect(request: Request, url: str) -> Response:
-    if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Location": url})
-    return RedirectResponse(url, status_code=303)
+    return see_other(request, f"/ideas/{idea.id}")
 
 
 def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> dict[str, Any]:
@@ -224,7 +218,7 @@ def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: i
     idea = service.get_idea(session, idea_id, include_hidden=True)
     service.support(session, user, idea)
     if not is_htmx(request):
-        return _redirect(request, f"/ideas/{idea.id}")
+        return see_other(request, f"/ideas/{idea.id}")
     if request.query_params.get("from") == "suggestion":
         return render(request, "ideas/new.html", {"supported_idea": idea}, block="supported")
     return _support_widget(request, session, user, idea)
@@ -235,7 +229,7 @@ def unsupport(request: Request, session: SessionDep, user: CurrentUser, idea_id:
     idea = service.get_idea(session, idea_id, include_hidden=True)
     service.withdraw_support(session, user, idea)
     if not is_htmx(request):
-        return _redirect(request, f"/ideas/{idea.id}")
+        return see_other(request, f"/ideas/{idea.id}")
     return _support_widget(request, session, user, idea)
 
 
@@ -281,7 +275,7 @@ async def change_status(
             "status_values": exc.values,
         }
         return render(request, "ideas/detail.html", context, block="moderation", status_code=422)
-    return _redirect(request, f"/ideas/{idea.id}")
+    return see_other(request, f"/ideas/{idea.id}")
 
 
 @router.post("/{idea_id}/merge")
@@ -298,7 +292,7 @@ def merge(
     except NotFound as exc:
         raise NotFound("There is no visible idea with that number to merge into.") from exc
     service.merge(session, user, duplicate, target)
-    return _redirect(request, f"/ideas/{target.id}")
+    return see_other(request, f"/ideas/{target.id}")
 
 
 @router.post("/{idea_id}/hide")
@@ -311,7 +305,7 @@ def hide(
 ) -> Response:
     idea = service.get_visible_idea(session, idea_id, user)
     service.hide_idea(session, user, idea, reason)
-    return _redirect(request, f"/ideas/{idea.id}")
+    return see_other(request, f"/ideas/{idea.id}")
 
 
 comments_router = APIRouter(prefix="/comments", include_in_schema=False)
@@ -329,4 +323,4 @@ def hide_comment(
     if found is None:
         raise NotFound("No such comment.")
     service.hide_comment(session, user, found, reason)
-    return _redirect(request, f"/ideas/{found.idea_id}")
+    return see_other(request, f"/ideas/{found.idea_id}")

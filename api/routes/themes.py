@@ -14,12 +14,14 @@ from sqlmodel import Session, col, select
 from api.access import CxUser
 from api.deps import QueueDep, SessionDep, SettingsDep
 from api.forms import FormErrors, form_values, validate
-from api.web import is_htmx, render
+from api.web import is_htmx, render, see_other
 from coaching import evidence
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
+from foundation.embeddings import embedding_model_name
 from foundation.errors import Invalid
 from foundation.settings import Settings
+from ideas import service as ideas_service
 from ideas import themes
 from ideas.models import (
     ActionPlanUpdate,
@@ -43,9 +45,8 @@ CLUSTER_JOB = "themes.cluster"
 
 
 def _corpus() -> evidence.Corpus:
-    from foundation.embeddings import get_embedder
-
-    return evidence.Corpus(get_embedder().model_name)
+    # Merge and split read stored vectors only: the model's name is enough, not the model.
+    return evidence.Corpus(embedding_model_name())
 
 
 def _week_labels(weeks: int = WEEKS) -> list[str]:
@@ -130,7 +131,7 @@ def run_status(request: Request, session: SessionDep, _: CxUser) -> Response:
 def start_run(request: Request, session: SessionDep, queue: QueueDep, user: CxUser) -> Response:
     if jobs.pending(session, CLUSTER_JOB) is None:
         jobs.start_job(session, queue, CLUSTER_JOB, {}, user.id)
-    return _back(request, "/themes")
+    return see_other(request, "/themes")
 
 
 @router.get("/unthemed")
@@ -167,6 +168,7 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
     inside = evidence.outcomes(session, theme.id, inside=True)
     outside = evidence.outcomes(session, theme.id, inside=False)
     plan = themes.get_plan(session, theme.id)
+    history = themes.history(session, theme.id)
     leads = session.exec(
         select(User)
         .where(col(User.role).in_([Role.cx_lead, Role.admin]), col(User.is_active))
@@ -199,8 +201,8 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
         "remedies": evidence.remediation(session, theme.id, settings.min_group_size),
         "vulnerability": evidence.vulnerability_signals(session, theme.id),
         "teams": evidence.teams_touched(session, [theme.id], settings.min_group_size)[theme.id],
-        "history": themes.history(session, theme.id),
-        "names": {u.id: u.display_name for u in session.exec(select(User))},
+        "history": history,
+        "names": ideas_service.display_names(session, {e.by_id for e in history}),
         "plan": plan,
         "leads": leads,
         "others": others,
@@ -223,12 +225,6 @@ def theme_page(
     return render(request, "themes/detail.html", _theme_context(session, settings, theme))
 
 
-def _back(request: Request, url: str) -> Response:
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Location": url})
-    return RedirectResponse(url, status_code=303)
-
-
 @router.post("/{theme_id}/rename")
 def rename(
     request: Request,
@@ -238,7 +234,7 @@ def rename(
     name: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     themes.rename(session, themes.get_theme(session, theme_id), name, user)
-    return _back(request, f"/themes/{theme_id}")
+    return see_other(request, f"/themes/{theme_id}")
 
 
 @router.post("/{theme_id}/status")
@@ -255,7 +251,7 @@ def change_status(
     except ValueError as exc:
         raise Invalid("Choose a status from the list.", field="status") from exc
     themes.set_status(session, themes.get_theme(session, theme_id), value, user, reason)
-    return _back(request, f"/themes/{theme_id}")
+    return see_other(request, f"/themes/{theme_id}")
 
 
 @router.post("/{theme_id}/merge")
@@ -269,7 +265,7 @@ def merge(
     source = themes.get_theme(session, theme_id)
     target = themes.get_theme(session, into)
     themes.merge(session, source, target, user, _corpus())
-    return _back(request, f"/themes/{target.id}")
+    return see_other(request, f"/themes/{target.id}")
 
 
 @router.post("/{theme_id}/split")
@@ -287,7 +283,7 @@ def split(
     children = themes.split(
         session, themes.get_theme(session, theme_id), user, _corpus(), int(parts) if parts else None
     )
-    return _back(request, f"/themes/{children[0].id}")
+    return see_other(request, f"/themes/{children[0].id}")
 
 
 @router.post("/{theme_id}/plan")
@@ -306,4 +302,4 @@ async def save_plan(
         }
         return render(request, "themes/detail.html", context, block="plan", status_code=422)
     themes.save_plan(session, theme, data, user)
-    return _back(request, f"/themes/{theme_id}")
+    return see_other(request, f"/themes/{theme_id}")

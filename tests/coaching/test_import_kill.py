@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,20 @@ from sqlmodel import Session, func, select
 from api.migrate import upgrade
 from coaching.importer import stage_upload
 from coaching.models import Interaction, Signal
-from foundation.clock import as_utc, utcnow
 from foundation.db import make_engine, session_scope
 from foundation.settings import Settings
 from jobs.models import JobStatus
 from jobs.queue import Queue
 from jobs.service import start_job
 from tests.coaching.test_import import row, write_csv
-from tests.jobs.test_worker_kill import STALE_SECONDS, Backend, Workers, read_job, wait_for
+from tests.jobs.test_worker_kill import (
+    STALE_SECONDS,
+    Backend,
+    Workers,
+    read_job,
+    wait_for,
+    wait_until_stale,
+)
 
 ROWS = 50_000
 TRANSCRIPTS = [
@@ -87,13 +92,7 @@ def test_killed_import_resumes_and_imports_every_row_once(tmp_path):
         first.wait(timeout=10)
         assert read_job(engine, job_id).status == JobStatus.running  # cut off part-way
 
-        def stale() -> bool:
-            beat = read_job(engine, job_id).heartbeat_at
-            return beat is not None and utcnow() - as_utc(beat) > timedelta(
-                seconds=STALE_SECONDS + 0.2
-            )
-
-        wait_for(stale, STALE_SECONDS + 10, "the heartbeat to go stale")
+        wait_until_stale(engine, job_id)
         workers.start()
         wait_for(
             lambda: read_job(engine, job_id).status.finished,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from api.migrate import upgrade
 from coaching.models import Agent, Interaction, Signal, SignalKind
-from foundation.clock import as_utc, utcnow
+from foundation.clock import utcnow
 from foundation.db import make_engine, session_scope
 from foundation.embeddings import Embedding
 from foundation.settings import Settings
@@ -26,7 +26,14 @@ from jobs.models import Job, JobStatus
 from jobs.queue import Queue
 from jobs.service import run_import_now, run_now, start_job
 from tests.coaching.test_import import row, write_csv
-from tests.jobs.test_worker_kill import STALE_SECONDS, Backend, Workers, read_job, wait_for
+from tests.jobs.test_worker_kill import (
+    STALE_SECONDS,
+    Backend,
+    Workers,
+    read_job,
+    wait_for,
+    wait_until_stale,
+)
 
 BANKING77 = Path(__file__).resolve().parents[3] / "shared" / "data" / "banking77"
 INTENTS = ("card_arrival", "exchange_rate", "pending_top_up", "passcode_forgotten")
@@ -160,13 +167,7 @@ def test_killed_cluster_job_is_finished_by_another_worker(tmp_path):
             embedded = session.exec(select(func.count()).select_from(Embedding)).one()
         assert 0 < embedded < len(texts)
 
-        def stale() -> bool:
-            beat = read_job(engine, job_id).heartbeat_at
-            return beat is not None and utcnow() - as_utc(beat) > timedelta(
-                seconds=STALE_SECONDS + 0.2
-            )
-
-        wait_for(stale, STALE_SECONDS + 10, "the heartbeat to go stale")
+        wait_until_stale(engine, job_id)
         workers.start()
         wait_for(lambda: read_job(engine, job_id).status.finished, 900, "the run", interval=0.5)
         finished = read_job(engine, job_id)

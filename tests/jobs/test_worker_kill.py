@@ -108,6 +108,16 @@ def wait_for(
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def wait_until_stale(engine: Engine, job_id: int) -> None:
+    """Wait until a killed worker's job has gone without a heartbeat for ``STALE_SECONDS``."""
+
+    def stale() -> bool:
+        beat = read_job(engine, job_id).heartbeat_at
+        return beat is not None and utcnow() - as_utc(beat) > timedelta(seconds=STALE_SECONDS + 0.2)
+
+    wait_for(stale, STALE_SECONDS + 10, "the heartbeat to go stale")
+
+
 def read_job(engine: Engine, job_id: int) -> Job:
     with Session(engine) as session:
         job = session.get(Job, job_id)
