@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         "i need to check with",
         "not something i know",
     ]
+    # Coaching: in-app reminders this many days before an assignment is due; the default due
+    # date offered when assigning; the weeks either side of completion the coaching effect uses.
+    coaching_reminder_days: int = Field(default=2, ge=0)
+    coaching_default_due_days: int = Field(default=14, ge=1)
+    coaching_effect_days: int = Field(default=56, ge=7)
+    # A published guide is due for review this many days after publishing.
+    guide_review_days: int = Field(default=90, ge=1)
     # Secure cookies and HSTS; turn on whenever the app is served over https.
     https: bool = False
 

@@ -211,6 +211,8 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
     idea_id: int | None = Field(default=None, foreign_key="idea.id", ondelete="CASCADE")
+    # Where the notice leads when it is not about an idea (a coaching assignment, say).
+    link: str | None = Field(default=None, max_length=200)
     message: str = Field(max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
