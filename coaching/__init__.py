@@ -9,7 +9,9 @@ Fixed file set:
 - ``importer.py``   streaming CSV / JSON Lines import in checkpointed batches (runs as a job)
 - ``stats.py``      gap rates and remediation effectiveness, honouring the minimum group size
 - ``evidence.py``   gap evidence as theme documents, and the figures of the interactions in a theme
-- ``demo.py``       the synthetic demo interactions generator
+- ``demo.py``       the synthetic demo interactions generator (plans and renders contacts)
+- ``demo_script.py`` its words: themes, lines, vulnerability cues, synthetic PII shapes
+- ``demo_guides.py`` the demo best-practice guides
 
 Nothing raw is stored: a transcript is redacted before it touches the database, a log line,
 a job payload or the error report.

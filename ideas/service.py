@@ -609,6 +609,18 @@ def my_ideas(session: Session, user: User, limit: int = 5) -> list[Idea]:
     return list(session.exec(query.order_by(col(Idea.updated_at).desc()).limit(limit)))
 
 
+def latest_answers(session: Session, idea_ids: list[int]) -> dict[int, StatusChange]:
+    """Each idea's most recent CX answer (its latest status change), for the author's home."""
+    if not idea_ids:
+        return {}
+    query = (
+        select(StatusChange)
+        .where(col(StatusChange.idea_id).in_(idea_ids))
+        .order_by(col(StatusChange.created_at), col(StatusChange.id))
+    )
+    return {change.idea_id: change for change in session.exec(query)}
+
+
 def awaiting_answer(session: Session, working_days: int, limit: int = 8) -> tuple[list[Idea], int]:
     """The oldest visible ideas nobody has answered yet, and how many of them are overdue."""
     query = select(Idea).where(

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from coaching import demo
+from coaching import demo_script as script
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
@@ -187,7 +188,7 @@ def test_zero_rows_still_writes_a_header(tmp_path: Path, data_dir: Path) -> None
     path = tmp_path / "empty.csv"
     gen = demo.generate(0, agents=AGENTS, start=START, data_dir=data_dir)
     assert demo.write_csv(path, gen) == 0
-    assert path.read_text(encoding="utf-8").strip() == ",".join(demo.COLUMNS)
+    assert path.read_text(encoding="utf-8").strip() == ",".join(script.COLUMNS)
 
 
 def test_five_thousand_rows_are_fast(data_dir: Path) -> None:
@@ -205,7 +206,7 @@ def test_every_row_has_the_columns_with_valid_values(rows: list[dict[str, str]])
     teams = dict(AGENTS)
     previous = START
     for i, row in enumerate(rows, start=1):
-        assert tuple(row) == demo.COLUMNS
+        assert tuple(row) == script.COLUMNS
         assert all(isinstance(v, str) for v in row.values())
         assert row["interaction_id"] == f"INT-{i:06d}"
         assert row["occurred_at"].endswith("Z")
@@ -215,15 +216,15 @@ def test_every_row_has_the_columns_with_valid_values(rows: list[dict[str, str]])
         previous = at
         assert 8 <= at.hour < 20
         assert teams[row["agent_id"]] == row["team"]
-        assert row["channel"] in demo.CHANNELS
-        assert row["outcome"] in demo.OUTCOMES
+        assert row["channel"] in script.CHANNELS
+        assert row["outcome"] in script.OUTCOMES
         assert row["csat"] == "" or row["csat"] in {"1", "2", "3", "4", "5"}
         assert 30 <= int(row["handle_seconds"]) <= 4 * 3600
         actions = row["actions"].split(";") if row["actions"] else []
-        assert set(actions) <= set(demo.ACTIONS), actions
+        assert set(actions) <= set(script.ACTIONS), actions
         assert re.fullmatch(r"C-\d{5}", row["customer_id"])
         assert re.fullmatch(r"[A-Z][a-z]+ [A-Z][A-Za-z]+", row["customer_name"])
-        assert row["disposition"] in {t.disposition for t in demo.THEMES}
+        assert row["disposition"] in {t.disposition for t in script.THEMES}
         transcript = lines(row)
         if row["channel"] == "email":
             assert not any(line.startswith(("Agent:", "Customer:")) for line in transcript)
@@ -257,7 +258,7 @@ def test_a_naive_start_is_utc_and_an_aware_one_is_converted(data_dir: Path) -> N
 def test_every_banking77_intent_has_a_theme_and_an_explanation(data_dir: Path) -> None:
     categories = json.loads((data_dir / "banking77" / "categories.json").read_text())
     assert len(categories) == 77
-    assert set(categories) == set(demo.INTENT_THEME) == set(demo.INTENT_EXPLAIN)
+    assert set(categories) == set(script.INTENT_THEME) == set(script.INTENT_EXPLAIN)
 
 
 def test_every_opening_is_a_real_banking77_query_of_the_rows_theme(
@@ -266,7 +267,7 @@ def test_every_opening_is_a_real_banking77_query_of_the_rows_theme(
     for row in rows:
         text = opening(row)
         assert text in banking77, text
-        themes = {demo.THEME_BY_KEY[demo.INTENT_THEME[i]].disposition for i in banking77[text]}
+        themes = {script.THEME_BY_KEY[script.INTENT_THEME[i]].disposition for i in banking77[text]}
         assert row["disposition"] in themes
 
 
@@ -311,14 +312,14 @@ def test_transfers_escalations_and_negative_endings_show_in_the_text(
         assert ("TRANSFER_SPECIALIST" in row["actions"]) == transferred
         assert ("transfer you" in said or "passed to the" in said) == transferred
         assert ("escalat" in said) == (row["outcome"] == "escalated")
-    negative = [any(e in r["transcript"] for e in demo.NEGATIVE_ENDINGS) for r in rows]
+    negative = [any(e in r["transcript"] for e in script.NEGATIVE_ENDINGS) for r in rows]
     assert 0.12 <= share(negative) <= 0.30
 
 
 def test_uncertainty_is_only_where_the_agent_names_what_they_are_unsure_of(
     rows: list[dict[str, str]],
 ) -> None:
-    topics = [t for theme in demo.THEMES for t in theme.topics] + [demo.GENERIC_TOPIC]
+    topics = [t for theme in script.THEMES for t in theme.topics] + [script.GENERIC_TOPIC]
     for row in rows:
         for line in agent_side(row):
             if any(m in line.lower() for m in (*UNCERTAINTY_MARKERS, "let me check")):
@@ -429,7 +430,7 @@ def test_pii_is_realistic_in_shape(rows: list[dict[str, str]]) -> None:
                 landlines += pattern is LANDLINE_RE
         for match in NI_RE.finditer(text):
             compact = match.group().replace(" ", "")
-            assert compact[:2] not in demo.NI_BAD_PREFIXES
+            assert compact[:2] not in script.NI_BAD_PREFIXES
     assert cards and mobiles and landlines
 
 
@@ -451,7 +452,7 @@ def test_csv_and_jsonl_round_trip_with_multiline_transcripts(
     assert demo.write_csv(path, iter(sample)) == len(sample)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames or ()) == demo.COLUMNS
+        assert tuple(reader.fieldnames or ()) == script.COLUMNS
         assert list(reader) == sample
 
     jpath = tmp_path / "rows.jsonl"
