@@ -19,6 +19,7 @@ from api.csrf import CsrfMiddleware
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BodySizeLimitMiddleware
 from api.routes import ROUTERS
+from coaching.guide_search import GuideIndex
 from foundation.db import make_engine
 from foundation.embeddings import embedding_model_name, get_embedder
 from foundation.settings import Settings, get_settings
@@ -52,11 +53,14 @@ def create_app(
         # The index holds the vectors of the model the embedder has (int8 ONNX unless configured
         # otherwise), named without loading it; if loading falls back to torch, swap the index.
         app.state.idea_index = VectorIndex(IDEA_SOURCE, embedding_model_name())
+        app.state.guide_index = GuideIndex(embedding_model_name())
 
         def warm_up() -> None:
             model = get_embedder().model_name
             if model != app.state.idea_index.model:
                 app.state.idea_index = VectorIndex(IDEA_SOURCE, model)
+            if model != app.state.guide_index.model:
+                app.state.guide_index = GuideIndex(model)
 
         if settings.environment != "test":
             # Load the embedding model in the background so the first suggestion is not slow.

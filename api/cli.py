@@ -15,7 +15,13 @@ from sqlmodel import select
 
 from api import accounts
 from api import migrate as migrations
-from api.demo import DEMO_PASSWORD, load_demo, load_demo_interactions, load_demo_themes
+from api.demo import (
+    DEMO_PASSWORD,
+    load_demo,
+    load_demo_coaching,
+    load_demo_interactions,
+    load_demo_themes,
+)
 from foundation.accounts import Role, User, UserCreate
 from foundation.db import make_engine, session_scope
 from foundation.errors import DomainError
@@ -71,6 +77,10 @@ def demo() -> None:
         clustered = load_demo_themes(engine, settings)
         if clustered:
             typer.echo(f"  {clustered}")
+        typer.echo("Publishing demo guides and coaching modules (first run only)...")
+        coached = load_demo_coaching(engine, settings)
+        if coached:
+            typer.echo(f"  {coached}")
     finally:
         engine.dispose()
     typer.echo(f"\nDemo logins (development only), password for all: {DEMO_PASSWORD}")

@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from api.security import hash_password
+from coaching import assignments, guides, modules
+from coaching.demo import coaching_days, generate, write_csv
+from coaching.demo_guides import GUIDES
+from coaching.demo_script import THEME_BY_KEY
+from coaching.models import (
+    Assignment,
+    CoachingModule,
+    Guide,
+    GuideUpdate,
+    Interaction,
+    ModuleVersion,
+)
 from foundation.accounts import Role, Team, User
-from foundation.clock import utcnow
-from foundation.embeddings import Embedder
+from foundation.clock import as_utc, utcnow
+from foundation.embeddings import Embedder, from_bytes, get_embedder
 from foundation.settings import Settings
 from ideas.demo import load_demo_ideas
+from ideas.models import DocumentKind, Theme, ThemeMember
 
 DEMO_PASSWORD = "voiceloop-demo-2026"  # noqa: S105 - development-only, printed on purpose
 DOMAIN = "northbank.test"
@@ -121,6 +135,7 @@ def load_demo(session: Session, embedder: Embedder | None = None) -> list[DemoLo
 
 
 DEMO_INTERACTIONS = 5_000
+DEMO_DAYS = 84
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
@@ -129,8 +144,6 @@ def load_demo_interactions(
 ) -> str | None:
     """Generate and import the synthetic demo interactions (through the real import job) when
     there are none yet; returns the job's summary, or None when nothing was done."""
-    from coaching.demo import generate, write_csv
-    from coaching.models import Interaction
     from jobs.service import run_import_now
 
     with Session(engine) as session:
@@ -147,10 +160,14 @@ def load_demo_interactions(
         return None
     with tempfile.TemporaryDirectory(prefix="voiceloop-demo-") as tmp:
         path = Path(tmp) / "demo-interactions.csv"
-        start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=84)
+        start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
+            days=DEMO_DAYS
+        )
         write_csv(
             path,
-            generate(DEMO_INTERACTIONS, agents=agents, start=start, days=84, data_dir=data_dir),
+            generate(
+                DEMO_INTERACTIONS, agents=agents, start=start, days=DEMO_DAYS, data_dir=data_dir
+            ),
         )
         job = run_import_now(engine, settings, path)
     return job.message or job.error
@@ -167,3 +184,129 @@ def load_demo_themes(engine: Engine, settings: Settings) -> str | None:
             return None
     job = run_now(engine, settings, "themes.cluster", {})
     return job.message or job.error
+
+
+# ------------------------------------------------------------------------------ coaching
+# Synthetic like the rest: modules drafted from the demo themes, and assignments whose
+# completion days match the generator's coaching story (``coaching.demo.coaching_days``), so the
+# disputed-payments module has a real before and after to measure; others are overdue or open.
+GUIDE_LINK_MIN = 0.45  # cosine between a guide and a theme's centre for the demo to link them
+DEMO_MODULE_THEMES = ("disputed_payment", "transfers", "account_access", "fees_charges")
+
+
+def load_demo_coaching(
+    engine: Engine, settings: Settings, embedder: Embedder | None = None
+) -> str | None:
+    """Guides, modules and assignments for the demo (first run only, after the themes)."""
+    with Session(engine, expire_on_commit=False) as session:
+        if session.exec(select(CoachingModule.id).limit(1)).first() is not None:
+            return None
+        cx = session.exec(select(User).where(User.email == f"cx.lead@{DOMAIN}")).one()
+        published = _demo_guides(session, cx, settings, embedder or get_embedder())
+        first = session.exec(select(func.min(Interaction.occurred_at))).one()
+        found = {key: _theme_for(session, key) for key in DEMO_MODULE_THEMES}
+        theme_ids = {key: tid for key, tid in found.items() if tid is not None}
+        if first is None or len(theme_ids) < len(DEMO_MODULE_THEMES):
+            session.commit()
+            return f"{published} guides; no demo themes, so no coaching modules"
+        _demo_modules(session, settings, cx, theme_ids, as_utc(first))
+        session.commit()
+    return f"{published} guides, {len(DEMO_MODULE_THEMES)} coaching modules with assignments"
+
+
+def _demo_modules(
+    session: Session, settings: Settings, cx: User, theme_ids: dict[str, int], first: datetime
+) -> None:
+    start = first.replace(hour=9, minute=0, second=0, microsecond=0)
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    leads = {u.team_id: u for u in session.exec(select(User).where(User.role == Role.team_lead))}
+    team = {t.name: t for t in session.exec(select(Team))}
+    severn, thames = team["Severn"], team["Thames"]
+
+    def publish(key: str, when: datetime) -> tuple[CoachingModule, ModuleVersion]:
+        module = modules.create_from_theme(session, theme_ids[key], cx, settings.min_group_size)
+        module.created_at = when
+        return module, modules.publish(session, module, cx, now=when)
+
+    def give(module: CoachingModule, to: Team, when: datetime, due: datetime) -> list[Assignment]:
+        done = assignments.assign(
+            session,
+            module,
+            leads[to.id],
+            due_on=due.date(),
+            team_ids=[to.id or 0],
+            today=when.date(),
+        )
+        for a in done.created:
+            a.assigned_at = when
+        return done.created
+
+    # Disputed payments: Severn completes it on the days the generator coached them.
+    module, version = publish("disputed_payment", start + timedelta(days=34))
+    finished = _coached_days(session)
+    for a in give(module, severn, start + timedelta(days=35), start + timedelta(days=50)):
+        if a.user_id in finished:
+            _complete(session, a, version, start + timedelta(days=finished[a.user_id], hours=1))
+    # Transfers: given to Thames two and a half weeks ago; three finished, the rest are overdue.
+    module, version = publish("transfers", now - timedelta(days=20))
+    given = give(module, thames, now - timedelta(days=18), now - timedelta(days=4))
+    for a in sorted(given, key=lambda a: a.user_id)[-3:]:
+        _complete(session, a, version, now - timedelta(days=8))
+    # Account access: given to Thames two days ago, due in ten. Fees: still a draft.
+    module, _ = publish("account_access", now - timedelta(days=3))
+    give(module, thames, now - timedelta(days=2), now + timedelta(days=10))
+    modules.create_from_theme(session, theme_ids["fees_charges"], cx, settings.min_group_size)
+
+
+def _theme_for(session: Session, theme_key: str) -> int | None:
+    """The theme holding most gap evidence of one generator theme (found by disposition)."""
+    disposition = THEME_BY_KEY[theme_key].disposition
+    query = (
+        select(ThemeMember.theme_id, func.count())
+        .join(Interaction, col(Interaction.id) == ThemeMember.source_id)
+        .where(ThemeMember.kind == DocumentKind.gap, Interaction.disposition == disposition)
+        .group_by(col(ThemeMember.theme_id))
+        .order_by(func.count().desc(), col(ThemeMember.theme_id))
+    )
+    row = session.exec(query).first()
+    return row[0] if row else None
+
+
+def _coached_days(session: Session) -> dict[int, int]:
+    """User id -> the day (from the first interaction) the generator has them coached."""
+    query = (
+        select(User.id, User.agent_code, Team.name)
+        .join(Team, col(User.team_id) == Team.id)
+        .where(col(User.agent_code).is_not(None))
+        .order_by(col(User.agent_code))
+    )
+    rows = [(uid, code, team) for uid, code, team in session.exec(query) if uid and code]
+    days = coaching_days([(code, team) for _, code, team in rows], DEMO_DAYS)
+    return {rows[i][0]: day for i, day in days.items()}
+
+
+def _complete(
+    session: Session, assignment: Assignment, version: ModuleVersion, when: datetime
+) -> None:
+    right = [int(q["answer"]) for q in version.questions]
+    if right:
+        assignments.submit_attempt(session, assignment, version, right, now=when)
+    assignments.acknowledge(session, assignment, version, now=when)
+
+
+def _demo_guides(session: Session, cx: User, settings: Settings, embedder: Embedder) -> int:
+    """Publish the demo guides, each linked to up to two themes whose centre is close to it."""
+    live = [t for t in session.exec(select(Theme)) if t.live and t.centroid and t.id]
+    centroids = np.stack([from_bytes(t.centroid or b"") for t in live]) if live else None
+    vectors = embedder.encode([f"{title}\n{body}" for title, body in GUIDES])
+    guide: Guide | None = None
+    for (title, body), vector in zip(GUIDES, vectors, strict=True):
+        linked: list[int] = []
+        if centroids is not None:
+            sims = centroids @ vector
+            linked = [live[i].id or 0 for i in np.argsort(-sims)[:2] if sims[i] >= GUIDE_LINK_MIN]
+        guide = guides.create(session, GuideUpdate(title=title, body=body, theme_ids=linked), cx)
+        guides.publish(session, guide, cx, embedder, settings.guide_review_days)
+    if guide is not None:  # one guide is due for review, so the CX lead's list shows one
+        guide.review_due_on = utcnow().date() - timedelta(days=5)
+    return len(GUIDES)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from api.security import SESSION_COOKIE, user_for_api_token, user_for_session
+from coaching.guide_search import GuideIndex
 from foundation.accounts import User, UserPublic
 from foundation.db import transaction
 from foundation.embeddings import Embedder, get_embedder
@@ -73,3 +74,11 @@ def get_idea_index(request: Request) -> VectorIndex:
 
 EmbedderDep = Annotated[Embedder, Depends(get_embedder_dep)]
 IdeaIndexDep = Annotated[VectorIndex, Depends(get_idea_index)]
+
+
+def get_guide_index(request: Request) -> GuideIndex:
+    index: GuideIndex = request.app.state.guide_index
+    return index
+
+
+GuideIndexDep = Annotated[GuideIndex, Depends(get_guide_index)]

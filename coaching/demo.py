@@ -180,13 +180,15 @@ PROFILES: dict[int, Profile] = {
 
 # The demo's coaching story (api/demo.py writes the matching module and assignments): Severn's
 # agents complete the disputed-payments module one after another from day 40; afterwards they are
-# unsure on that theme a quarter as often and resolve more of it, so the coaching-effect chart has
-# a real before/after difference to measure. Only with 70+ days, so there is an "after".
+# rarely unsure on that theme, resolve far more of it first time and leave fewer customers
+# unhappy, so the coaching-effect chart has a real before/after difference to measure. Only with
+# 70+ days, so there is an "after".
 COACHED_THEME = "disputed_payment"
 COACHED_TEAM = "severn"
 COACHED_FIRST_DAY = 40
-COACHED_UNCERTAINTY = 0.25
-COACHED_RESOLVED = 1.5
+COACHED_UNCERTAINTY = 0.1
+COACHED_RESOLVED = 4.0
+COACHED_NEGATIVE = 0.3
 
 
 def coaching_days(agents: Sequence[tuple[str, str]], days: int) -> dict[int, int]:
@@ -452,6 +454,8 @@ class _Planner:
         ]
         negative_p += 0.15 * profile.curt + 0.10 * (vuln is not None and not handled)
         negative_p += 0.10 * (prior is not None)
+        if coached:
+            negative_p *= COACHED_NEGATIVE
         negative = rng.random() < negative_p
 
         actions: list[str] = []

@@ -72,6 +72,10 @@ class Queue:
         self.huey.periodic_task(crontab(hour="2", minute="30"), name="nightly_themes")(
             self.nightly_themes
         )
+        # Coaching due-date reminders, once a day before the working day starts.
+        self.huey.periodic_task(crontab(hour="7", minute="0"), name="daily_coaching_reminders")(
+            self.daily_coaching_reminders
+        )
 
     @property
     def engine(self) -> Engine:
@@ -93,6 +97,12 @@ class Queue:
         from jobs.service import start_unless_pending
 
         return start_unless_pending(self.engine, self, "themes.cluster")
+
+    def daily_coaching_reminders(self) -> int | None:
+        """Start the reminder job unless one is already waiting or running."""
+        from jobs.service import start_unless_pending
+
+        return start_unless_pending(self.engine, self, "coaching.remind")
 
     def ping(self) -> bool:
         """True when the broker answers (for /healthz)."""

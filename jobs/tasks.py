@@ -216,3 +216,22 @@ def join_themes(ctx: JobContext) -> None:
             themes.join_many(session, batch, vectors)
 
         ctx.commit_batch(write, checkpoint={"next": first + len(batch)}, done=first + len(batch))
+
+
+# ---------------------------------------------------------------------------------- coaching
+@handler("coaching.remind")
+def coaching_remind(ctx: JobContext) -> None:
+    """In-app reminders for coaching due within ``coaching_reminder_days`` (or overdue), once
+    per assignment: one short transaction, and ``reminded_at`` makes a re-run send nothing."""
+    from coaching import assignments
+    from foundation.settings import get_settings
+
+    days = get_settings().coaching_reminder_days
+    sent: list[int] = []
+
+    def write(session: Session) -> None:
+        sent.append(len(assignments.due_reminders(session, days=days)))
+
+    ctx.set_total(1)
+    ctx.commit_batch(write, checkpoint={"done": True}, done=1)
+    ctx.progress(1, f"{sent[0] if sent else 0} reminders sent")

@@ -1,40 +1,131 @@
-from datetime import timedelta
+"""Each role's starting point: what needs them now.
+
+- agent: their ideas and the answers, their coaching, the guide search box;
+- team leader: the team's gap rates, coaching completion and coaching suggestions;
+- CX lead (and admin): growing themes, ideas awaiting an answer, overdue action plans and the
+  coaching effect of published modules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
 
 from api.access import CurrentUser
 from api.accounts import get_team
 from api.deps import SessionDep, SettingsDep
 from api.web import render
+from coaching import assignments, effect, stats
+from coaching.models import CoachingModule
+from foundation.accounts import Role, User
 from foundation.clock import utcnow
+from foundation.settings import Settings
 from ideas import service as ideas
+from ideas import themes
+from ideas.models import ActionPlan, PlanStatus, Theme
 
 router = APIRouter(include_in_schema=False)
 SHARE_WINDOW_DAYS = 90
+GAP_WINDOW_DAYS = 30
+SHOWN = 5
 
 
 @router.get("/")
 def home(
     request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> HTMLResponse:
-    """Each role's starting point: what needs them now."""
-    days = settings.idea_response_working_days
+    my_ideas = ideas.my_ideas(session, user)
     context: dict[str, object] = {
         "team": get_team(session, user.team_id) if user.team_id else None,
-        "my_ideas": ideas.my_ideas(session, user),
-        "response_days": days,
+        "my_ideas": my_ideas,
+        "answers": ideas.latest_answers(session, [i.id for i in my_ideas if i.id]),
+        "response_days": settings.idea_response_working_days,
     }
+    today = utcnow().date()
+    if user.role == Role.staff:
+        context["coaching"] = assignments.my_open(session, user, today)
+        context["today"] = today
+    if user.role == Role.team_lead and user.team_id is not None:
+        context.update(_team_lead(session, settings, user.team_id, today))
     if ideas.can_moderate(user):
-        waiting, overdue = ideas.awaiting_answer(session, days)
-        on_time, due = ideas.answered_in_time_share(
-            session, days, utcnow() - timedelta(days=SHARE_WINDOW_DAYS)
-        )
-        context.update(
-            waiting=waiting,
-            overdue_count=overdue,
-            on_time=on_time,
-            due=due,
-            share_window=SHARE_WINDOW_DAYS,
-        )
+        context.update(_cx_lead(session, settings, today))
     return render(request, "home.html", context)
+
+
+def _team_lead(session: Session, settings: Settings, team_id: int, today: date) -> dict[str, Any]:
+    now = utcnow()
+    gaps = stats.gap_rates_by_kind(
+        session,
+        team_ids=[team_id],
+        since=now - timedelta(days=GAP_WINDOW_DAYS),
+        until=now,
+        min_group_size=settings.min_group_size,
+    )
+    return {
+        "team_gaps": sorted(gaps, key=lambda k: -(k.rate or 0))[:SHOWN],
+        "gap_window": GAP_WINDOW_DAYS,
+        "completion": assignments.team_completion(session, team_id, today),
+        "suggestions": assignments.suggestions(session, team_id, now),
+    }
+
+
+def _cx_lead(session: Session, settings: Settings, today: date) -> dict[str, Any]:
+    days = settings.idea_response_working_days
+    waiting, overdue = ideas.awaiting_answer(session, days)
+    on_time, due = ideas.answered_in_time_share(
+        session, days, utcnow() - timedelta(days=SHARE_WINDOW_DAYS)
+    )
+    return {
+        "waiting": waiting,
+        "overdue_count": overdue,
+        "on_time": on_time,
+        "due": due,
+        "share_window": SHARE_WINDOW_DAYS,
+        "growing": _growing_themes(session),
+        "overdue_plans": _overdue_plans(session, today),
+        "effects": _effects(session, settings),
+    }
+
+
+def _growing_themes(session: Session) -> list[tuple[Theme, int]]:
+    listed = themes.list_themes(session)
+    trends = themes.weekly_counts(session, [t.id for t in listed if t.id], weeks=8)
+    ranked = [(t, themes.growth(trends.get(t.id or 0, []))) for t in listed]
+    return sorted((r for r in ranked if r[1] > 0), key=lambda r: (-r[1], r[0].id))[:SHOWN]
+
+
+def _overdue_plans(session: Session, today: date) -> list[tuple[ActionPlan, Theme, str | None]]:
+    query = (
+        select(ActionPlan, Theme, User.display_name)
+        .join(Theme, col(Theme.id) == ActionPlan.theme_id)
+        .outerjoin(User, col(User.id) == ActionPlan.owner_id)
+        .where(col(ActionPlan.due_date) < today, ActionPlan.status != PlanStatus.done)
+        .order_by(col(ActionPlan.due_date))
+    )
+    return [(plan, theme, owner) for plan, theme, owner in session.exec(query)]
+
+
+def _effects(session: Session, settings: Settings) -> list[tuple[CoachingModule, Any]]:
+    query = (
+        select(CoachingModule)
+        .where(CoachingModule.latest_version > 0, col(CoachingModule.archived).is_(False))
+        .where(col(CoachingModule.theme_id).is_not(None))
+        .order_by(col(CoachingModule.updated_at).desc())
+        .limit(SHOWN)
+    )
+    return [
+        (
+            module,
+            effect.module_effect(
+                session,
+                module.id or 0,
+                min_group_size=settings.min_group_size,
+                days=settings.coaching_effect_days,
+            ),
+        )
+        for module in session.exec(query)
+    ]

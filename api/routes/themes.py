@@ -15,7 +15,7 @@ from api.access import CxUser
 from api.deps import QueueDep, SessionDep, SettingsDep
 from api.forms import FormErrors, form_values, validate
 from api.web import is_htmx, render, see_other
-from coaching import evidence
+from coaching import effect, evidence, guides, modules
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.embeddings import embedding_model_name
@@ -212,6 +212,14 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
         "statuses": ThemeStatus,
         "plan_statuses": PlanStatus,
         "min_group_size": settings.min_group_size,
+        "modules": modules.for_theme(session, theme.id),
+        "guides": guides.for_theme(session, theme.id),
+        "effects": effect.theme_effects(
+            session,
+            theme.id,
+            min_group_size=settings.min_group_size,
+            days=settings.coaching_effect_days,
+        ),
         "errors": {},
         "values": {},
     }

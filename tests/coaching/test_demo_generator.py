@@ -371,6 +371,24 @@ def test_customers_come_back_within_seven_days_mostly_after_unfinished_contacts(
     assert unfinished > 2 * share([r["outcome"] != "resolved" for r in rows])
 
 
+def test_coached_agents_are_unsure_less_often_after_their_coaching(
+    rows: list[dict[str, str]],
+) -> None:
+    days = demo.coaching_days(AGENTS, DAYS)
+    assert sorted(days) == [i for i, (_, team) in enumerate(AGENTS) if team == "Severn"]
+    disputes = [r for r in rows if r["disposition"] == "Disputed or unrecognised payment"]
+    code_day = {AGENTS[i][0]: day for i, day in days.items()}
+    coached = [r for r in disputes if r["agent_id"] in code_day]
+    after = [r for r in coached if (when(r) - START).days >= code_day[r["agent_id"]]]
+    before = [r for r in coached if (when(r) - START).days < code_day[r["agent_id"]]]
+    assert len(after) >= 30 and len(before) >= 30
+    assert share([uncertain(r) for r in after]) < 0.5 * share([uncertain(r) for r in before])
+    assert share([r["outcome"] == "resolved" for r in after]) > share(
+        [r["outcome"] == "resolved" for r in before]
+    )
+    assert demo.coaching_days(AGENTS, 60) == {}
+
+
 def test_the_payments_incident_shows_as_a_spike(rows: list[dict[str, str]]) -> None:
     def transfers(selected: list[dict[str, str]]) -> float:
         return share([r["disposition"] == "Payments and transfers" for r in selected])
@@ -385,12 +403,15 @@ def test_the_payments_incident_shows_as_a_spike(rows: list[dict[str, str]]) -> N
 
 def test_the_weaker_agents_are_weak_where_the_docstring_says(rows: list[dict[str, str]]) -> None:
     def rate(pred: object, selected: list[dict[str, str]]) -> float:
-        assert len(selected) >= 15
+        assert len(selected) >= 12
         return share([pred(r) for r in selected])  # type: ignore[operator]
 
     code = [a for a, _ in AGENTS]
     disputes = [r for r in rows if r["disposition"] == "Disputed or unrecognised payment"]
-    mine = [r for r in disputes if r["agent_id"] == code[1]]
+    coached_from = demo.coaching_days(AGENTS, DAYS)[1]  # Severn is coached on disputes later
+    mine = [
+        r for r in disputes if r["agent_id"] == code[1] and (when(r) - START).days < coached_from
+    ]
     others = [r for r in disputes if r["agent_id"] != code[1]]
     assert rate(uncertain, mine) > rate(uncertain, others) + 0.3
 

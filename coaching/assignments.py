@@ -1,0 +1,559 @@
+"""Assignments of published module versions to agents: assigning (team leaders to their own
+team, CX leads to any), check attempts and acknowledgement, completion figures, due-date
+reminders, and suggestions of a theme's module for agents with a high gap rate in it.
+
+Agents are active users with the staff role. An assignment keeps the version it was given.
+Ids that point outside what the assigner may touch answer NotFound, like unknown ids, so
+probing reveals nothing about other teams.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from coaching import modules
+from coaching.models import (
+    Agent,
+    Assignment,
+    Attempt,
+    CoachingModule,
+    Interaction,
+    ModuleVersion,
+    Suggestion,
+    SuggestionStatus,
+)
+from foundation.accounts import Role, Team, User
+from foundation.clock import as_utc, utcnow
+from foundation.errors import Conflict, Invalid, NotFound
+from ideas.models import DocumentKind, Notification, Theme, ThemeMember
+
+NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
+
+# Suggestions: an agent is offered a theme's module when, over the last WINDOW_DAYS, they had
+# at least MIN_INTERACTIONS contacts (a rate over fewer is noise), at least MIN_THEME_GAPS of
+# them in the theme's gap evidence (one bad week is not a pattern), and a theme gap rate at
+# least RATE_RATIO times their team's ("well above", not merely above average).
+WINDOW_DAYS = 30
+MIN_INTERACTIONS = 10
+MIN_THEME_GAPS = 3
+RATE_RATIO = 2.0
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def is_overdue(assignment: Assignment, today: date) -> bool:
+    return assignment.completed_at is None and assignment.due_on < today
+
+
+# ---------------------------------------------------------------------------------- assigning
+def team_agents(session: Session, team_id: int) -> list[User]:
+    """The active frontline staff of a team, by name."""
+    query = select(User).where(
+        User.team_id == team_id, User.role == Role.staff, col(User.is_active).is_(True)
+    )
+    return list(session.exec(query.order_by(User.display_name, col(User.id))))
+
+
+def may_assign_in(by: User, team_id: int | None) -> bool:
+    if by.role in (Role.cx_lead, Role.admin):
+        return team_id is not None
+    return by.role == Role.team_lead and team_id is not None and by.team_id == team_id
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    created: list[Assignment]
+    skipped: list[str]  # names of agents who already have this module open
+
+
+def _chosen_agents(
+    session: Session, by: User, user_ids: Iterable[int], team_ids: Iterable[int]
+) -> dict[int, User]:
+    agents: dict[int, User] = {}
+    for team_id in sorted(set(team_ids)):
+        if not may_assign_in(by, team_id) or session.get(Team, team_id) is None:
+            raise NotFound(NOT_YOURS)
+        agents.update((u.id, u) for u in team_agents(session, team_id) if u.id is not None)
+    for user_id in sorted(set(user_ids)):
+        user = session.get(User, user_id)
+        if (
+            user is None
+            or user.role != Role.staff
+            or not user.is_active
+            or not may_assign_in(by, user.team_id)
+        ):
+            raise NotFound(NOT_YOURS)
+        agents[user_id] = user
+    return agents
+
+
+def assign(
+    session: Session,
+    module: CoachingModule,
+    by: User,
+    *,
+    due_on: date,
+    user_ids: Iterable[int] = (),
+    team_ids: Iterable[int] = (),
+    today: date | None = None,
+) -> AssignResult:
+    """Assign the module's latest version to the chosen agents and whole teams. Agents who
+    already have it open are skipped and named."""
+    agents = _chosen_agents(session, by, user_ids, team_ids)
+    version = modules.latest_version(session, module)
+    if version is None or module.archived:
+        raise Conflict("Only a published, current module can be assigned.")
+    if due_on < (today or _today()):
+        raise Invalid("The due date cannot be in the past.", field="due_on")
+    if not agents:
+        raise Invalid("Choose at least one agent, or the whole team.", field="agents")
+    open_ids = set(
+        session.exec(
+            select(Assignment.user_id).where(
+                Assignment.module_id == module.id,
+                col(Assignment.completed_at).is_(None),
+                col(Assignment.user_id).in_(list(agents)),
+            )
+        )
+    )
+    created = [
+        Assignment(
+            module_id=module.id,  # type: ignore[arg-type]
+            version_id=version.id,  # type: ignore[arg-type]
+            user_id=user_id,
+            team_id=agent.team_id,
+            assigned_by_id=by.id,
+            due_on=due_on,
+        )
+        for user_id, agent in sorted(agents.items())
+        if user_id not in open_ids
+    ]
+    session.add_all(created)
+    session.flush()
+    skipped = sorted(agents[i].display_name for i in open_ids)
+    return AssignResult(created, skipped)
+
+
+# ------------------------------------------------------------------------- the agent's side
+def get_for_assignee(
+    session: Session, assignment_id: int, user: User
+) -> tuple[Assignment, ModuleVersion]:
+    """The assignment and its version, for its assignee only (NotFound for anyone else)."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.user_id != user.id:
+        raise NotFound(NOT_YOURS)
+    version = session.get(ModuleVersion, assignment.version_id)
+    assert version is not None  # the foreign key cascades
+    return assignment, version
+
+
+@dataclass(frozen=True)
+class MyItem:
+    assignment: Assignment
+    version: ModuleVersion
+    overdue: bool
+    days_left: int
+
+
+def my_assignments(session: Session, user: User, today: date | None = None) -> list[MyItem]:
+    """Open assignments first, soonest due first; then completed ones, latest first."""
+    today = today or _today()
+    rows = session.exec(
+        select(Assignment, ModuleVersion)
+        .join(ModuleVersion, col(ModuleVersion.id) == col(Assignment.version_id))
+        .where(Assignment.user_id == user.id)
+    ).all()
+    items = [MyItem(a, v, is_overdue(a, today), (a.due_on - today).days) for a, v in rows]
+    open_items = sorted(
+        (i for i in items if i.assignment.completed_at is None),
+        key=lambda i: (i.assignment.due_on, i.assignment.id or 0),
+    )
+    done = sorted(
+        (i for i in items if i.assignment.completed_at is not None),
+        key=lambda i: as_utc(i.assignment.completed_at),  # type: ignore[arg-type]
+        reverse=True,
+    )
+    return open_items + done
+
+
+def my_open(
+    session: Session, user: User, today: date | None = None
+) -> list[tuple[Assignment, ModuleVersion]]:
+    """Open assignments with their versions, soonest due first (for the home page)."""
+    return [
+        (i.assignment, i.version)
+        for i in my_assignments(session, user, today)
+        if i.assignment.completed_at is None
+    ]
+
+
+def submit_attempt(
+    session: Session,
+    assignment: Assignment,
+    version: ModuleVersion,
+    answers: list[int],
+    *,
+    now: datetime | None = None,
+) -> tuple[Attempt, list[modules.Mark]]:
+    """Score one go at the check questions; the best score is kept, retries are allowed."""
+    if not version.questions:
+        raise Invalid("This module has no check questions: acknowledge it to complete it.")
+    if len(answers) != len(version.questions):
+        raise Invalid("Answer every question.", field="answers")
+    marks = modules.mark(version, answers)
+    correct = sum(m.right for m in marks)
+    attempt = Attempt(
+        assignment_id=assignment.id,  # type: ignore[arg-type]
+        answers=answers,
+        correct=correct,
+        total=len(marks),
+        created_at=now or utcnow(),
+    )
+    session.add(attempt)
+    assignment.attempts += 1
+    assignment.best_score = max(correct / len(marks), assignment.best_score or 0.0)
+    _complete_if_done(assignment, version, now)
+    session.flush()
+    return attempt, marks
+
+
+def last_attempt(session: Session, assignment_id: int) -> Attempt | None:
+    query = select(Attempt).where(Attempt.assignment_id == assignment_id)
+    return session.exec(query.order_by(col(Attempt.id).desc()).limit(1)).first()
+
+
+def acknowledge(
+    session: Session, assignment: Assignment, version: ModuleVersion, *, now: datetime | None = None
+) -> Assignment:
+    """Records "I have read and understood" once; completes the assignment when every check
+    question has been answered right in one attempt (or there are none)."""
+    if assignment.acknowledged_at is None:
+        assignment.acknowledged_at = now or utcnow()
+    _complete_if_done(assignment, version, now)
+    session.flush()
+    return assignment
+
+
+def _complete_if_done(assignment: Assignment, version: ModuleVersion, now: datetime | None) -> None:
+    all_right = not version.questions or (assignment.best_score or 0.0) >= 1.0
+    if assignment.completed_at is None and assignment.acknowledged_at and all_right:
+        assignment.completed_at = now or utcnow()
+
+
+# ------------------------------------------------------------------------------ completion
+@dataclass
+class Tally:
+    """Completion of a group of assignments; ``None`` figures are withheld."""
+
+    label: str
+    id: int | None = None  # the module's (team_completion) or the team's (across teams)
+    agents: int | None = 0
+    assigned: int | None = 0
+    completed: int | None = 0
+    overdue: int | None = 0
+    _people: set[int] = field(default_factory=set, repr=False)
+
+    def add(self, assignment: Assignment, today: date) -> None:
+        self._people.add(assignment.user_id)
+        self.agents = len(self._people)
+        self.assigned = (self.assigned or 0) + 1
+        self.completed = (self.completed or 0) + (assignment.completed_at is not None)
+        self.overdue = (self.overdue or 0) + is_overdue(assignment, today)
+
+    def merge(self, other: Tally) -> None:
+        self._people |= other._people
+        self.agents = len(self._people)
+        self.assigned = (self.assigned or 0) + (other.assigned or 0)
+        self.completed = (self.completed or 0) + (other.completed or 0)
+        self.overdue = (self.overdue or 0) + (other.overdue or 0)
+
+    def withhold(self) -> Tally:
+        self.agents = self.assigned = self.completed = self.overdue = None
+        return self
+
+    @property
+    def withheld(self) -> bool:
+        return self.assigned is None
+
+
+def _team_rows(session: Session, team_id: int) -> list[tuple[Assignment, str]]:
+    """The team's assignments with their module titles, soonest due first."""
+    query = (
+        select(Assignment, CoachingModule.title)
+        .join(CoachingModule, col(CoachingModule.id) == col(Assignment.module_id))
+        .where(Assignment.team_id == team_id)
+    )
+    return list(session.exec(query.order_by(col(Assignment.due_on), col(Assignment.id))))
+
+
+def team_completion(session: Session, team_id: int, today: date | None = None) -> list[Tally]:
+    """Per module, the team's assignments: assigned, completed, overdue (the team leader's
+    view of their own team; the label is the module's title)."""
+    today = today or _today()
+    tallies: dict[int, Tally] = {}
+    for assignment, title in sorted(_team_rows(session, team_id), key=lambda r: r[1]):
+        tally = tallies.setdefault(assignment.module_id, Tally(title, assignment.module_id))
+        tally.add(assignment, today)
+    return list(tallies.values())
+
+
+@dataclass(frozen=True)
+class AgentProgress:
+    user: User
+    items: list[tuple[Assignment, str]]  # (assignment, module title), soonest due first
+    overdue: int
+
+    @property
+    def completed(self) -> int:
+        return sum(a.completed_at is not None for a, _ in self.items)
+
+
+def team_agent_progress(
+    session: Session, team_id: int, today: date | None = None
+) -> list[AgentProgress]:
+    """Each agent of the team (and anyone assigned while in it) with their assignments."""
+    today = today or _today()
+    by_user: dict[int, list[tuple[Assignment, str]]] = defaultdict(list)
+    for assignment, title in _team_rows(session, team_id):
+        by_user[assignment.user_id].append((assignment, title))
+    people = {u.id: u for u in team_agents(session, team_id)}
+    missing = set(by_user) - set(people)
+    if missing:
+        people.update(
+            (u.id, u) for u in session.exec(select(User).where(col(User.id).in_(missing)))
+        )
+    return [
+        AgentProgress(user, by_user[uid], sum(is_overdue(a, today) for a, _ in by_user[uid]))
+        for uid, user in sorted(people.items(), key=lambda p: (p[1].display_name, p[0] or 0))
+        if uid is not None
+    ]
+
+
+@dataclass(frozen=True)
+class CrossTeam:
+    """A module's completion across teams: named teams (each with at least the minimum group
+    of assigned agents), the rest summed as "other teams", and the total."""
+
+    teams: list[Tally]
+    other: Tally | None
+    total: Tally
+
+
+def completion_across_teams(
+    session: Session, module_ids: list[int], min_group_size: int, today: date | None = None
+) -> dict[int, CrossTeam]:
+    today = today or _today()
+    rows = session.exec(
+        select(Assignment, Team.name)
+        .outerjoin(Team, col(Team.id) == col(Assignment.team_id))
+        .where(col(Assignment.module_id).in_(module_ids))
+    ).all()
+    per_module: dict[int, dict[int | None, Tally]] = {m: {} for m in module_ids}
+    for assignment, name in rows:
+        teams = per_module[assignment.module_id]
+        tally = teams.setdefault(assignment.team_id, Tally(name or "No team", assignment.team_id))
+        tally.add(assignment, today)
+    return {m: _cross_team(teams, min_group_size) for m, teams in per_module.items()}
+
+
+def completion_by_module(
+    session: Session, module_id: int, min_group_size: int, today: date | None = None
+) -> CrossTeam:
+    return completion_across_teams(session, [module_id], min_group_size, today)[module_id]
+
+
+def _cross_team(teams: dict[int | None, Tally], min_group_size: int) -> CrossTeam:
+    total, other = Tally("All teams"), Tally("Other teams")
+    shown: list[Tally] = []
+    for team_id, tally in teams.items():
+        total.merge(tally)
+        if team_id is not None and (tally.agents or 0) >= min_group_size:
+            shown.append(tally)
+        else:
+            other.merge(tally)
+    # A small "other teams" group is withheld, and so is the total: the named teams subtracted
+    # from it would reveal the small group's figures.
+    if other.agents and (other.agents or 0) < min_group_size:
+        other.withhold()
+        total.withhold()
+    if total.agents and (total.agents or 0) < min_group_size:
+        total.withhold()
+    shown.sort(key=lambda t: t.label)
+    return CrossTeam(shown, other if other.agents != 0 else None, total)
+
+
+# ------------------------------------------------------------------------------- reminders
+def due_reminders(
+    session: Session, today: date | None = None, *, days: int | None = None
+) -> list[Notification]:
+    """An in-app reminder for each open assignment due within ``days`` (the
+    ``coaching_reminder_days`` setting) or already overdue, sent once per assignment."""
+    today = today or _today()
+    if days is None:
+        from foundation.settings import get_settings
+
+        days = get_settings().coaching_reminder_days
+    rows = session.exec(
+        select(Assignment, ModuleVersion.title)
+        .join(ModuleVersion, col(ModuleVersion.id) == col(Assignment.version_id))
+        .where(
+            col(Assignment.completed_at).is_(None),
+            col(Assignment.reminded_at).is_(None),
+            col(Assignment.due_on) <= today + timedelta(days=days),
+        )
+        .order_by(col(Assignment.id))
+    ).all()
+    sent = []
+    for assignment, title in rows:
+        when = assignment.due_on.strftime("%d %b %Y")
+        message = (
+            f"Coaching overdue: “{title}” was due on {when}."
+            if assignment.due_on < today
+            else f"Coaching reminder: “{title}” is due on {when}."
+        )
+        note = Notification(
+            user_id=assignment.user_id,
+            link=f"/coaching/assignments/{assignment.id}",
+            message=message[:500],
+        )
+        session.add(note)
+        assignment.reminded_at = utcnow()
+        sent.append(note)
+    session.flush()
+    return sent
+
+
+# ----------------------------------------------------------------------------- suggestions
+@dataclass(frozen=True)
+class Offer:
+    module_id: int
+    module_title: str
+    theme_name: str
+    user_id: int
+    user_name: str
+    interactions: int
+    theme_gaps: int
+    agent_rate: float
+    team_rate: float
+
+
+def _window_counts(
+    session: Session, team_id: int, theme_ids: list[int], since: datetime, until: datetime
+) -> tuple[dict[int | None, int], dict[int, dict[int | None, int]]]:
+    """Interactions per linked user in the team and window, and per theme its gap evidence
+    per linked user (``None``: agents not linked to a user, still part of the team rate)."""
+    window = (
+        Interaction.team_id == team_id,
+        col(Interaction.occurred_at) >= since,
+        col(Interaction.occurred_at) <= until,
+    )
+    totals = session.exec(
+        select(Agent.user_id, func.count(col(Interaction.id)))
+        .select_from(Interaction)
+        .join(Agent, col(Agent.id) == col(Interaction.agent_id))
+        .where(*window)
+        .group_by(col(Agent.user_id))
+    ).all()
+    gap_rows = session.exec(
+        select(ThemeMember.theme_id, Agent.user_id, func.count(col(Interaction.id)))
+        .select_from(Interaction)
+        .join(Agent, col(Agent.id) == col(Interaction.agent_id))
+        .join(ThemeMember, col(ThemeMember.source_id) == col(Interaction.id))
+        .where(
+            *window, ThemeMember.kind == DocumentKind.gap, col(ThemeMember.theme_id).in_(theme_ids)
+        )
+        .group_by(col(ThemeMember.theme_id), col(Agent.user_id))
+    ).all()
+    gaps: dict[int, dict[int | None, int]] = defaultdict(dict)
+    for theme_id, user_id, count in gap_rows:
+        gaps[theme_id][user_id] = int(count)
+    return {u: int(n) for u, n in totals}, gaps
+
+
+def suggestions(session: Session, team_id: int, now: datetime | None = None) -> list[Offer]:
+    """Modules to offer the team leader for agents whose gap rate in the module's theme over
+    the last 30 days is well above the team's (see the constants at the top)."""
+    now = now or utcnow()
+    candidates = [m for m in modules.published_modules(session) if m.theme_id is not None]
+    agents = {u.id: u for u in team_agents(session, team_id)}
+    if not candidates or not agents:
+        return []
+    theme_ids = sorted({m.theme_id for m in candidates if m.theme_id is not None})
+    named = session.exec(select(Theme.id, Theme.name).where(col(Theme.id).in_(theme_ids)))
+    names = {theme_id: name for theme_id, name in named}
+    totals, gaps = _window_counts(session, team_id, theme_ids, now - timedelta(WINDOW_DAYS), now)
+    team_total = sum(totals.values())
+    taken = _taken(session, [m.id for m in candidates if m.id is not None], list(agents))
+    offers = []
+    for module in candidates:
+        theme_gaps = gaps.get(module.theme_id, {})  # type: ignore[arg-type]
+        if not team_total or not theme_gaps:
+            continue
+        team_rate = sum(theme_gaps.values()) / team_total
+        theme = names.get(module.theme_id, "")  # type: ignore[arg-type]
+        for user_id, user in agents.items():
+            n, g = totals.get(user_id, 0), theme_gaps.get(user_id, 0)
+            high = n >= MIN_INTERACTIONS and g >= MIN_THEME_GAPS and g / n >= RATE_RATIO * team_rate
+            if high and (module.id, user_id) not in taken:
+                who = (user_id, user.display_name, n, g, g / n, team_rate)
+                offers.append(Offer(module.id, module.title, theme, *who))  # type: ignore[arg-type]
+    return sorted(offers, key=lambda o: (-o.agent_rate / o.team_rate, o.user_name, o.module_id))
+
+
+def _taken(session: Session, module_ids: list[int], user_ids: list[Any]) -> set[tuple[int, int]]:
+    """(module, user) pairs already assigned (open or completed) or already decided."""
+    pairs: set[tuple[int, int]] = set()
+    for model in (Assignment, Suggestion):
+        where = (col(model.module_id).in_(module_ids), col(model.user_id).in_(user_ids))
+        pairs.update(session.exec(select(model.module_id, model.user_id).where(*where)))
+    return pairs
+
+
+def decide(
+    session: Session,
+    by: User,
+    module_id: int,
+    user_id: int,
+    decision: str,
+    *,
+    due_days: int,
+    now: datetime | None = None,
+) -> Suggestion:
+    """Accept (assign with the default due date) or dismiss an offer; either is remembered."""
+    try:
+        status = SuggestionStatus(decision)
+    except ValueError as exc:
+        raise Invalid("Accept or dismiss the suggestion.", field="decision") from exc
+    user = session.get(User, user_id)
+    if user is None or user.team_id is None or not may_assign_in(by, user.team_id):
+        raise NotFound(NOT_YOURS)
+    module = modules.get_module(session, module_id)
+    now = now or utcnow()
+    offers = {(o.module_id, o.user_id): o for o in suggestions(session, user.team_id, now)}
+    offer = offers.get((module_id, user_id))
+    if offer is None:
+        raise Conflict("That suggestion no longer applies.")
+    if status == SuggestionStatus.accepted:
+        due = now.date() + timedelta(days=due_days)
+        assign(session, module, by, due_on=due, user_ids=[user_id], today=now.date())
+    suggestion = Suggestion(
+        module_id=module_id,
+        user_id=user_id,
+        status=status,
+        agent_rate=offer.agent_rate,
+        team_rate=offer.team_rate,
+        decided_by_id=by.id,
+        decided_at=now,
+    )
+    session.add(suggestion)
+    session.flush()
+    return suggestion

@@ -1,0 +1,389 @@
+"""The outcomes evidence report: for a period, each live theme with its evidence, what was done
+about it (action plan, coaching modules, guides), coaching completion and effect, and how fast
+its ideas were answered; plus the overall idea response line. It is what a firm shows its
+regulator under the Consumer Duty, as a printable page and a CSV.
+
+Counts of ideas, interactions and assignments are shown whatever their size; the coaching effect
+(a rate across people) follows the minimum group size through ``coaching.effect``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from coaching.effect import Effect, module_effect
+from coaching.models import Assignment, CoachingModule, Guide, GuideStatus, GuideTheme
+from foundation.accounts import User
+from foundation.clock import as_utc, utcnow
+from foundation.errors import Invalid
+from ideas import themes
+from ideas.models import DocumentKind, Idea, PlanStatus, Theme, ThemeMember, ThemeState
+from ideas.service import _csv_cell, answer_due
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3660  # ten years: a longer period is a typo
+
+
+@dataclass(frozen=True)
+class Plan:
+    owner: str | None
+    due: date | None
+    status: PlanStatus
+
+
+@dataclass(frozen=True)
+class ModuleLine:
+    id: int
+    title: str
+    version: int  # latest published version, 0 for a draft never published
+    effect: Effect
+
+
+@dataclass(frozen=True)
+class GuideLine:
+    id: int
+    title: str
+    status: GuideStatus
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Assignments of the theme's modules made in the period, as they stood at its end."""
+
+    assigned: int = 0
+    completed: int = 0
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class Responses:
+    """Ideas submitted in the period: answered within the promise, of those whose promise has
+    come due (or that were answered, late or not)."""
+
+    ideas: int = 0
+    on_time: int = 0
+    due: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    theme_id: int
+    name: str
+    status: str
+    ideas: int  # idea members that occurred in the period
+    gaps: int  # interactions with gap evidence in the period
+    plan: Plan | None
+    modules: list[ModuleLine] = field(default_factory=list)
+    guides: list[GuideLine] = field(default_factory=list)
+    completion: Completion = Completion()
+    responses: Responses = Responses()
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date
+    generated_at: datetime
+    min_group_size: int
+    effect_days: int
+    working_days: int
+    rows: list[ThemeRow]
+    overall: Responses
+
+
+# ------------------------------------------------------------------------------- the period
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The last 90 days, today included."""
+    end = today or utcnow().date()
+    return end - timedelta(days=DEFAULT_DAYS - 1), end
+
+
+def parse_period(
+    start: str | None, end: str | None, today: date | None = None
+) -> tuple[date, date]:
+    """Dates from the query string (blank: the default period); ``Invalid`` names the field."""
+    first, last = default_period(today)
+    values = {}
+    for name, raw, default in (("start", start, first), ("end", end, last)):
+        raw = (raw or "").strip()
+        try:
+            values[name] = date.fromisoformat(raw) if raw else default
+        except ValueError as exc:
+            raise Invalid("Give a date as YYYY-MM-DD.", field=name) from exc
+    if values["start"] > values["end"]:
+        raise Invalid("The end date must be on or after the start date.", field="end")
+    if (values["end"] - values["start"]).days >= MAX_DAYS:
+        raise Invalid("Choose a period of at most ten years.", field="start")
+    return values["start"], values["end"]
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in UTC."""
+    return datetime.combine(start, time(), UTC), datetime.combine(end + timedelta(1), time(), UTC)
+
+
+# ------------------------------------------------------------------------------ the figures
+def _evidence(session: Session, theme_id: int, since: datetime, until: datetime) -> dict[str, int]:
+    query = (
+        select(ThemeMember.kind, func.count())
+        .where(
+            ThemeMember.theme_id == theme_id,
+            col(ThemeMember.occurred_at) >= since,
+            col(ThemeMember.occurred_at) < until,
+        )
+        .group_by(col(ThemeMember.kind))
+    )
+    return {DocumentKind(kind).value: int(n) for kind, n in session.exec(query)}
+
+
+def _plan(session: Session, theme_id: int) -> Plan | None:
+    plan = themes.get_plan(session, theme_id)
+    if plan is None:
+        return None
+    owner = session.get(User, plan.owner_id) if plan.owner_id else None
+    return Plan(owner.display_name if owner else None, plan.due_date, plan.status)
+
+
+def _modules(session: Session, theme_id: int) -> list[CoachingModule]:
+    # Modules made for a theme that was later merged into this one belong here too.
+    merged = select(Theme.id).where(Theme.merged_into_id == theme_id)
+    query = select(CoachingModule).where(
+        (col(CoachingModule.theme_id) == theme_id) | col(CoachingModule.theme_id).in_(merged)
+    )
+    return list(session.exec(query.order_by(col(CoachingModule.id))))
+
+
+def _guides(session: Session, theme_id: int) -> list[GuideLine]:
+    query = (
+        select(Guide)
+        .join(GuideTheme, col(GuideTheme.guide_id) == col(Guide.id))
+        .where(GuideTheme.theme_id == theme_id)
+        .order_by(col(Guide.id))
+    )
+    return [GuideLine(g.id, g.title, g.status) for g in session.exec(query) if g.id is not None]
+
+
+def completion(
+    session: Session, module_ids: list[int], start: date, end: date, today: date
+) -> Completion:
+    """Assignments made in the period; completed and overdue as of its end (or today)."""
+    if not module_ids:
+        return Completion()
+    since, until = _bounds(start, end)
+    as_of = min(end, today)
+    cutoff = datetime.combine(as_of + timedelta(1), time(), UTC)
+    query = select(col(Assignment.completed_at), col(Assignment.due_on)).where(
+        col(Assignment.module_id).in_(module_ids),
+        col(Assignment.assigned_at) >= since,
+        col(Assignment.assigned_at) < until,
+    )
+    assigned = completed = overdue = 0
+    for done, due_on in session.exec(query):
+        assigned += 1
+        if done is not None and as_utc(done) < cutoff:
+            completed += 1
+        elif due_on < as_of:
+            overdue += 1
+    return Completion(assigned, completed, overdue)
+
+
+def responses(
+    session: Session,
+    idea_ids: list[int] | None,
+    start: date,
+    end: date,
+    working_days: int,
+    today: date,
+) -> Responses:
+    """``ideas.service.answered_in_time_share`` for a set of ideas (None: all) submitted in the
+    period, with the same promise (``answer_due``) and the same counting."""
+    if idea_ids is not None and not idea_ids:
+        return Responses()
+    since, until = _bounds(start, end)
+    query = select(Idea).where(
+        col(Idea.created_at) >= since,
+        col(Idea.created_at) < until,
+        col(Idea.merged_into_id).is_(None),
+        col(Idea.hidden_reason).is_(None),
+    )
+    if idea_ids is not None:
+        query = query.where(col(Idea.id).in_(idea_ids))
+    ideas = on_time = due = 0
+    for idea in session.exec(query):
+        ideas += 1
+        deadline = answer_due(idea, working_days)
+        answered = idea.first_response_at is not None
+        if answered and as_utc(idea.first_response_at).date() <= deadline:  # type: ignore[arg-type]
+            on_time += 1
+            due += 1
+        elif deadline < today or answered:
+            due += 1
+    return Responses(ideas, on_time, due)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    start: date
+    end: date
+    min_group_size: int
+    effect_days: int
+    working_days: int
+    now: datetime
+
+
+def _module_lines(
+    session: Session, modules: list[CoachingModule], scope: _Scope
+) -> list[ModuleLine]:
+    # The effect as it stood at the end of the period: later completions do not count.
+    as_of = min(_bounds(scope.start, scope.end)[1], scope.now)
+    return [
+        ModuleLine(
+            m.id,
+            m.title,
+            m.latest_version,
+            module_effect(
+                session,
+                m.id,
+                min_group_size=scope.min_group_size,
+                days=scope.effect_days,
+                now=as_of,
+            ),
+        )
+        for m in modules
+        if m.id is not None
+    ]
+
+
+def _row(session: Session, theme: Theme, scope: _Scope) -> ThemeRow:
+    assert theme.id is not None
+    evidence = _evidence(session, theme.id, *_bounds(scope.start, scope.end))
+    modules = _modules(session, theme.id)
+    today = scope.now.date()
+    idea_ids = themes.member_ids(session, theme.id, DocumentKind.idea)
+    return ThemeRow(
+        theme_id=theme.id,
+        name=theme.name,
+        status=theme.status.label,
+        ideas=evidence.get(DocumentKind.idea.value, 0),
+        gaps=evidence.get(DocumentKind.gap.value, 0),
+        plan=_plan(session, theme.id),
+        modules=_module_lines(session, modules, scope),
+        guides=_guides(session, theme.id),
+        completion=completion(
+            session, [m.id for m in modules if m.id], scope.start, scope.end, today
+        ),
+        responses=responses(session, idea_ids, scope.start, scope.end, scope.working_days, today),
+    )
+
+
+def build(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    min_group_size: int,
+    effect_days: int,
+    working_days: int,
+    now: datetime | None = None,
+) -> Report:
+    """The report for [start, end] (dates, both included), for every live theme."""
+    now = as_utc(now) if now else utcnow()
+    scope = _Scope(start, end, min_group_size, effect_days, working_days, now)
+    live = themes.list_themes(session, states=(ThemeState.active, ThemeState.faded))
+    return Report(
+        start=start,
+        end=end,
+        generated_at=now,
+        min_group_size=min_group_size,
+        effect_days=effect_days,
+        working_days=working_days,
+        rows=[_row(session, theme, scope) for theme in live],
+        overall=responses(session, None, start, end, working_days, now.date()),
+    )
+
+
+# -------------------------------------------------------------------------------------- CSV
+CSV_FIELDS = [
+    "theme_id",
+    "theme",
+    "status",
+    "ideas_in_period",
+    "gap_interactions_in_period",
+    "plan_owner",
+    "plan_due",
+    "plan_status",
+    "modules",
+    "guides",
+    "assigned",
+    "completed",
+    "overdue",
+    "coaching_effect",
+    "ideas_submitted",
+    "answered_in_time",
+    "answers_due",
+    "answered_in_time_share",
+]
+
+
+def effect_text(line: ModuleLine) -> str:
+    """One module's effect in a cell: the estimate and interval, or why there is none."""
+    e = line.effect
+    if not e.enough or e.estimate is None:
+        return f"{line.title}: not enough data"
+    return (
+        f"{line.title}: {e.estimate:+.1f} per 100 interactions "
+        f"(95% interval {e.low:+.1f} to {e.high:+.1f}; {e.treated_agents} coached and "
+        f"{e.control_agents} uncoached agents)"
+    )
+
+
+def _share(responses: Responses) -> str:
+    return "" if responses.share is None else f"{responses.share:.3f}"
+
+
+def _csv_row(row: ThemeRow) -> list[object]:
+    plan = row.plan
+    return [
+        row.theme_id,
+        row.name,
+        row.status,
+        row.ideas,
+        row.gaps,
+        plan.owner if plan else "",
+        plan.due.isoformat() if plan and plan.due else "",
+        plan.status.label if plan else "",
+        "; ".join(f"{m.title} (v{m.version})" for m in row.modules),
+        "; ".join(f"{g.title} ({g.status.value})" for g in row.guides),
+        row.completion.assigned,
+        row.completion.completed,
+        row.completion.overdue,
+        "; ".join(effect_text(m) for m in row.modules),
+        row.responses.ideas,
+        row.responses.on_time,
+        row.responses.due,
+        _share(row.responses),
+    ]
+
+
+def to_csv(report: Report) -> str:
+    """One line per theme and a last "All ideas" line; every cell is neutralised against
+    spreadsheet formula injection (theme names and titles are typed by people)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for row in report.rows:
+        writer.writerow([_csv_cell(v) for v in _csv_row(row)])
+    o = report.overall
+    overall: list[object] = ["", "All ideas", "", "", "", "", "", "", "", "", "", "", "", ""]
+    writer.writerow([_csv_cell(v) for v in [*overall, o.ideas, o.on_time, o.due, _share(o)]])
+    return out.getvalue()
