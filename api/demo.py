@@ -191,7 +191,12 @@ def load_demo_themes(engine: Engine, settings: Settings) -> str | None:
 # completion days match the generator's coaching story (``coaching.demo.coaching_days``), so the
 # disputed-payments module has a real before and after to measure; others are overdue or open.
 GUIDE_LINK_MIN = 0.45  # cosine between a guide and a theme's centre for the demo to link them
-DEMO_MODULE_THEMES = ("disputed_payment", "transfers", "account_access", "fees_charges")
+DEMO_MODULE_THEMES = {  # generator theme -> the title the CX lead gave the module
+    "disputed_payment": "Disputed card payments and chargebacks",
+    "transfers": "Transfers that have not arrived",
+    "account_access": "Locked out: passcodes and account access",
+    "fees_charges": "Explaining fees and charges",
+}
 
 
 def load_demo_coaching(
@@ -225,7 +230,7 @@ def _demo_modules(
 
     def publish(key: str, when: datetime) -> tuple[CoachingModule, ModuleVersion]:
         module = modules.create_from_theme(session, theme_ids[key], cx, settings.min_group_size)
-        module.created_at = when
+        module.title, module.created_at = DEMO_MODULE_THEMES[key], when
         return module, modules.publish(session, module, cx, now=when)
 
     def give(module: CoachingModule, to: Team, when: datetime, due: datetime) -> list[Assignment]:
@@ -255,7 +260,9 @@ def _demo_modules(
     # Account access: given to Thames two days ago, due in ten. Fees: still a draft.
     module, _ = publish("account_access", now - timedelta(days=3))
     give(module, thames, now - timedelta(days=2), now + timedelta(days=10))
-    modules.create_from_theme(session, theme_ids["fees_charges"], cx, settings.min_group_size)
+    fees = theme_ids["fees_charges"]
+    draft = modules.create_from_theme(session, fees, cx, settings.min_group_size)
+    draft.title = DEMO_MODULE_THEMES["fees_charges"]
 
 
 def _theme_for(session: Session, theme_key: str) -> int | None:

@@ -59,6 +59,23 @@ def gap_texts(session: Session, interaction_ids: list[int] | None = None) -> dic
     return texts
 
 
+def resolution_texts(
+    session: Session, interaction_ids: list[int], phrases: list[str]
+) -> dict[int, str]:
+    """interaction id -> "Customer: <main question> / Agent: <how they answered it>", for the
+    examples of good practice a coaching draft shows (redacted at import, like every turn)."""
+    lowered = [p.lower() for p in phrases]
+    query = stats._select(Interaction.id, Interaction.turns).where(
+        col(Interaction.id).in_(interaction_ids)
+    )
+    texts: dict[int, str] = {}
+    for row_id, turns in session.exec(query):
+        question, answer = signals.main_question(turns), signals.resolution(turns, lowered)
+        if question and answer:
+            texts[row_id] = f"Customer: {question} / Agent: {answer}"
+    return texts
+
+
 def gap_documents(
     session: Session, interaction_ids: list[int] | None = None
 ) -> list[themes.Document]:

@@ -18,10 +18,18 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from coaching import evidence
-from coaching.models import CheckQuestion, CoachingModule, ModuleUpdate, ModuleVersion
+from coaching.models import (
+    CheckQuestion,
+    CoachingModule,
+    ModuleUpdate,
+    ModuleVersion,
+    Outcome,
+    SignalKind,
+)
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Forbidden, Invalid, NotFound
+from foundation.settings import get_settings
 from ideas import themes
 from ideas.models import Theme
 
@@ -309,7 +317,14 @@ def gather(
     ]
     remedies.sort(key=lambda r: (-(r.resolution_rate or 0.0), -(r.uses or 0), r.action))
     members, _ = evidence.gap_members(session, theme.id, limit=CANDIDATES)
-    good = [m.evidence for m in members if m.outcome is not None and m.outcome.value == "resolved"]
+    # Good practice: resolved contacts where the agent was not unsure, in their own answer.
+    resolved = [
+        m.interaction_id
+        for m in members
+        if m.outcome == Outcome.resolved and SignalKind.uncertainty not in m.kinds
+    ]
+    answers = evidence.resolution_texts(session, resolved, get_settings().uncertainty_phrases)
+    good = [answers[i] for i in resolved if i in answers]
     bad = [m.evidence for m in members if m.outcome is None or m.outcome.value != "resolved"]
     return Evidence(
         theme=theme,
@@ -377,7 +392,7 @@ def _why(ev: Evidence) -> str:
 
 def _good(ev: Evidence) -> str:
     lines = ["## What good looks like", ""]
-    for r in ev.remedies[:3]:
+    for r in [r for r in ev.remedies if (r.resolution_rate or 0) > 0][:3]:
         lines.append(
             f"- **{r.action}** resolved {_pct(r.resolution_rate)} of {r.uses} contacts "
             f"where it was used."

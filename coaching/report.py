@@ -307,9 +307,15 @@ def build(
         min_group_size=min_group_size,
         effect_days=effect_days,
         working_days=working_days,
-        rows=[_row(session, theme, scope) for theme in live],
+        rows=sorted((_row(session, theme, scope) for theme in live), key=_acted_on_first),
         overall=responses(session, None, start, end, working_days, now.date()),
     )
+
+
+def _acted_on_first(row: ThemeRow) -> tuple[bool, int, int]:
+    """Themes with a plan, module or guide first (what was done), then by evidence size."""
+    acted = row.plan is not None or bool(row.modules) or bool(row.guides)
+    return (not acted, -(row.ideas + row.gaps), row.theme_id)
 
 
 # -------------------------------------------------------------------------------------- CSV

@@ -677,6 +677,19 @@ def main_question(turns: list[dict[str, str]]) -> str:
     return turns[main]["text"] if main is not None else ""
 
 
+def resolution(turns: list[dict[str, str]], phrases: Sequence[str]) -> str:
+    """How the agent answered the main question: their longest turn after it that is neither
+    unsure (``phrases``) nor the closing pleasantries; "" when there is none."""
+    main = _main_question(turns)
+    after = [
+        t["text"]
+        for t in turns[(main or 0) + 1 :]
+        if t.get("speaker") == "agent" and not any(p in t["text"].lower() for p in phrases)
+    ]
+    body = after[:-1] if len(after) > 2 else after  # the last agent turn is usually goodbye
+    return max(body, key=lambda text: len(text.split()), default="")
+
+
 def _main_evidence(turns: list[dict[str, str]]) -> str:
     """The contact's main question and the agent's answer, for field-only signals."""
     main = _main_question(turns)

@@ -24,6 +24,7 @@ from ideas.models import DocumentKind, Theme, ThemeMember
 from tests.coaching.test_stats import add_agents, add_interaction
 
 RESOLVED_CALL = "I was charged twice for my card replacement, can you refund it?"
+RESOLVED_ANSWER = "I've ordered a replacement card; it will be with you in five working days."
 UNRESOLVED_CALL = "Why has my replacement card still not arrived after three weeks?"
 QUESTION = CheckQuestion(
     prompt="Which action fixes a lost card?",
@@ -70,13 +71,15 @@ def seed_theme(db: Session, team: Team | None = None) -> Theme:
             agents[i % 5],
             team,
             when,
-            signals=[SignalKind.uncertainty]
+            # Resolved calls: the agent knew the answer (only the customer's rating flagged them).
+            signals=([SignalKind.low_csat] if resolved else [SignalKind.uncertainty])
             + ([SignalKind.missed_vulnerability] if i == 1 else []),
             actions=["card_reissued"] if resolved else ["callback_booked"],
             outcome=Outcome.resolved if resolved else Outcome.unresolved,
         )
         row.turns = [
-            {"speaker": "customer", "text": RESOLVED_CALL if resolved else UNRESOLVED_CALL}
+            {"speaker": "customer", "text": RESOLVED_CALL if resolved else UNRESOLVED_CALL},
+            {"speaker": "agent", "text": RESOLVED_ANSWER if resolved else "I'm not sure, sorry."},
         ]
         add_to_theme(db, theme, row)
     for i in range(5):
@@ -108,8 +111,10 @@ def test_prefilled_draft_contains_the_evidence(db, make):
     # The best action first, with its figures; resolved and unresolved snippets where they belong.
     good, wrong = body.split("## What goes wrong")
     assert "**card_reissued** resolved 100% of 5 contacts" in good
-    assert good.index("card_reissued") < good.index("callback_booked")
-    assert good.count(RESOLVED_CALL) == 1 and UNRESOLVED_CALL not in good  # distinct snippets
+    assert "**callback_booked**" not in good  # it never resolved anything
+    # Good practice in the agent's own answer; each snippet once.
+    assert good.count(f"{RESOLVED_CALL} / Agent: {RESOLVED_ANSWER}") == 1
+    assert UNRESOLVED_CALL not in good
     assert UNRESOLVED_CALL in wrong and RESOLVED_CALL not in wrong
     questions = modules.check_questions(module.questions)
     assert len(questions) == 3

@@ -22,6 +22,7 @@ from coaching.signals import (
     Found,
     detect,
     repeat_contact,
+    resolution,
 )
 from coaching.transcript import parse_turns
 from foundation.settings import Settings
@@ -860,3 +861,17 @@ def test_throughput_on_1000_realistic_transcripts() -> None:
     assert all(
         any(cases_kind in exp for _, _, exp in cases) for cases_kind in set(K) - {K.repeat_contact}
     )
+
+
+def test_resolution_is_the_agents_answer_not_their_doubt_or_goodbye() -> None:
+    turns = [
+        {"speaker": "agent", "text": "Hello, Northbank, how can I help?"},
+        {"speaker": "customer", "text": "Why was I charged twice for the same coffee?"},
+        {"speaker": "agent", "text": "I'm not sure, let me check with my team leader about it."},
+        {"speaker": "agent", "text": "It's a duplicate, so I've refunded it to your account."},
+        {"speaker": "customer", "text": "Thanks."},
+        {"speaker": "agent", "text": "You're welcome, have a lovely day and take care now."},
+    ]
+    answer = resolution(turns, ["i'm not sure", "let me check with"])
+    assert answer == "It's a duplicate, so I've refunded it to your account."
+    assert resolution(turns[:2], ["i'm not sure"]) == ""
