@@ -5,13 +5,14 @@ milliseconds besides the query embedding. The index holds, for every passage of 
 guide, its vector (a numpy matrix: one product scores them all) and a small BM25 keyword index
 (postings with precomputed per-passage weights, so a query term costs one ``np.add.at``).
 
-Ranking is a weighted sum, ``0.7 * cosine + 0.3 * bm25 / max(bm25)``, not reciprocal-rank
+Ranking is a weighted sum, ``0.7 * cosine + 0.3 * bm25 / full``, not reciprocal-rank
 fusion: the cosine of this model is on the same absolute scale for every query (so a weak
 semantic match stays weak), while RRF would turn the best of a set of poor matches into a
 strong rank, and would give a passage matching one rare keyword the same boost as one matching
-them all. BM25 has no fixed scale, so it is divided by the query's best; semantics weigh more
-because agents describe the customer's words, not the guide's. Passages are grouped per guide
-(the best passage wins).
+them all. BM25 has no fixed scale, so it is divided by ``full``, the score of a passage that
+held every query word at its best weight (an unindexed word counts as the rarest); semantics
+weigh more because agents describe the customer's words, not the guide's. Passages are grouped
+per guide (the best passage wins).
 
 Keeping current across processes works like ``ideas.similar.VectorIndex.refresh``: each search
 reads one cheap signature (newest version id, number of published guides, newest passage vector
@@ -93,6 +94,8 @@ class _Snapshot:
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.float32))
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)  # sorted, for prefix look-ups
+    top: dict[str, float] = field(default_factory=dict)  # term -> its best weight anywhere
+    rare: float = 1.0  # the best weight of any term: what an unindexed query word stands for
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -195,6 +198,8 @@ class GuideIndex:
             documents.append(tokens(text if position == 0 else f"{title} {heading} {text}"))
         snap.postings = _bm25(documents)
         snap.vocabulary = sorted(snap.postings)
+        snap.top = {term: float(weights.max()) for term, (_, weights) in snap.postings.items()}
+        snap.rare = max(snap.top.values(), default=1.0)
         return snap
 
     # ------------------------------------------------------------------------------ searching
@@ -255,8 +260,12 @@ def _keyword_scores(snap: _Snapshot, query: str) -> np.ndarray | None:
     for term in terms:
         positions, weights = snap.postings[term]
         scores[positions] += weights  # positions are unique within a term's postings
+    # Scaled by what a passage holding every query word would score, not by the best passage:
+    # a passage matching one common word of a long query ("bank" in "someone nicked my purse
+    # with my bank card") stays a weak keyword match; paraphrase is the semantic part's job.
+    full = sum(snap.top.get(t, snap.rare) for t in dict.fromkeys(tokens(query)))
     best = float(scores.max())
-    return scores / best if best > 0 else None
+    return np.minimum(scores / max(full, best), 1.0) if best > 0 else None
 
 
 def _best_per_guide(snap: _Snapshot, scores: np.ndarray, k: int) -> list[Hit]:

@@ -69,6 +69,14 @@ def test_a_query_in_other_words_finds_the_guide(db, make):
     assert len({h.guide_id for h in hits}) == len(hits)  # one result per guide
 
 
+def test_one_common_word_of_a_long_query_does_not_outrank_the_meaning(db, make):
+    lead, card, _ = library(db, make)
+    body = "Check the sort code and account number; a bank transfer can be held for checks."
+    publish(db, lead, "Bank transfer not received", body)
+    hits = search(db, "someone nicked my purse with my bank card in it")
+    assert hits[0].guide_id == card.id
+
+
 def test_keywords_find_a_passage_and_the_best_passage_is_shown(db, make):
     _, card, others = library(db, make)
     chaps = others[2]

@@ -1,0 +1,102 @@
+"""The coaching loop in a real browser: a CX lead turns a theme into a module and publishes it,
+a team leader assigns it with a due date, an agent passes the check, the team leader sees the
+completion; and an agent finds a guide with words that are not in its title."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from foundation.accounts import Role
+from tests.browser.test_roles import ACCOUNTS, sign_in
+
+pytestmark = pytest.mark.browser
+
+Screenshot = Callable[[Page, str], Path]
+TITLE = "Coached in the browser"
+
+
+def _right_answers(page: Page) -> list[str]:
+    """The right option of each question, as the module page shows it to its author."""
+    answers = []
+    questions = page.locator("section[aria-labelledby='h-latest'] ol > li")
+    for i in range(questions.count()):
+        right = questions.nth(i).locator("li", has_text="right answer")
+        answers.append(right.inner_text().replace("right answer", "").strip())
+    return answers
+
+
+def _publish_a_module_from_a_theme(page: Page) -> tuple[str, list[str]]:
+    sign_in(page, ACCOUNTS[Role.cx_lead][0])
+    page.goto("/themes")
+    page.locator("table.themes tbody tr").first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Coaching and guides")).to_be_visible()
+    page.get_by_role("button", name="Create a module from this theme").click()
+    expect(page.get_by_text("Draft", exact=True).first).to_be_visible()
+    expect(page.get_by_label("Body")).to_have_value(re.compile(r"## Why it matters"))
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.get_by_text("Version 1", exact=True).first).to_be_visible()
+    answers = _right_answers(page)
+    assert answers, "a module drafted from a theme comes with check questions"
+    return page.url, answers
+
+
+def test_from_theme_to_module_to_completion(
+    page: Page, new_page: Callable[[], Page], screenshot: Screenshot
+) -> None:
+    module_url, answers = _publish_a_module_from_a_theme(page)
+    screenshot(page, "coaching-module")
+
+    leader = new_page()
+    sign_in(leader, ACCOUNTS[Role.team_lead][0])
+    leader.get_by_role("link", name="Coaching", exact=True).click()
+    leader.locator("li", has_text=TITLE).get_by_role("link", name="Assign").click()
+    agent_name = ACCOUNTS[Role.staff][1]
+    leader.get_by_label(agent_name).check()
+    due = date.today() + timedelta(days=7)
+    leader.get_by_label("Due date").fill(due.isoformat())
+    leader.get_by_role("button", name="Assign").click()
+    expect(leader.get_by_text("Assigned to 1 agent.")).to_be_visible()
+
+    agent = new_page()
+    sign_in(agent, ACCOUNTS[Role.staff][0])
+    expect(agent.get_by_role("heading", name="My coaching")).to_be_visible()
+    agent.get_by_role("link", name=TITLE).first.click()
+    expect(agent.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    expect(agent.get_by_text(f"Due {due.strftime('%d %b %Y')}")).to_be_visible()
+    for i, answer in enumerate(answers):
+        agent.locator("#check fieldset").nth(i).get_by_label(answer, exact=True).check()
+    agent.get_by_role("button", name="Check my answers").click()
+    expect(agent.get_by_text(f"You got {len(answers)} of {len(answers)} right.")).to_be_visible()
+    agent.get_by_role("button", name="I have read and understood").click()
+    expect(agent.get_by_text(re.compile(r"^Completed on "))).to_be_visible()
+    screenshot(agent, "coaching-assignment-complete")
+
+    leader.goto("/coaching")
+    row = leader.locator("tr", has_text=agent_name)
+    expect(row).to_contain_text(re.compile(rf"{TITLE}: Completed \d\d \w+ \d{{4}}"))
+    screenshot(leader, "coaching-team-leader")
+
+    page.goto(module_url)
+    expect(page.get_by_role("heading", name="Completion across teams")).to_be_visible()
+
+
+def test_an_agent_finds_a_guide_in_their_own_words(page: Page, screenshot: Screenshot) -> None:
+    sign_in(page, ACCOUNTS[Role.staff][0])
+    page.get_by_role("link", name="Guides", exact=True).click()
+    search = page.get_by_label("Search guides")
+    expect(search).to_be_focused()
+    search.press_sequentially("someone nicked my purse with my bank card in it", delay=10)
+    hit = page.locator("#guide-results a").first
+    expect(hit).to_contain_text("Lost or stolen card")
+    screenshot(page, "guide-search")
+    hit.click()
+    expect(page.get_by_role("heading", name="Lost or stolen card", level=1)).to_be_visible()
