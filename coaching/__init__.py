@@ -1,5 +1,6 @@
 """Interaction logs and coaching: records imported with customer PII redacted at the door,
-knowledge-gap signals found in them, remediation statistics; later coaching modules and guides.
+knowledge-gap signals found in them, remediation statistics; coaching modules, assignments and
+their measured effect; best-practice guides and their real-time search.
 
 Fixed file set:
 - ``models.py``     tables and their schemas
@@ -9,6 +10,13 @@ Fixed file set:
 - ``importer.py``   streaming CSV / JSON Lines import in checkpointed batches (runs as a job)
 - ``stats.py``      gap rates and remediation effectiveness, honouring the minimum group size
 - ``evidence.py``   gap evidence as theme documents, and the figures of the interactions in a theme
+- ``modules.py``    coaching modules: drafts pre-filled from a theme's evidence, versions, questions
+- ``assignments.py`` assigning versions to agents, attempts, completion, overdue, reminders,
+                    completion figures and coaching suggestions
+- ``effect.py``     the coaching effect: difference in differences with a cluster bootstrap
+- ``guides.py``     best-practice guides: drafts, versions, passages, review dates, feedback
+- ``guide_search.py`` the in-process hybrid (semantic + BM25) index behind real-time guide search
+- ``report.py``     the outcomes evidence report (per theme, for a period; HTML and CSV)
 - ``demo.py``       the synthetic demo interactions generator (plans and renders contacts)
 - ``demo_script.py`` its words: themes, lines, vulnerability cues, synthetic PII shapes
 - ``demo_guides.py`` the demo best-practice guides

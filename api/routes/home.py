@@ -19,7 +19,7 @@ from api.access import CurrentUser
 from api.accounts import get_team
 from api.deps import SessionDep, SettingsDep
 from api.web import render
-from coaching import assignments, effect, stats
+from coaching import assignments, effect, guides, stats
 from coaching.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
@@ -87,6 +87,7 @@ def _cx_lead(session: Session, settings: Settings, today: date) -> dict[str, Any
         "share_window": SHARE_WINDOW_DAYS,
         "growing": _growing_themes(session),
         "overdue_plans": _overdue_plans(session, today),
+        "reviews_due": guides.review_overdue(session, today),
         "effects": _effects(session, settings),
     }
 

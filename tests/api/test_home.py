@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from coaching import assignments
+from coaching.models import Guide, GuideStatus
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from ideas.models import ActionPlan, PlanStatus, Theme
@@ -34,7 +35,7 @@ def test_an_agent_sees_their_answers_their_coaching_with_overdue_marked_and_guid
     assert "My coaching" in html and f"/coaching/assignments/{assignment.id}" in html
     assert "Overdue" in html
     assert 'hx-get="/guides/search"' in html and 'for="home-guide-q"' in html
-    assert "Coaching completion" not in html and "Overdue action plans" not in html
+    assert "Coaching completion" not in html and "Overdue follow-up" not in html
 
 
 def test_a_team_leader_sees_team_gaps_and_coaching_completion(
@@ -71,11 +72,20 @@ def test_a_cx_lead_sees_overdue_action_plans_and_coaching_effects(
     )
     module = published_module(db, cx)
     module.theme_id = theme.id
+    stale = Guide(
+        title="Chargebacks explained",
+        body="Raise it within 120 days.",
+        status=GuideStatus.published,
+        latest_version=1,
+        review_due_on=utcnow().date() - timedelta(days=2),
+    )
+    db.add(stale)
     db.flush()
     sign_in(client, db, settings, cx)
     html = client.get("/").text
     assert "Growing themes" in html and "Ideas awaiting an answer" in html
-    assert "Overdue action plans" in html and "Card delivery delays" in html
+    assert "Overdue follow-up" in html and "Card delivery delays" in html
+    assert "Guides due for review" in html and f'href="/guides/{stale.id}"' in html
     assert "Coaching effect" in html and module.title in html
     assert "Not enough data yet" in html
     assert "My coaching" not in html
