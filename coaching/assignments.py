@@ -32,6 +32,7 @@ from coaching.models import (
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.settings import get_settings
 from ideas.models import DocumentKind, Notification, Theme, ThemeMember
 
 NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
@@ -399,8 +400,6 @@ def due_reminders(
     ``coaching_reminder_days`` setting) or already overdue, sent once per assignment."""
     today = today or _today()
     if days is None:
-        from foundation.settings import get_settings
-
         days = get_settings().coaching_reminder_days
     rows = session.exec(
         select(Assignment, ModuleVersion.title)

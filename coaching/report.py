@@ -22,9 +22,10 @@ from coaching.models import Assignment, CoachingModule, Guide, GuideStatus, Guid
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Invalid
+from ideas import service as ideas_service
 from ideas import themes
-from ideas.models import DocumentKind, Idea, PlanStatus, Theme, ThemeMember, ThemeState
-from ideas.service import _csv_cell, answer_due
+from ideas.models import DocumentKind, PlanStatus, Theme, ThemeMember, ThemeState
+from ideas.service import csv_cell
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660  # ten years: a longer period is a typo
@@ -205,29 +206,14 @@ def responses(
     working_days: int,
     today: date,
 ) -> Responses:
-    """``ideas.service.answered_in_time_share`` for a set of ideas (None: all) submitted in the
-    period, with the same promise (``answer_due``) and the same counting."""
+    """Ideas (None: all) submitted in the period answered within the promise, counted as the
+    home page counts them (``ideas.service.response_counts``)."""
     if idea_ids is not None and not idea_ids:
         return Responses()
     since, until = _bounds(start, end)
-    query = select(Idea).where(
-        col(Idea.created_at) >= since,
-        col(Idea.created_at) < until,
-        col(Idea.merged_into_id).is_(None),
-        col(Idea.hidden_reason).is_(None),
+    ideas, on_time, due = ideas_service.response_counts(
+        session, working_days, since, until, idea_ids, today
     )
-    if idea_ids is not None:
-        query = query.where(col(Idea.id).in_(idea_ids))
-    ideas = on_time = due = 0
-    for idea in session.exec(query):
-        ideas += 1
-        deadline = answer_due(idea, working_days)
-        answered = idea.first_response_at is not None
-        if answered and as_utc(idea.first_response_at).date() <= deadline:  # type: ignore[arg-type]
-            on_time += 1
-            due += 1
-        elif deadline < today or answered:
-            due += 1
     return Responses(ideas, on_time, due)
 
 
@@ -388,8 +374,8 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     for row in report.rows:
-        writer.writerow([_csv_cell(v) for v in _csv_row(row)])
+        writer.writerow([csv_cell(v) for v in _csv_row(row)])
     o = report.overall
     overall: list[object] = ["", "All ideas", "", "", "", "", "", "", "", "", "", "", "", ""]
-    writer.writerow([_csv_cell(v) for v in [*overall, o.ideas, o.on_time, o.due, _share(o)]])
+    writer.writerow([csv_cell(v) for v in [*overall, o.ideas, o.on_time, o.due, _share(o)]])
     return out.getvalue()

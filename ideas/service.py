@@ -479,14 +479,34 @@ def is_overdue(idea: Idea, working_days: int, today: date | None = None) -> bool
 
 def answered_in_time_share(session: Session, working_days: int, since: datetime) -> tuple[int, int]:
     """(answered within the promise, ideas whose promise has come due), since ``since``."""
-    today = utcnow().date()
-    on_time = due = 0
+    _, on_time, due = response_counts(session, working_days, since)
+    return on_time, due
+
+
+def response_counts(
+    session: Session,
+    working_days: int,
+    since: datetime,
+    until: datetime | None = None,
+    idea_ids: list[int] | None = None,
+    today: date | None = None,
+) -> tuple[int, int, int]:
+    """(ideas, answered within the promise, ideas whose promise has come due) among the visible
+    ideas submitted in [since, until), optionally only ``idea_ids``. An idea answered late, or
+    not answered by its deadline, is due but not on time."""
+    today = today or utcnow().date()
     query = select(Idea).where(
         col(Idea.created_at) >= since,
         col(Idea.merged_into_id).is_(None),
         col(Idea.hidden_reason).is_(None),
     )
+    if until is not None:
+        query = query.where(col(Idea.created_at) < until)
+    if idea_ids is not None:
+        query = query.where(col(Idea.id).in_(idea_ids))
+    ideas = on_time = due = 0
     for idea in session.exec(query):
+        ideas += 1
         deadline = answer_due(idea, working_days)
         answered = idea.first_response_at is not None
         if answered and as_utc(idea.first_response_at).date() <= deadline:  # type: ignore[arg-type]
@@ -494,7 +514,7 @@ def answered_in_time_share(session: Session, working_days: int, since: datetime)
             due += 1
         elif deadline < today or answered:
             due += 1
-    return on_time, due
+    return ideas, on_time, due
 
 
 # ---------------------------------------------------------------------------- browse & search
@@ -655,7 +675,7 @@ CSV_FIELDS = [
 ]
 
 
-def _csv_cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     # Spreadsheet formula injection: a cell starting with = + - @ is neutralised.
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -683,5 +703,5 @@ def export_csv(session: Session, working_days: int) -> str:
             answer_due(idea, working_days),
             idea.anonymous,
         ]
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()

@@ -128,6 +128,19 @@ def _validated(values: dict[str, Any]) -> GuideUpdate:
     return validate(GuideUpdate, {**values, "theme_ids": [int(v) for v in ids]})
 
 
+def _form_again(
+    request: Request,
+    session: Session,
+    guide: Guide | None,
+    values: dict[str, Any],
+    exc: FormErrors | Invalid,
+) -> HTMLResponse:
+    """The form again with what was typed and why it was refused (422)."""
+    error = exc if isinstance(exc, FormErrors) else from_domain(exc, values)
+    context = _form_context(session, guide, error.values, error.errors)
+    return render(request, "guides/form.html", context, status_code=422)
+
+
 @router.get("/new")
 def new_guide(
     request: Request,
@@ -147,13 +160,8 @@ async def create_guide(request: Request, session: SessionDep, user: CxUser) -> R
     values = await _submitted(request)
     try:
         guide = guides.create(session, _validated(values), user)
-    except FormErrors as exc:
-        context = _form_context(session, None, exc.values, exc.errors)
-        return render(request, "guides/form.html", context, status_code=422)
-    except Invalid as exc:
-        error = from_domain(exc, values)
-        context = _form_context(session, None, error.values, error.errors)
-        return render(request, "guides/form.html", context, status_code=422)
+    except (FormErrors, Invalid) as exc:
+        return _form_again(request, session, None, values, exc)
     return see_other(request, f"/guides/{guide.id}")
 
 
@@ -170,13 +178,8 @@ async def save_guide(request: Request, session: SessionDep, _: CxUser, guide_id:
     values = await _submitted(request)
     try:
         guides.update_draft(session, guide, _validated(values))
-    except FormErrors as exc:
-        context = _form_context(session, guide, exc.values, exc.errors)
-        return render(request, "guides/form.html", context, status_code=422)
-    except Invalid as exc:
-        error = from_domain(exc, values)
-        context = _form_context(session, guide, error.values, error.errors)
-        return render(request, "guides/form.html", context, status_code=422)
+    except (FormErrors, Invalid) as exc:
+        return _form_again(request, session, guide, values, exc)
     return see_other(request, f"/guides/{guide_id}")
 
 

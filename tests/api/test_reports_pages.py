@@ -14,9 +14,10 @@ from api.web import templates
 from coaching import effect, report
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from ideas.models import DocumentKind, Theme, ThemeMember
+from ideas.models import Theme
 from tests.coaching.test_stats import add_agents, add_interaction
 from tests.conftest import sign_in
+from tests.ideas.helpers import add_member
 
 EVIL = '=HYPERLINK("http://evil.example","Click")'
 URLS = ("/reports/outcomes", "/reports/outcomes.csv")
@@ -31,14 +32,7 @@ def seed(db: Session) -> Theme:
     for days in (2, 5, 200):
         when = utcnow() - timedelta(days=days)
         row = add_interaction(db, agent, None, when)
-        db.add(
-            ThemeMember(
-                theme_id=theme.id,  # type: ignore[arg-type]
-                kind=DocumentKind.gap,
-                source_id=row.id,  # type: ignore[arg-type]
-                occurred_at=when,
-            )
-        )
+        add_member(db, theme, row.id, when)  # type: ignore[arg-type]
     db.commit()
     return theme
 

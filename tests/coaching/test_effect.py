@@ -13,8 +13,9 @@ from sqlmodel import Session
 from coaching import effect
 from coaching.models import Agent, Assignment, CoachingModule, ModuleVersion
 from foundation.accounts import User
-from ideas.models import DocumentKind, Theme, ThemeMember, ThemeState
+from ideas.models import Theme, ThemeState
 from tests.coaching.test_stats import add_agents, add_interaction
+from tests.ideas.helpers import add_member
 
 
 def group(n: int, before: tuple[int, int], after: tuple[int, int]) -> np.ndarray:
@@ -115,14 +116,7 @@ def _calls(db: Session, agent: Agent, theme: Theme, *, before: int, after: int) 
             when = T0 + side * timedelta(days=k + 1) - timedelta(hours=4 * (side < 0))
             row = add_interaction(db, agent, None, when)
             if k < gaps:
-                db.add(
-                    ThemeMember(
-                        theme_id=theme.id,  # type: ignore[arg-type]
-                        kind=DocumentKind.gap,
-                        source_id=row.id,  # type: ignore[arg-type]
-                        occurred_at=when,
-                    )
-                )
+                add_member(db, theme, row.id, when)  # type: ignore[arg-type]
     db.flush()
 
 

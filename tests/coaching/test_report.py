@@ -28,12 +28,11 @@ from ideas.models import (
     Idea,
     PlanStatus,
     Theme,
-    ThemeMember,
     ThemeState,
     ThemeStatus,
 )
 from tests.coaching.test_stats import add_agents, add_interaction
-from tests.ideas.helpers import first_category
+from tests.ideas.helpers import add_member, first_category
 
 NOW = datetime(2026, 4, 20, 12, 0, tzinfo=UTC)
 
@@ -68,28 +67,14 @@ def _idea(db: Session, theme: Theme | None, created: datetime, answered: datetim
     db.add(idea)
     db.flush()
     if theme is not None:
-        db.add(
-            ThemeMember(
-                theme_id=theme.id,  # type: ignore[arg-type]
-                kind=DocumentKind.idea,
-                source_id=idea.id,  # type: ignore[arg-type]
-                occurred_at=created,
-            )
-        )
+        add_member(db, theme, idea.id, created, DocumentKind.idea)  # type: ignore[arg-type]
         db.flush()
     return idea
 
 
 def _gap(db: Session, theme: Theme, when: datetime) -> None:
     row = add_interaction(db, add_agents(db, 1, prefix="RP-")[0], None, when)
-    db.add(
-        ThemeMember(
-            theme_id=theme.id,  # type: ignore[arg-type]
-            kind=DocumentKind.gap,
-            source_id=row.id,  # type: ignore[arg-type]
-            occurred_at=when,
-        )
-    )
+    add_member(db, theme, row.id, when)  # type: ignore[arg-type]
     db.flush()
 
 

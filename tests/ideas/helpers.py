@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from foundation.embeddings import get_embedder
-from ideas.models import Category, Idea, IdeaCreate, JourneyStage
+from ideas.models import Category, DocumentKind, Idea, IdeaCreate, JourneyStage, Theme, ThemeMember
 from ideas.service import submit_idea
 
 
@@ -42,3 +44,13 @@ def idea_form(db: Session, **fields: str) -> dict[str, str]:
         "stage_id": "",
     }
     return {**base, **fields}
+
+
+def add_member(
+    db: Session, theme: Theme, source_id: int, when: datetime, kind: DocumentKind = DocumentKind.gap
+) -> ThemeMember:
+    """Put a document (an idea, or an interaction's gap evidence) in a theme, as a run would."""
+    member = ThemeMember(theme_id=theme.id, kind=kind, source_id=source_id, occurred_at=when)  # type: ignore[arg-type]
+    db.add(member)
+    db.flush()
+    return member
