@@ -215,6 +215,8 @@ def load_demo_coaching(
             session.commit()
             return f"{published} guides; no demo themes, so no coaching modules"
         _demo_modules(session, settings, cx, theme_ids, as_utc(first))
+        # What this morning's reminder job would have sent.
+        assignments.due_reminders(session, days=settings.coaching_reminder_days)
         session.commit()
     return f"{published} guides, {len(DEMO_MODULE_THEMES)} coaching modules with assignments"
 

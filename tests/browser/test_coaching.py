@@ -100,3 +100,23 @@ def test_an_agent_finds_a_guide_in_their_own_words(page: Page, screenshot: Scree
     screenshot(page, "guide-search")
     hit.click()
     expect(page.get_by_role("heading", name="Lost or stolen card", level=1)).to_be_visible()
+
+
+def test_the_demo_measures_the_effect_of_its_coaching(page: Page, screenshot: Screenshot) -> None:
+    """The demo's Severn agents were coached on disputed payments (and the generator handles
+    their later contacts better), so the module page has an estimate, not "not enough data"."""
+    sign_in(page, ACCOUNTS[Role.cx_lead][0])
+    page.get_by_role("link", name="Coaching", exact=True).click()
+    page.get_by_role("link", name="Disputed card payments and chargebacks").click()
+    effect = page.locator(".coaching-effect")
+    expect(effect).to_contain_text(re.compile(r"per 100 interactions \(95% interval -?\d"))
+    expect(effect.locator("canvas")).to_be_visible()
+    screenshot(page, "coaching-effect")
+
+
+def test_an_agent_is_reminded_of_overdue_coaching(page: Page) -> None:
+    sign_in(page, ACCOUNTS[Role.staff][0])
+    expect(page.locator("li.overdue").first).to_contain_text("Overdue")
+    page.get_by_role("link", name=re.compile(r"^Notifications")).click()
+    page.get_by_role("link", name=re.compile(r"^Coaching overdue: ")).first.click()
+    expect(page.get_by_text("Overdue", exact=True)).to_be_visible()
