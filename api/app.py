@@ -61,6 +61,9 @@ def create_app(
                 app.state.idea_index = VectorIndex(IDEA_SOURCE, model)
             if model != app.state.guide_index.model:
                 app.state.guide_index = GuideIndex(model)
+            # Load the guides too, so an agent's first search during a call is as fast as the rest.
+            with app.state.session_factory() as session:
+                app.state.guide_index.refresh(session)
 
         if settings.environment != "test":
             # Load the embedding model in the background so the first suggestion is not slow.
