@@ -11,8 +11,9 @@ Fixed file set:
 - ``stats.py``      gap rates and remediation effectiveness, honouring the minimum group size
 - ``evidence.py``   gap evidence as theme documents, and the figures of the interactions in a theme
 - ``modules.py``    coaching modules: drafts pre-filled from a theme's evidence, versions, questions
-- ``assignments.py`` assigning versions to agents, attempts, completion, overdue, reminders,
-                    completion figures and coaching suggestions
+- ``assignments.py`` assigning versions to agents, attempts, completion, overdue, reminders
+                    and completion figures
+- ``suggestions.py`` offering a theme's module for agents with a high gap rate in it
 - ``effect.py``     the coaching effect: difference in differences with a cluster bootstrap
 - ``guides.py``     best-practice guides: drafts, versions, passages, review dates, feedback
 - ``guide_search.py`` the in-process hybrid (semantic + BM25) index behind real-time guide search

@@ -20,7 +20,7 @@ from api.access import NOT_YOURS, CurrentUser, CxUser, LeaderUser
 from api.deps import SessionDep, SettingsDep
 from api.forms import form_values
 from api.web import is_htmx, render, see_other
-from coaching import assignments, effect, modules
+from coaching import assignments, effect, modules, suggestions
 from coaching.models import Assignment, CoachingModule, ModuleVersion
 from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
@@ -59,7 +59,7 @@ def _leader_context(session: Session, user: User, today: date) -> dict[str, Any]
         "team": team,
         "by_module": assignments.team_completion(session, team.id, today),
         "by_agent": assignments.team_agent_progress(session, team.id, today),
-        "offers": assignments.suggestions(session, team.id),
+        "offers": suggestions.offers(session, team.id),
         "published": modules.published_modules(session),
     }
 
@@ -289,7 +289,7 @@ def decide_suggestion(
     user_id: Annotated[int, Form()],
     decision: Annotated[str, Form(max_length=16)],
 ) -> Response:
-    assignments.decide(
+    suggestions.decide(
         session, user, module_id, user_id, decision, due_days=settings.coaching_default_due_days
     )
     return see_other(request, "/coaching")

@@ -19,7 +19,7 @@ from api.access import CurrentUser
 from api.accounts import get_team
 from api.deps import SessionDep, SettingsDep
 from api.web import render
-from coaching import assignments, effect, guides, stats
+from coaching import assignments, effect, guides, stats, suggestions
 from coaching.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
@@ -69,7 +69,7 @@ def _team_lead(session: Session, settings: Settings, team_id: int, today: date) 
         "team_gaps": sorted(gaps, key=lambda k: -(k.rate or 0))[:SHOWN],
         "gap_window": GAP_WINDOW_DAYS,
         "completion": assignments.team_completion(session, team_id, today),
-        "suggestions": assignments.suggestions(session, team_id, now),
+        "suggestions": suggestions.offers(session, team_id, now),
     }
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from coaching import assignments, modules
+from coaching import assignments, modules, suggestions
 from coaching.models import Agent, Assignment, ModuleUpdate, SignalKind, Suggestion
 from foundation.accounts import Role, Team
 from foundation.clock import utcnow
@@ -249,28 +249,28 @@ def seed_suggestion(db: Session, make, now: datetime = NOW):
 
 def test_suggestions_offer_the_theme_module_for_a_high_rate_agent(db, make):
     team, leader, users, module = seed_suggestion(db, make)
-    (offer,) = assignments.suggestions(db, team.id, NOW)
+    (offer,) = suggestions.offers(db, team.id, NOW)
     assert (offer.user_id, offer.module_id) == (users[0].id, module.id)
     assert offer.agent_rate == 0.5 and offer.team_rate == 0.2 and offer.theme_gaps == 5
     # Outside the 30 days nothing counts.
-    assert assignments.suggestions(db, team.id, NOW + timedelta(days=40)) == []
-    assignments.decide(db, leader, module.id, users[0].id, "dismissed", due_days=14, now=NOW)
-    assert assignments.suggestions(db, team.id, NOW) == []
+    assert suggestions.offers(db, team.id, NOW + timedelta(days=40)) == []
+    suggestions.decide(db, leader, module.id, users[0].id, "dismissed", due_days=14, now=NOW)
+    assert suggestions.offers(db, team.id, NOW) == []
     with pytest.raises(Conflict):  # remembered: it is not offered, so it cannot be accepted
-        assignments.decide(db, leader, module.id, users[0].id, "accepted", due_days=14, now=NOW)
+        suggestions.decide(db, leader, module.id, users[0].id, "accepted", due_days=14, now=NOW)
 
 
 def test_accepting_a_suggestion_assigns_with_the_default_due_date(db, make):
     team, leader, users, module = seed_suggestion(db, make)
     other_leader = make.user(Role.team_lead, make.team())
     with pytest.raises(NotFound):
-        assignments.decide(db, other_leader, module.id, users[0].id, "accepted", due_days=14)
+        suggestions.decide(db, other_leader, module.id, users[0].id, "accepted", due_days=14)
     with pytest.raises(Invalid):
-        assignments.decide(db, leader, module.id, users[0].id, "maybe", due_days=14)
-    decided = assignments.decide(db, leader, module.id, users[0].id, "accepted", due_days=14,
+        suggestions.decide(db, leader, module.id, users[0].id, "maybe", due_days=14)
+    decided = suggestions.decide(db, leader, module.id, users[0].id, "accepted", due_days=14,
                                  now=NOW)  # fmt: skip
     assert decided.status == "accepted" and decided.agent_rate == 0.5
     (assignment,) = db.exec(select(Assignment).where(Assignment.user_id == users[0].id)).all()
     assert assignment.due_on == TODAY + timedelta(days=14)
     assert db.exec(select(Suggestion)).one().decided_by_id == leader.id
-    assert assignments.suggestions(db, team.id, NOW) == []
+    assert suggestions.offers(db, team.id, NOW) == []
