@@ -87,5 +87,5 @@ def test_a_cx_lead_sees_overdue_action_plans_and_coaching_effects(
     assert "Overdue follow-up" in html and "Card delivery delays" in html
     assert "Guides due for review" in html and f'href="/guides/{stale.id}"' in html
     assert "Coaching effect" in html and module.title in html
-    assert "Not enough data yet" in html
+    assert "Not enough data: no agent in the logs has completed" in html
     assert "My coaching" not in html
