@@ -139,6 +139,18 @@ DEMO_DAYS = 84
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def _demo_agents(session: Session) -> list[tuple[int, str, str]]:
+    """(user id, agent code, team) of the agents with a code, in the order the demo
+    interactions are generated with (the generator's behaviour depends on the position)."""
+    query = (
+        select(User.id, User.agent_code, Team.name)
+        .join(Team, col(User.team_id) == Team.id)
+        .where(col(User.agent_code).is_not(None))
+        .order_by(col(User.agent_code))
+    )
+    return [(uid, code, team) for uid, code, team in session.exec(query) if uid and code]
+
+
 def load_demo_interactions(
     engine: Engine, settings: Settings, data_dir: Path = SHARED_DATA
 ) -> str | None:
@@ -149,13 +161,7 @@ def load_demo_interactions(
     with Session(engine) as session:
         if session.exec(select(Interaction.id).limit(1)).first() is not None:
             return None
-        query = (
-            select(User.agent_code, Team.name)
-            .join(Team, col(User.team_id) == Team.id)
-            .where(col(User.agent_code).is_not(None))
-            .order_by(col(User.agent_code))
-        )
-        agents = [(code, team) for code, team in session.exec(query) if code]
+        agents = [(code, team) for _, code, team in _demo_agents(session)]
     if not agents or not data_dir.is_dir():
         return None
     with tempfile.TemporaryDirectory(prefix="voiceloop-demo-") as tmp:
@@ -283,13 +289,7 @@ def _theme_for(session: Session, theme_key: str) -> int | None:
 
 def _coached_days(session: Session) -> dict[int, int]:
     """User id -> the day (from the first interaction) the generator has them coached."""
-    query = (
-        select(User.id, User.agent_code, Team.name)
-        .join(Team, col(User.team_id) == Team.id)
-        .where(col(User.agent_code).is_not(None))
-        .order_by(col(User.agent_code))
-    )
-    rows = [(uid, code, team) for uid, code, team in session.exec(query) if uid and code]
+    rows = _demo_agents(session)
     days = coaching_days([(code, team) for _, code, team in rows], DEMO_DAYS)
     return {rows[i][0]: day for i, day in days.items()}
 

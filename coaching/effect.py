@@ -37,10 +37,12 @@ import numpy as np
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from coaching import modules
 from coaching.models import Agent, Assignment, CoachingModule, Interaction
 from foundation.clock import as_utc, utcnow
 from foundation.errors import NotFound
-from ideas.models import DocumentKind, Theme, ThemeMember, ThemeState
+from ideas import themes
+from ideas.models import DocumentKind, ThemeMember
 
 REPS = 2000
 SEED = 20_260_302
@@ -226,27 +228,6 @@ def chart(rates: Rates, days: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- the loaders
-def theme_ids(session: Session, theme_id: int | None) -> list[int]:
-    """The live theme(s) holding what was ``theme_id``'s members: merges are followed to the
-    theme that absorbed it, a split theme to its parts."""
-    found: set[int] = set()
-    todo = [theme_id] if theme_id is not None else []
-    seen: set[int] = set()
-    while todo:
-        current = todo.pop()
-        theme = session.get(Theme, current)
-        if theme is None or current in seen:
-            continue
-        seen.add(current)
-        if theme.state == ThemeState.merged and theme.merged_into_id is not None:
-            todo.append(theme.merged_into_id)
-        elif theme.state == ThemeState.split_up:
-            todo += session.exec(select(Theme.id).where(Theme.split_from_id == current)).all()  # type: ignore[arg-type]
-        else:
-            found.add(current)
-    return sorted(found)
-
-
 def _is_gap() -> Any:
     return case((col(ThemeMember.id).is_not(None), 1), else_=0)
 
@@ -365,7 +346,7 @@ def module_effect(
         raise NotFound("No such coaching module.")
     now = as_utc(now) if now else utcnow()
     empty = np.zeros((0, 4), dtype=np.int64)
-    ids = theme_ids(session, module.theme_id)
+    ids = themes.live_successors(session, module.theme_id)
     if not ids:
         result = compute(empty, empty, min_group_size=min_group_size, days=days)
         return replace(result, reason="Not enough data: this module is not linked to a theme.")
@@ -390,20 +371,11 @@ def theme_effects(
     now: datetime | None = None,
 ) -> list[tuple[CoachingModule, Effect]]:
     """Each published module about this theme (or a theme merged into it), with its effect."""
-    merged = select(Theme.id).where(Theme.merged_into_id == theme_id)
-    query = (
-        select(CoachingModule)
-        .where(
-            or_(
-                col(CoachingModule.theme_id) == theme_id,
-                col(CoachingModule.theme_id).in_(merged),
-            ),
-            col(CoachingModule.latest_version) > 0,
-        )
-        .order_by(col(CoachingModule.id))
-    )
+    published = [
+        m for m in modules.for_theme(session, theme_id, with_merged=True) if m.latest_version
+    ]
     found = []
-    for module in session.exec(query):
+    for module in published:
         assert module.id is not None
         effect = module_effect(
             session, module.id, min_group_size=min_group_size, days=days, now=now

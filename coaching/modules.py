@@ -62,9 +62,16 @@ def published_modules(session: Session) -> list[CoachingModule]:
     return list(session.exec(query.order_by(CoachingModule.title)))
 
 
-def for_theme(session: Session, theme_id: int) -> list[CoachingModule]:
-    """Modules made from this theme (merged themes are not followed)."""
-    query = select(CoachingModule).where(CoachingModule.theme_id == theme_id)
+def for_theme(
+    session: Session, theme_id: int, *, with_merged: bool = False
+) -> list[CoachingModule]:
+    """Modules made from this theme; ``with_merged`` adds those made for a theme that was
+    later merged into it (their evidence lives here now)."""
+    about = col(CoachingModule.theme_id) == theme_id
+    if with_merged:
+        merged = select(Theme.id).where(Theme.merged_into_id == theme_id)
+        about = about | col(CoachingModule.theme_id).in_(merged)
+    query = select(CoachingModule).where(about)
     return list(session.exec(query.order_by(col(CoachingModule.id))))
 
 

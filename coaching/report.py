@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from coaching import guides, modules
 from coaching.effect import Effect, module_effect
-from coaching.models import Assignment, CoachingModule, Guide, GuideStatus, GuideTheme
+from coaching.models import Assignment, CoachingModule, GuideStatus
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Invalid
@@ -155,23 +156,8 @@ def _plan(session: Session, theme_id: int) -> Plan | None:
     return Plan(owner.display_name if owner else None, plan.due_date, plan.status)
 
 
-def _modules(session: Session, theme_id: int) -> list[CoachingModule]:
-    # Modules made for a theme that was later merged into this one belong here too.
-    merged = select(Theme.id).where(Theme.merged_into_id == theme_id)
-    query = select(CoachingModule).where(
-        (col(CoachingModule.theme_id) == theme_id) | col(CoachingModule.theme_id).in_(merged)
-    )
-    return list(session.exec(query.order_by(col(CoachingModule.id))))
-
-
 def _guides(session: Session, theme_id: int) -> list[GuideLine]:
-    query = (
-        select(Guide)
-        .join(GuideTheme, col(GuideTheme.guide_id) == col(Guide.id))
-        .where(GuideTheme.theme_id == theme_id)
-        .order_by(col(Guide.id))
-    )
-    return [GuideLine(g.id, g.title, g.status) for g in session.exec(query) if g.id is not None]
+    return [GuideLine(g.id, g.title, g.status) for g in guides.for_theme(session, theme_id) if g.id]
 
 
 def completion(
@@ -227,9 +213,7 @@ class _Scope:
     now: datetime
 
 
-def _module_lines(
-    session: Session, modules: list[CoachingModule], scope: _Scope
-) -> list[ModuleLine]:
+def _module_lines(session: Session, about: list[CoachingModule], scope: _Scope) -> list[ModuleLine]:
     # The effect as it stood at the end of the period: later completions do not count.
     as_of = min(_bounds(scope.start, scope.end)[1], scope.now)
     return [
@@ -245,7 +229,7 @@ def _module_lines(
                 now=as_of,
             ),
         )
-        for m in modules
+        for m in about
         if m.id is not None
     ]
 
@@ -253,7 +237,7 @@ def _module_lines(
 def _row(session: Session, theme: Theme, scope: _Scope) -> ThemeRow:
     assert theme.id is not None
     evidence = _evidence(session, theme.id, *_bounds(scope.start, scope.end))
-    modules = _modules(session, theme.id)
+    about = modules.for_theme(session, theme.id, with_merged=True)
     today = scope.now.date()
     idea_ids = themes.member_ids(session, theme.id, DocumentKind.idea)
     return ThemeRow(
@@ -263,10 +247,10 @@ def _row(session: Session, theme: Theme, scope: _Scope) -> ThemeRow:
         ideas=evidence.get(DocumentKind.idea.value, 0),
         gaps=evidence.get(DocumentKind.gap.value, 0),
         plan=_plan(session, theme.id),
-        modules=_module_lines(session, modules, scope),
+        modules=_module_lines(session, about, scope),
         guides=_guides(session, theme.id),
         completion=completion(
-            session, [m.id for m in modules if m.id], scope.start, scope.end, today
+            session, [m.id for m in about if m.id], scope.start, scope.end, today
         ),
         responses=responses(session, idea_ids, scope.start, scope.end, scope.working_days, today),
     )

@@ -510,6 +510,27 @@ def leave(session: Session, kind: DocumentKind, source_id: int) -> None:
 
 
 # --------------------------------------------------------------------------- lookups
+def live_successors(session: Session, theme_id: int | None) -> list[int]:
+    """The live theme(s) holding what was ``theme_id``'s members: merges are followed to the
+    theme that absorbed it, a split theme to its parts."""
+    found: set[int] = set()
+    todo = [theme_id] if theme_id is not None else []
+    seen: set[int] = set()
+    while todo:
+        current = todo.pop()
+        theme = session.get(Theme, current)
+        if theme is None or current in seen:
+            continue
+        seen.add(current)
+        if theme.state == ThemeState.merged and theme.merged_into_id is not None:
+            todo.append(theme.merged_into_id)
+        elif theme.state == ThemeState.split_up:
+            todo += session.exec(select(Theme.id).where(Theme.split_from_id == current)).all()  # type: ignore[arg-type]
+        else:
+            found.add(current)
+    return sorted(found)
+
+
 def get_theme(session: Session, theme_id: int) -> Theme:
     theme = session.get(Theme, theme_id)
     if theme is None:

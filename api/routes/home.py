@@ -19,7 +19,7 @@ from api.access import CurrentUser
 from api.accounts import get_team
 from api.deps import SessionDep, SettingsDep
 from api.web import render
-from coaching import assignments, effect, guides, stats, suggestions
+from coaching import assignments, effect, guides, modules, stats, suggestions
 from coaching.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
@@ -111,13 +111,8 @@ def _overdue_plans(session: Session, today: date) -> list[tuple[ActionPlan, Them
 
 
 def _effects(session: Session, settings: Settings) -> list[tuple[CoachingModule, Any]]:
-    query = (
-        select(CoachingModule)
-        .where(CoachingModule.latest_version > 0, col(CoachingModule.archived).is_(False))
-        .where(col(CoachingModule.theme_id).is_not(None))
-        .order_by(col(CoachingModule.updated_at).desc())
-        .limit(SHOWN)
-    )
+    about_themes = [m for m in modules.published_modules(session) if m.theme_id is not None]
+    latest = sorted(about_themes, key=lambda m: m.updated_at, reverse=True)[:SHOWN]
     return [
         (
             module,
@@ -128,5 +123,5 @@ def _effects(session: Session, settings: Settings) -> list[tuple[CoachingModule,
                 days=settings.coaching_effect_days,
             ),
         )
-        for module in session.exec(query)
+        for module in latest
     ]
