@@ -91,7 +91,6 @@ from coaching.demo_script import (
     CHANNEL_WEIGHTS,
     CHAT_VERIFIED,
     CLOSING,
-    COLUMNS,
     COMPLAINT_ASK,
     CSAT_MISSING,
     CURT_ASK,
@@ -153,6 +152,7 @@ from coaching.demo_script import (
     Theme,
     fits,
 )
+from coaching.importer import COLUMNS
 
 # ------------------------------------------------------------------------- agent profiles
 

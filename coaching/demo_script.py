@@ -1,5 +1,5 @@
 """The words of the synthetic demo interactions (``coaching.demo`` plans and renders them): the
-import columns, action codes, the themes with their intents, explanations, fixes and lines, the
+action codes, the themes with their intents, explanations, fixes and lines, the
 vulnerability cues and how they are handled, the conversation parts, and the shapes of synthetic
 PII. Everything here was written for this project; no real customer or conversation is in it.
 """
@@ -7,22 +7,6 @@ PII. Everything here was written for this project; no real customer or conversat
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-COLUMNS = (
-    "interaction_id",
-    "occurred_at",
-    "agent_id",
-    "team",
-    "channel",
-    "customer_id",
-    "customer_name",
-    "disposition",
-    "outcome",
-    "csat",
-    "handle_seconds",
-    "actions",
-    "transcript",
-)
 
 OUTCOMES = ("resolved", "unresolved", "escalated", "transferred")
 CHANNELS = ("phone", "chat", "email", "social")

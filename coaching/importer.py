@@ -35,11 +35,14 @@ from foundation.settings import Settings
 if TYPE_CHECKING:  # Presidio takes seconds to import; the web process never needs it
     from coaching.redaction import Redactor
 
-REQUIRED = ("interaction_id", "occurred_at", "agent_id", "transcript")
-KNOWN = {
-    *REQUIRED,
-    "channel",
+# The import format's columns (DESIGN.md), in the order the demo generator writes them; any
+# other column is kept as an attribute.
+COLUMNS = (
+    "interaction_id",
+    "occurred_at",
+    "agent_id",
     "team",
+    "channel",
     "customer_id",
     "customer_name",
     "disposition",
@@ -47,7 +50,10 @@ KNOWN = {
     "csat",
     "handle_seconds",
     "actions",
-}
+    "transcript",
+)
+REQUIRED = ("interaction_id", "occurred_at", "agent_id", "transcript")
+KNOWN = frozenset(COLUMNS)
 BOM = b"\xef\xbb\xbf"
 BATCH_ROWS = 500
 

@@ -21,6 +21,7 @@ import pytest
 
 from coaching import demo
 from coaching import demo_script as script
+from coaching.importer import COLUMNS
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
@@ -188,7 +189,7 @@ def test_zero_rows_still_writes_a_header(tmp_path: Path, data_dir: Path) -> None
     path = tmp_path / "empty.csv"
     gen = demo.generate(0, agents=AGENTS, start=START, data_dir=data_dir)
     assert demo.write_csv(path, gen) == 0
-    assert path.read_text(encoding="utf-8").strip() == ",".join(script.COLUMNS)
+    assert path.read_text(encoding="utf-8").strip() == ",".join(COLUMNS)
 
 
 def test_five_thousand_rows_are_fast(data_dir: Path) -> None:
@@ -206,7 +207,7 @@ def test_every_row_has_the_columns_with_valid_values(rows: list[dict[str, str]])
     teams = dict(AGENTS)
     previous = START
     for i, row in enumerate(rows, start=1):
-        assert tuple(row) == script.COLUMNS
+        assert tuple(row) == COLUMNS
         assert all(isinstance(v, str) for v in row.values())
         assert row["interaction_id"] == f"INT-{i:06d}"
         assert row["occurred_at"].endswith("Z")
@@ -473,7 +474,7 @@ def test_csv_and_jsonl_round_trip_with_multiline_transcripts(
     assert demo.write_csv(path, iter(sample)) == len(sample)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames or ()) == script.COLUMNS
+        assert tuple(reader.fieldnames or ()) == COLUMNS
         assert list(reader) == sample
 
     jpath = tmp_path / "rows.jsonl"

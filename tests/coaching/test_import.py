@@ -12,7 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, func, select
 
 from api.schema import metadata
-from coaching.demo import COLUMNS as DEMO_COLUMNS
+from coaching.importer import COLUMNS as FORMAT_COLUMNS
 from coaching.importer import problems_csv
 from coaching.models import Agent, ImportProblem, Interaction, Signal, SignalKind
 from foundation.accounts import Role, Team, User
@@ -20,7 +20,7 @@ from jobs.models import JobStatus
 from jobs.service import run_import_now
 
 # The import format's columns, plus one the importer does not know (kept as an attribute).
-COLUMNS = [*DEMO_COLUMNS, "queue_name"]
+COLUMNS = [*FORMAT_COLUMNS, "queue_name"]
 
 
 def row(n: int, **fields: str) -> dict[str, str]:
