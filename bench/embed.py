@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import torch
+from common import ms
 
 from foundation import embeddings
 from foundation.embeddings import Embedder
@@ -84,8 +85,7 @@ def latency(embedder: Embedder, texts: list[str]) -> tuple[float, float]:
         started = time.perf_counter()
         embedder.encode([text])
         times.append(time.perf_counter() - started)
-    p50, p95 = np.percentile(np.asarray(times) * 1000, [50, 95])
-    return float(p50), float(p95)
+    return ms(times)
 
 
 def main() -> None:

@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import re
-import secrets
 import sys
 import tempfile
 import time
@@ -47,20 +46,18 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from common import ServerTimer, app_database, ms, signed_in_user
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, select
 
 from api.app import create_app
-from api.migrate import upgrade
-from api.security import SESSION_COOKIE, start_session
+from api.security import SESSION_COOKIE
 from coaching import guide_search
 from coaching.guides import SOURCE, passage_text, split_passages
 from coaching.models import Guide, GuidePassage, GuideStatus, GuideVersion
-from foundation.accounts import Role, User
+from foundation.accounts import Role
 from foundation.clock import utcnow
-from foundation.db import make_engine
 from foundation.embeddings import (
     DIMENSIONS,
     Embedder,
@@ -70,7 +67,6 @@ from foundation.embeddings import (
     text_hash,
     to_bytes,
 )
-from foundation.settings import Settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GUIDES, OTHERS = 1_000, 100_000
@@ -221,36 +217,6 @@ def store_others(engine: Engine, model: str, total: int, chunk: int = 10_000) ->
             conn.execute(insert(Embedding.__table__), rows)  # type: ignore[attr-defined]
 
 
-def make_users(engine: Engine, settings: Settings) -> tuple[int, str]:
-    """A CX lead who wrote the guides and a signed-in agent; returns (lead id, agent token)."""
-    with Session(engine, expire_on_commit=False) as session:
-        lead = User(
-            email="lead@bank.test", display_name="Lead", role=Role.cx_lead, password_hash="x"
-        )
-        agent = User(
-            email="agent@bank.test", display_name="Agent", role=Role.staff, password_hash="x"
-        )
-        session.add_all([lead, agent])
-        session.flush()
-        token = start_session(session, settings, agent, ip="bench", user_agent="bench")
-        session.commit()
-        return lead.id, token  # type: ignore[return-value]
-
-
-class ServerTimer:
-    """ASGI wrapper: records how long the app spends on each request to ``path``."""
-
-    def __init__(self, app: Any, path: str) -> None:
-        self.app, self.path = app, path
-        self.times: list[float] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        started = time.perf_counter()
-        await self.app(scope, receive, send)
-        if scope["type"] == "http" and scope.get("path") == self.path:
-            self.times.append(time.perf_counter() - started)
-
-
 def baseline(session: Session, embedder: Embedder, query: str, k: int = 8) -> list[int]:
     """Brute force: every published passage and vector from the database, cosine them all, a
     substring keyword scan in Python, the same weights, grouped per guide."""
@@ -279,11 +245,6 @@ def baseline(session: Session, embedder: Embedder, query: str, k: int = 8) -> li
     return sorted(best, key=lambda g: -best[g])[:k]
 
 
-def ms(values: list[float]) -> tuple[float, float]:
-    p50, p95 = np.percentile(np.asarray(values) * 1000, [50, 95])
-    return float(p50), float(p95)
-
-
 def main() -> None:
     wall = time.perf_counter()
     print(
@@ -299,16 +260,10 @@ def main() -> None:
     t_load = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory(prefix="vl-bench-") as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url)
-        settings = Settings(
-            environment="test",
-            database_url=url,
-            queue_url=f"sqlite:///{tmp}/queue.db",
-            secret_key=SecretStr(secrets.token_urlsafe(32)),
-        )
-        lead_id, token = make_users(engine, settings)
+        engine, settings = app_database(tmp)
+        # A CX lead who wrote the guides, and the signed-in agent who searches them.
+        lead_id, _ = signed_in_user(engine, settings, "lead@bank.test", Role.cx_lead)
+        _, token = signed_in_user(engine, settings, "agent@bank.test", Role.staff)
         passages, t_embed = store_guides(engine, embedder, lead_id, built)
         started = time.perf_counter()
         store_others(engine, embedder.model_name, OTHERS)
@@ -318,7 +273,7 @@ def main() -> None:
             f"{passages:,} passages embedded in {t_embed:.1f} s; {OTHERS:,} other vectors "
             f"stored in {t_others:.1f} s"
         )
-        timer = ServerTimer(create_app(settings), ROUTE)
+        timer = ServerTimer(create_app(settings), (ROUTE,))
         base: list[float] = []
         agree = 0
         shown = 0
@@ -327,12 +282,12 @@ def main() -> None:
             headers = {"HX-Request": "true"}
             first = client.get(ROUTE, params={"q": warmup[0]}, headers=headers)
             assert first.status_code == 200, first.text[:300]
-            t_first = timer.times[-1]
+            t_first = timer.times[ROUTE][-1]
             index = client.app.app.state.guide_index  # type: ignore[attr-defined]
             assert len(index) == passages, (len(index), passages)
             for n, query in enumerate(warmup + queries):
                 if n == len(warmup):
-                    timer.times.clear()
+                    timer.times[ROUTE].clear()
                     base.clear()
                     agree = shown = 0
                 response = client.get(ROUTE, params={"q": query}, headers=headers)
@@ -363,7 +318,7 @@ def main() -> None:
                     fresh.rollback()  # as each request ends its transaction
         engine.dispose()
 
-    server, embed, rank, brute = ms(timer.times), ms(embeds), ms(ranks), ms(base)
+    server, embed, rank, brute = ms(timer.times[ROUTE]), ms(embeds), ms(ranks), ms(base)
     rows = [
         (f"first request (index loads {passages:,} passages)", (1000 * t_first, 1000 * t_first)),
         ("server time", server),

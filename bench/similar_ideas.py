@@ -33,7 +33,6 @@ import csv
 import json
 import os
 import platform
-import secrets
 import sys
 import tempfile
 import time
@@ -47,19 +46,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import torch
+from common import ServerTimer, app_database, ms, signed_in_user
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.migrate import upgrade
-from api.security import SESSION_COOKIE, start_session
-from foundation.accounts import Role, User
+from api.security import SESSION_COOKIE
+from foundation.accounts import Role
 from foundation.clock import utcnow
-from foundation.db import make_engine
 from foundation.embeddings import Embedder, Embedding, get_embedder, text_hash, to_bytes
-from foundation.settings import Settings
 from ideas.models import Category, Idea, IdeaKind, IdeaStatus
 from ideas.service import MIN_SIMILARITY, SOURCE, _visible_matches
 from ideas.similar import VectorIndex
@@ -80,27 +76,6 @@ def read_split(name: str) -> list[str]:
         sys.exit(f"BANKING77 not found at {path} (shared/ must sit beside the repository clone)")
     with path.open(newline="", encoding="utf-8") as handle:
         return [row["text"].strip() for row in csv.DictReader(handle)]
-
-
-def ms(values: list[float]) -> tuple[float, float]:
-    """(p50, p95) in milliseconds."""
-    p50, p95 = np.percentile(np.asarray(values) * 1000, [50, 95])
-    return float(p50), float(p95)
-
-
-class ServerTimer:
-    """ASGI wrapper: records how long the app spends on each request to the timed paths."""
-
-    def __init__(self, app: Any, paths: tuple[str, ...]) -> None:
-        self.app, self.paths = app, paths
-        self.times: dict[str, list[float]] = {p: [] for p in paths}
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        path = scope.get("path") if scope["type"] == "http" else None
-        started = time.perf_counter()
-        await self.app(scope, receive, send)
-        if path in self.times:
-            self.times[path].append(time.perf_counter() - started)
 
 
 class Store:
@@ -161,18 +136,6 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(insert(Idea.__table__), ideas)  # type: ignore[attr-defined]
             conn.execute(insert(Embedding.__table__), rows)  # type: ignore[attr-defined]
-
-
-def sign_in(engine: Engine, settings: Settings) -> str:
-    with Session(engine, expire_on_commit=False) as session:
-        user = User(
-            email="bench@bank.test", display_name="Bench", role=Role.staff, password_hash="x"
-        )
-        session.add(user)
-        session.flush()
-        token = start_session(session, settings, user, ip="bench", user_agent="bench")
-        session.commit()
-    return token
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -247,17 +210,9 @@ def main() -> None:
     print(f"torch threads while serving queries: {torch.get_num_threads()}")
 
     with tempfile.TemporaryDirectory(prefix="vl-bench-") as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url)
-        settings = Settings(
-            environment="test",
-            database_url=url,
-            queue_url=f"sqlite:///{tmp}/queue.db",
-            secret_key=SecretStr(secrets.token_urlsafe(32)),
-        )
+        engine, settings = app_database(tmp)
         store = Store(engine, embedder, real, real_titles)
-        token = sign_in(engine, settings)
+        _, token = signed_in_user(engine, settings, "bench@bank.test", Role.staff)
         timer = ServerTimer(create_app(settings), (HTML_ROUTE, JSON_ROUTE))
         results: dict[int, dict[str, Any]] = {}
         with TestClient(timer, base_url="http://testserver") as client:
