@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from coaching.models import Agent, Outcome, SignalKind
 from foundation.accounts import Role
@@ -24,7 +24,10 @@ def charts(page: str) -> list[dict]:
 def team_with_agents(db, make, n: int, name: str) -> tuple[object, list[Agent]]:
     team = make.team(name)
     agents = add_agents(db, n, prefix=f"{name[:3].upper()}-")
-    recent = utcnow() - timedelta(hours=2)
+    # Two hours ago, but never before this week's Monday: the charts count weeks from Monday.
+    now = utcnow()
+    monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(), tzinfo=UTC)
+    recent = max(now - timedelta(hours=2), monday)
     for i, agent in enumerate(agents):
         add_interaction(
             db,
