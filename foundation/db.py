@@ -20,6 +20,9 @@ _AFTER_COMMIT = "voiceloop_after_commit"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Database errors quote their statement's parameters (emails, addresses, transcript text):
+    # keep them out of exception messages, and so out of every log and error report.
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     database = make_url(url).database
