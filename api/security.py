@@ -110,18 +110,30 @@ def end_all_sessions(session: Session, user_id: int) -> None:
     session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
 
 
-def user_for_session(session: Session, settings: Settings, token: str) -> User | None:
+def lookup_session(
+    session: Session, settings: Settings, token: str
+) -> tuple[UserSession, User] | None:
+    """The live session row for a cookie value and its active user. Reads only: callers that
+    run before a request's body is read (the limits middleware) must not write."""
     row = session.get(UserSession, digest(token))
     if row is None:
         return None
     now = utcnow()
     idle_limit = as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
     if now >= as_utc(row.expires_at) or now >= idle_limit:
-        session.delete(row)
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
+    return row, user
+
+
+def user_for_session(session: Session, settings: Settings, token: str) -> User | None:
+    found = lookup_session(session, settings, token)
+    if found is None:
+        return None
+    row, user = found
+    now = utcnow()
     # Touch at most once a minute: enough for the idle timeout, without a write per request.
     if now - as_utc(row.last_seen_at) > timedelta(minutes=1):
         row.last_seen_at = now
@@ -143,12 +155,21 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
     return token, secret
 
 
-def user_for_api_token(session: Session, secret: str) -> User | None:
+def lookup_api_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
+    """The usable token for a bearer secret and its active user. Reads only."""
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
     if token is None or token.revoked_at is not None:
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
+    return token, user
+
+
+def user_for_api_token(session: Session, secret: str) -> User | None:
+    found = lookup_api_token(session, secret)
+    if found is None:
+        return None
+    token, user = found
     token.last_used_at = utcnow()
     return user
