@@ -17,7 +17,7 @@ from api import errors
 from api.accesslog import AccessLogMiddleware
 from api.csrf import CsrfMiddleware
 from api.headers import SecurityHeadersMiddleware
-from api.limits import BodySizeLimitMiddleware
+from api.limits import RequestLimitMiddleware
 from api.routes import ROUTERS
 from coaching.guide_search import GuideIndex
 from foundation.db import make_engine
@@ -83,12 +83,14 @@ def create_app(
     )
     app.state.settings = settings
     errors.install(app)
-    # Outermost first: size limit, then headers on everything, then CSRF.
+    # Each added middleware wraps the ones before it. From the outside in: the access log, headers
+    # on every answer (refusals included), the size and caller limits, then CSRF, which may read
+    # a form body only once the limits have let the request in.
     app.add_middleware(
         CsrfMiddleware, secret=settings.secret_key.get_secret_value(), secure=settings.https
     )
+    app.add_middleware(RequestLimitMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.upload_max_bytes)
     app.add_middleware(AccessLogMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:

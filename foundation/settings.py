@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
 
@@ -58,6 +59,31 @@ class Settings(BaseSettings):
     guide_review_days: int = Field(default=90, ge=1)
     # Secure cookies and HSTS; turn on whenever the app is served over https.
     https: bool = False
+
+    # Limits before work (api/limits.py). Bodies over request_max_bytes are refused (413) before
+    # they are read; only an admin's import upload may reach upload_max_bytes. A request must
+    # arrive whole (head and body) within request_timeout_seconds, plus one second for every
+    # upload_min_bytes_per_second of body received (an upload's slowest average rate: a 2 GiB
+    # upload may take 9 hours), so idle and trickling connections are closed. X-Forwarded-For and
+    # -Proto are honoured only from trusted_proxies: addresses or networks, comma-separated.
+    request_max_bytes: int = Field(default=1024**2, ge=1024)
+    request_timeout_seconds: float = Field(default=30, gt=0)
+    upload_min_bytes_per_second: int = Field(default=64 * 1024, ge=1024)
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list):  # normalised, so uvicorn never mistakes one for a name
+            return [
+                str(ipaddress.ip_network(str(item), strict=False))
+                if "/" in str(item)
+                else str(ipaddress.ip_address(str(item)))
+                for item in value
+            ]
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -150,7 +150,7 @@ def test_bad_team_input_is_refused(client, db, admin, make, fields, message):
 
 
 def test_oversized_body_is_refused_before_it_is_read(tmp_path, database_url, connection, make, db):
-    settings = make_settings(tmp_path, database_url, upload_max_bytes=2048)
+    settings = make_settings(tmp_path, database_url, request_max_bytes=2048)
     app = create_app(
         settings,
         session_factory=lambda: Session(bind=connection, join_transaction_mode="create_savepoint"),
