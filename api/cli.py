@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlmodel import select
@@ -25,7 +25,7 @@ from api.demo import (
 from foundation.accounts import Role, User, UserCreate
 from foundation.db import make_engine, session_scope
 from foundation.errors import DomainError
-from foundation.settings import get_settings
+from foundation.settings import Settings, get_settings
 
 app = typer.Typer(help="VoiceLoop: employee voice and coaching.", no_args_is_help=True)
 
@@ -114,10 +114,22 @@ def serve(
     import torch
 
     torch.set_num_threads(1)
-    # uvicorn's own access log prints raw paths and client addresses; ours does not.
-    uvicorn.run(
-        "api.main:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False
-    )
+    options = server_options(get_settings())
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers, **options)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for ``serve``."""
+    return {
+        # uvicorn's httptools protocol plus a deadline for each request to arrive whole.
+        "http": "api.limits:DeadlineProtocol",
+        # X-Forwarded-For sets the address the per-IP sign-in throttle counts: honour it only
+        # from the proxies the settings name (uvicorn would trust loopback, or its environment).
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies,
+        # uvicorn's own access log prints raw paths and client addresses; ours does not.
+        "access_log": False,
+    }
 
 
 @app.command()
