@@ -1,12 +1,22 @@
-"""CSRF protection: starlette-csrf's double-submit cookie, plus a hidden form field.
+"""CSRF protection, bound to the session once signed in.
 
-htmx sends the token in the ``X-CSRFToken`` header (``hx-headers`` on ``<body>``); a plain HTML
-form without JavaScript sends it as the ``csrf_token`` field, so forms still work without JS.
-The token of the current request is put in ``scope["csrf_token"]`` for the templates.
+A signed-in request's token is derived from its session: an HMAC of the secret key and the hash of
+the session cookie, so a token from another session, or from before sign-in, is refused, and a
+new one comes with every sign-in (the session is rotated). Signed out, sign-in itself is still
+protected (login CSRF) by starlette-csrf's signed double-submit cookie.
+
+Checked on every unsafe request that carries the session cookie, and always on ``/login``.
+Bearer-token API calls carry no ambient credentials and need no token. htmx sends the token in the
+``X-CSRFToken`` header (``hx-headers`` on ``<body>``); a plain HTML form sends it as the
+``csrf_token`` field, so forms work without JavaScript. The token of the current request is put
+in ``scope["csrf_token"]`` for the templates.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import http.cookies
 import re
 from urllib.parse import parse_qs
@@ -17,11 +27,17 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_csrf import CSRFMiddleware
 
-from api.security import SESSION_COOKIE
+from api.security import SESSION_COOKIE, digest
 
 CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrf_token"
 _FORM_LIMIT = 1024 * 1024  # urlencoded forms are small; uploads use multipart with the header
+
+
+def session_token(secret: str, session_cookie: str) -> str:
+    """The CSRF token of the session whose cookie value is ``session_cookie``."""
+    message = b"csrf:" + digest(session_cookie).encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 class CsrfMiddleware(CSRFMiddleware):
@@ -29,9 +45,6 @@ class CsrfMiddleware(CSRFMiddleware):
         super().__init__(
             app,
             secret,
-            # Checked whenever a session cookie rides along, and always for sign-in (login CSRF).
-            # Bearer-token API calls carry no ambient credentials and need no token.
-            sensitive_cookies={SESSION_COOKIE},
             cookie_name=CSRF_COOKIE,
             cookie_secure=secure,
             cookie_samesite="strict",
@@ -45,22 +58,28 @@ class CsrfMiddleware(CSRFMiddleware):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        token = request.cookies.get(CSRF_COOKIE) or self._generate_csrf_token()
-        scope["csrf_token"] = token
-        if request.method not in self.safe_methods:
+        session_cookie = request.cookies.get(SESSION_COOKIE)
+        if session_cookie:
+            scope["csrf_token"] = session_token(self.secret, session_cookie)
+        else:
+            scope["csrf_token"] = request.cookies.get(CSRF_COOKIE) or self._generate_csrf_token()
+        checked = session_cookie or self._always.match(request.url.path)
+        if request.method not in self.safe_methods and checked:
             receive = await self._capture_form_token(scope, receive)
-            if self._always.match(request.url.path) and not self._valid(request, scope):
+            if not self._valid(request, session_cookie):
                 await self._get_error_response(request)(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        await self.app(scope, receive, functools.partial(self.send, send=send, scope=scope))
 
-    def _valid(self, request: Request, scope: Scope) -> bool:
+    def _valid(self, request: Request, session_cookie: str | None) -> bool:
+        submitted = request.headers.get(self.header_name) or request.scope.get("csrf_form_token")
+        if not submitted:
+            return False
+        if session_cookie:
+            expected = session_token(self.secret, session_cookie)
+            return hmac.compare_digest(expected.encode(), submitted.encode())
         cookie = request.cookies.get(CSRF_COOKIE)
-        submitted = request.headers.get(self.header_name) or scope.get("csrf_form_token")
-        return bool(cookie and submitted and self._csrf_tokens_match(cookie, submitted))
-
-    async def _get_submitted_csrf_token(self, request: Request) -> str | None:
-        return request.headers.get(self.header_name) or request.scope.get("csrf_form_token")
+        return bool(cookie and self._csrf_tokens_match(cookie, submitted))
 
     def _get_error_response(self, request: Request) -> Response:
         message = (
@@ -106,8 +125,10 @@ class CsrfMiddleware(CSRFMiddleware):
         return replay
 
     async def send(self, message: Message, send: Send, scope: Scope) -> None:
-        # Set the cookie to the very token the templates were given on this response.
-        if message["type"] == "http.response.start" and CSRF_COOKIE not in Request(scope).cookies:
+        # Signed out, the double-submit cookie is set to the very token the templates were given.
+        cookies = Request(scope).cookies
+        start = message["type"] == "http.response.start"
+        if start and CSRF_COOKIE not in cookies and SESSION_COOKIE not in cookies:
             headers = MutableHeaders(scope=message)
             cookie: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
             cookie[CSRF_COOKIE] = scope["csrf_token"]

@@ -18,6 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from api.app import create_app
+from api.csrf import CSRF_COOKIE, session_token
 from api.migrate import upgrade
 from api.security import SESSION_COOKIE, hash_password, start_session
 from foundation.accounts import Role, Team, User
@@ -167,9 +168,14 @@ def make(db: Session, password_hash: str) -> Factory:
 
 
 def csrf_token(client: TestClient) -> str:
-    if "csrftoken" not in client.cookies:
+    """The token our pages give ``client`` now: its session's once signed in (the same value the
+    templates get), else the signed-out double-submit cookie's."""
+    if session := client.cookies.get(SESSION_COOKIE):
+        settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+        return session_token(settings.secret_key.get_secret_value(), session)
+    if CSRF_COOKIE not in client.cookies:
         client.get("/login")
-    return client.cookies["csrftoken"]
+    return client.cookies[CSRF_COOKIE]
 
 
 def sign_in(client: TestClient, db: Session, settings: Settings, user: User) -> str:
@@ -177,7 +183,6 @@ def sign_in(client: TestClient, db: Session, settings: Settings, user: User) -> 
     token = start_session(db, settings, user, ip="testclient", user_agent="pytest")
     db.commit()
     use_session(client, token)
-    csrf_token(client)
     return token
 
 
