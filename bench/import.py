@@ -76,7 +76,7 @@ import jobs.tasks  # noqa: F401  (registers the import handler)
 from api.migrate import upgrade
 from coaching import demo, importer
 from coaching.models import ImportProblem, Interaction, Signal
-from coaching.redaction import Redactor
+from foundation.redaction import Redactor
 from foundation.accounts import Role, Team, User
 from foundation.db import make_engine
 from foundation.settings import Settings

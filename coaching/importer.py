@@ -33,7 +33,7 @@ from foundation.clock import utcnow
 from foundation.settings import Settings
 
 if TYPE_CHECKING:  # Presidio takes seconds to import; the web process never needs it
-    from coaching.redaction import Redactor
+    from foundation.redaction import Redactor
 
 # The import format's columns (DESIGN.md), in the order the demo generator writes them; any
 # other column is kept as an attribute.

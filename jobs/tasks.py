@@ -66,7 +66,7 @@ def import_interactions(ctx: JobContext) -> None:
     and ``format`` (csv or jsonl). Checkpoint: the byte offset and line after the last committed
     batch. The upload holds raw PII, so it is deleted once the job has finished either way."""
     from coaching import importer
-    from coaching.redaction import get_redactor
+    from foundation.redaction import get_redactor
     from foundation.settings import get_settings
 
     path = Path(str(ctx.params.get("path", "")))

@@ -1,19 +1,29 @@
-"""Customer PII redaction, applied before a transcript is stored anywhere.
+"""Customer PII redaction, applied before text is stored anywhere.
+
+Every package may use it (the importer redacts every field of an interaction; ideas redact what
+staff write): ``get_redactor().redact(text, names)`` or ``redact_turns(texts, names)``.
 
 Presidio's analyzer runs with its no-NLP-model engine (no spaCy model is loaded or downloaded)
-and a curated recognizer list that makes sense for a UK bank, each recognizer validated:
+over a curated recognizer list that makes sense for a UK bank, each recognizer validated:
 
 ======================  ==================  ====================================================
 token                   recognizer          validation
 ======================  ==================  ====================================================
-``[CARD]``              Presidio credit     Luhn checksum, 13-19 digits (Visa, Mastercard incl.
-                        card (subclassed)   the 2-series, Amex, Maestro), spaces or dashes
-``[IBAN]``              Presidio IBAN       mod-97 checksum and the country's BBAN format
-                        (subclassed)
-``[EMAIL]``             Presidio email      the domain ends in a public suffix, looked up in
-                        (subclassed)        tldextract's bundled snapshot (never fetched)
+``[CARD]``              card number         Luhn checksum, 13-19 digits (Visa, Mastercard incl.
+                                            the 2-series, Amex, Maestro), grouped by spaces,
+                                            dashes or dots (``4111.1111.1111.1111``) or not at
+                                            all; no other separator (a person types these three)
+``[IBAN]``              Presidio's IBAN     mod-97 checksum and the country's BBAN format
+                        pattern
+``[EMAIL]``             email address       any domain, public or not: ``a@b.example``,
+                                            ``someone@corp.internal``, ``a.b@localhost``; the
+                                            last domain label starts with a letter, and a handle
+                                            (``@VoiceLoopBank``) has no local part, so is kept
 ``[PHONE]``             UK phone            07 mobiles, 01/02 landlines, +44 / 0044 forms;
-                                            national number of 10 digits (9 for some 01 areas)
+                                            national number of 10 digits (9 for some 01 areas);
+                                            grouped by spaces, dashes, brackets or dots (dots
+                                            never mixed with spaces, which reads as a date and
+                                            a time: ``01.02.2024 10.30``)
 ``[SORT_CODE]``         UK sort code        ``12-34-56`` / ``12 34 56``; one that reads like a
                                             date needs sort-code context or an account number
                                             next to it; ``123456`` only near "sort code"
@@ -24,22 +34,27 @@ token                   recognizer          validation
 ``[POSTCODE]``          UK postcode         the full pattern (``SW1A 1AA``, ``M1 1AE``); a
                                             lower-case one needs address context
 ``[NAME]``              names from the row  the full name and each part of 3+ letters, word-
-                                            bounded, case-insensitive; a two-letter part only
-                                            after a title ("Mr Wu"); a part that is also a
-                                            common word ("Will") only when it reads as a name
-                                            (capitalised, and not "Will you ..." at the start
-                                            of a sentence)
+                                            bounded, in any case and with or without accents
+                                            (``Siobhán`` / ``SIOBHAN``, ``ZOË`` / ``Zoe``); a
+                                            two-letter part only after a title ("Mr Wu"); a part
+                                            that is also a common word ("Will") only when it
+                                            reads as a name (capitalised, and not "Will you ..."
+                                            at the start of a sentence)
 ======================  ==================  ====================================================
 
-Overlaps are resolved before anonymizing: the longest span wins, then the higher score, so an
+Overlaps are resolved before replacing: the longest span wins, then the higher score, so an
 IBAN is never split into a sort code and an account number and an email is not split at a name.
+
+Importing this module is cheap (the standard library only): Presidio (which imports spaCy and
+takes seconds and a few hundred MB) is imported by ``foundation._presidio`` when the first
+``Redactor`` is built, that is on the first ``get_redactor()``.
 
 Speed: each entity type has a cheap necessary condition (a digit-led regex implied by every
 match of its patterns, see ``_NEEDS``); a recognizer only runs when its condition holds, so a
 skipped recognizer can never be a miss. The email pattern only runs over the white-space
-delimited tokens that contain an ``@``; names are plain substring searches in the lower-cased
-text (nothing compiled per customer). About 0.1 ms for a PII-free 1,500-character transcript
-and 0.6 ms for one full of PII, on one core.
+delimited tokens that contain an ``@``; names are plain substring searches in the folded
+(lower-cased, accent-free) text (nothing compiled per customer). About 0.1 ms for a PII-free
+1,500-character transcript and 0.6 ms for one full of PII, on one core.
 
 Context windows look at up to 100 characters before a match and 40 after, so redacting a whole
 transcript in one call (``redact`` on the joined text, or ``redact_turns``) lets the agent's
@@ -53,32 +68,12 @@ from __future__ import annotations
 import re
 import string
 import threading
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-
-import regex
-import tldextract
-from presidio_analyzer import (
-    AnalyzerEngine,
-    EntityRecognizer,
-    LocalRecognizer,
-    Pattern,
-    RecognizerRegistry,
-    RecognizerResult,
-)
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NlpArtifacts, NoOpNlpEngine
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    EmailRecognizer,
-    IbanRecognizer,
-)
-from presidio_analyzer.predefined_recognizers.generic.iban_patterns import regex_per_country
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig
-from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
+from typing import Any
 
 __all__ = ["TOKENS", "Redactor", "get_redactor"]
 
@@ -108,7 +103,9 @@ TOKENS: dict[str, str] = {
     )
 }
 
-_LANGUAGE = "en"
+#: Finds the (start, end) spans of one entity type in a text.
+Finder = Callable[[str], Iterable[tuple[int, int]]]
+
 # Characters of context looked at before and after a match.
 _BEFORE = 100
 _AFTER = 40
@@ -124,12 +121,12 @@ _DIGIT_LETTERS = re.compile(r"\d[A-Z]{2}", re.IGNORECASE)
 _SIX_DIGITS_OR_PAIRS = re.compile(r"\d\d(?:\d{4}|[ \-\u2013]\d\d)")
 _NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
     (EMAIL, lambda text: "@" in text),
-    # 13+ digits, at most one space or dash between two of them.
-    (CARD, re.compile(r"\d(?:[ \-]?\d){12}").search),
+    # 13+ digits, at most one space, dash or dot between two of them.
+    (CARD, re.compile(r"\d(?:[ .\-]?\d){12}").search),
     # two letters, then the two check digits.
     (IBAN, re.compile(r"\d(?<=[^\W\d_]{2}\d)\d").search),
     # the 9 or 10 digits of the national number.
-    (PHONE, re.compile(r"\d(?:[ \-)]{0,2}\d){8}").search),
+    (PHONE, re.compile(r"\d(?:[ .\-)]{0,2}\d){8}").search),
     # 12-34-56 / 123456 / 12345678 / 1234 5678 all contain one of these.
     (SORT_CODE, _SIX_DIGITS_OR_PAIRS.search),
     (ACCOUNT_NUMBER, _SIX_DIGITS_OR_PAIRS.search),
@@ -145,143 +142,6 @@ _NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
 )
 
 
-# ---------------------------------------------------------------------------------------------
-# Presidio recognizers, subclassed for our token names and offline, log-free validation
-# ---------------------------------------------------------------------------------------------
-
-# tldextract's module-level extractor may fetch the Public Suffix List over the network the
-# first time it is used. This one never does: no URLs, no cache directory, bundled snapshot.
-_TLD_EXTRACT = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
-
-
-_AT_TOKEN = re.compile(r"\S*@\S*")
-
-
-class _EmailRecognizer(EmailRecognizer):
-    """Presidio's email pattern; the domain must end in a known public suffix (offline).
-
-    An address never contains white space, so the (slow) pattern only runs over the
-    white-space-delimited tokens that contain an ``@``; the results are the same as over the
-    whole text, offsets shifted back."""
-
-    def __init__(self) -> None:
-        super().__init__(supported_entity=EMAIL)
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        results: list[RecognizerResult] = []
-        for token in _AT_TOKEN.finditer(text):
-            for result in super().analyze(token.group(), entities, nlp_artifacts, regex_flags):
-                result.start += token.start()
-                result.end += token.start()
-                results.append(result)
-        return results
-
-    def validate_result(self, pattern_text: str) -> bool:
-        return _TLD_EXTRACT(pattern_text).fqdn != ""
-
-
-class _CardRecognizer(CreditCardRecognizer):
-    """Card numbers of 13-19 digits, grouped by spaces or dashes or not at all, kept only when
-    the Luhn checksum holds. Presidio's own pattern misses Mastercard's 2-series (2221-2720)
-    and 19-digit cards, so the patterns are ours; validation is Presidio's Luhn check."""
-
-    PATTERNS = [  # noqa: RUF012 - Presidio's class attribute convention
-        # 4-4-4-4 (optionally -3), one separator throughout.
-        Pattern("card grouped", r"\b[2-6]\d{3}([- ])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?\b", 0.3),
-        # Amex 4-6-5.
-        Pattern("card amex", r"\b3[47]\d{2}([- ]?)\d{6}\1\d{5}\b", 0.3),
-        # Presidio's generic grouping (4, 3-4, 3-4, 3-5 digits).
-        Pattern("card generic", r"\b[2-6]\d{3}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}\b", 0.3),
-        # Unbroken 13-19 digits.
-        Pattern("card digits", r"\b[2-6]\d{12,18}\b", 0.3),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__(patterns=list(self.PATTERNS), supported_entity=CARD)
-
-    def validate_result(self, pattern_text: str) -> bool:
-        digits = "".join(ch for ch in pattern_text if ch.isdigit())
-        if not 13 <= len(digits) <= 19:
-            return False
-        return bool(super().validate_result(pattern_text))
-
-
-_IBAN_LETTERS = {ord(ch): str(i) for i, ch in enumerate(string.digits + string.ascii_uppercase)}
-_IBAN_FORMATS = {cc: regex.compile(fmt) for cc, fmt in regex_per_country.items()}
-
-
-def iban_is_valid(value: str) -> bool:
-    """ISO 13616: the country's BBAN format and the mod-97 check digits."""
-    iban = value.replace(" ", "").replace("-", "").upper()
-    fmt = _IBAN_FORMATS.get(iban[:2])
-    if fmt is None or not fmt.fullmatch(iban):
-        return False
-    rearranged = (iban[4:] + iban[:4]).translate(_IBAN_LETTERS)
-    return rearranged.isdigit() and int(rearranged) % 97 == 1
-
-
-class _IbanRecognizer(IbanRecognizer):
-    """Presidio's IBAN pattern, case-insensitive, validated by our own checksum (so a failure
-    is never logged with the candidate text), with a wider fallback than Presidio's: the
-    pattern's groups of four also swallow a following word ("... 7034 that"), so every
-    shorter candidate ending at a space or dash is tried, longest first; and matches may
-    overlap, so an IBAN right after a code like "XY12" is still found."""
-
-    name: str
-
-    def __init__(self) -> None:
-        flags = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
-        super().__init__(supported_entity=IBAN, regex_flags=flags)
-        self._regex = regex.compile(IbanRecognizer.PATTERNS[0].regex, flags)
-
-    def validate_result(self, pattern_text: str) -> bool:
-        return iban_is_valid(pattern_text)
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        results: list[RecognizerResult] = []
-        covered_to = -1
-        for m in self._regex.finditer(text, overlapped=True):
-            start = m.start()
-            if start < covered_to:
-                continue
-            ends = [m.end()] + [i for i in range(m.end() - 1, start, -1) if text[i] in " -"]
-            for end in ends:
-                if self.validate_result(text[start:end]):
-                    results.append(
-                        RecognizerResult(
-                            IBAN,
-                            start,
-                            end,
-                            EntityRecognizer.MAX_SCORE,
-                            recognition_metadata={
-                                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            },
-                        )
-                    )
-                    covered_to = end
-                    break
-        return results
-
-
-# ---------------------------------------------------------------------------------------------
-# UK recognizers: a regex, a validation over the match, and context read from the text itself
-# (the no-NLP engine gives Presidio's context enhancer no tokens to work with)
-# ---------------------------------------------------------------------------------------------
-
-
 def _near(context: re.Pattern[str], text: str, start: int, end: int) -> bool:
     return bool(
         context.search(text, max(0, start - _BEFORE), start)
@@ -289,42 +149,120 @@ def _near(context: re.Pattern[str], text: str, start: int, end: int) -> bool:
     )
 
 
-class _UkRecognizer(LocalRecognizer):
-    """A compiled regex and an ``accept(match, text)`` check; accepted matches score 1.0."""
+def _matches(
+    pattern: re.Pattern[str], accept: Callable[[re.Match[str], str], bool] | None = None
+) -> Finder:
+    """A finder: the spans of ``pattern``'s matches that ``accept(match, text)`` keeps."""
 
-    name: str
+    def find(text: str) -> Iterator[tuple[int, int]]:
+        for m in pattern.finditer(text):
+            if accept is None or accept(m, text):
+                yield m.span()
 
-    def __init__(
-        self,
-        entity: str,
-        pattern: re.Pattern[str],
-        accept: Callable[[re.Match[str], str], bool],
-        name: str,
-    ) -> None:
-        self._pattern = pattern
-        self._accept = accept
-        super().__init__(supported_entities=[entity], name=name, supported_language=_LANGUAGE)
+    return find
 
-    def load(self) -> None:
-        pass
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-    ) -> list[RecognizerResult]:
-        entity = self.supported_entities[0]
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-        }
-        return [
-            RecognizerResult(entity, m.start(), m.end(), 1.0, recognition_metadata=dict(metadata))
-            for m in self._pattern.finditer(text)
-            if self._accept(m, text)
-        ]
+# --- card ------------------------------------------------------------------------------------
+# Presidio's own card pattern misses Mastercard's 2-series (2221-2720), 19-digit cards and dots.
+_CARD_PATTERNS = (
+    # 4-4-4-4 (optionally -3), one separator throughout.
+    re.compile(r"\b[2-6]\d{3}([ .\-])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?\b"),
+    # Amex 4-6-5.
+    re.compile(r"\b3[47]\d{2}([ .\-]?)\d{6}\1\d{5}\b"),
+    # Presidio's generic grouping (4, 3-4, 3-4, 3-5 digits).
+    re.compile(r"\b[2-6]\d{3}[ .\-]?\d{3,4}[ .\-]?\d{3,4}[ .\-]?\d{3,5}\b"),
+    # Unbroken 13-19 digits.
+    re.compile(r"\b[2-6]\d{12,18}\b"),
+)
 
+
+def luhn_is_valid(value: str) -> bool:
+    """13-19 digits (separators ignored) whose Luhn checksum holds."""
+    digits = [int(ch) for ch in value if ch.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        doubled = digit * 2 if i % 2 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
+
+
+def _find_cards(text: str) -> Iterator[tuple[int, int]]:
+    for pattern in _CARD_PATTERNS:
+        for m in pattern.finditer(text):
+            if luhn_is_valid(m.group()):
+                yield m.span()
+
+
+# --- IBAN ------------------------------------------------------------------------------------
+_IBAN_LETTERS = {ord(ch): str(i) for i, ch in enumerate(string.digits + string.ascii_uppercase)}
+
+
+@lru_cache(maxsize=1)
+def _iban_tables() -> tuple[Any, dict[str, Any]]:
+    """Presidio's IBAN pattern and per-country BBAN formats, compiled on first use."""
+    import regex
+
+    from foundation._presidio import iban_patterns
+
+    pattern, per_country = iban_patterns()
+    flags = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+    formats = {cc: regex.compile(fmt) for cc, fmt in per_country.items()}
+    return regex.compile(pattern, flags), formats
+
+
+def iban_is_valid(value: str) -> bool:
+    """ISO 13616: the country's BBAN format and the mod-97 check digits."""
+    iban = value.replace(" ", "").replace("-", "").upper()
+    fmt = _iban_tables()[1].get(iban[:2])
+    if fmt is None or not fmt.fullmatch(iban):
+        return False
+    rearranged = (iban[4:] + iban[:4]).translate(_IBAN_LETTERS)
+    return rearranged.isdigit() and int(rearranged) % 97 == 1
+
+
+def _find_ibans(text: str) -> Iterator[tuple[int, int]]:
+    """Presidio's IBAN pattern, case-insensitive, with a wider fallback than Presidio's: the
+    pattern's groups of four also swallow a following word ("... 7034 that"), so every shorter
+    candidate ending at a space or dash is tried, longest first; and matches may overlap, so an
+    IBAN right after a code like "XY12" is still found."""
+    covered_to = -1
+    for m in _iban_tables()[0].finditer(text, overlapped=True):
+        start = m.start()
+        if start < covered_to:
+            continue
+        ends = [m.end()] + [i for i in range(m.end() - 1, start, -1) if text[i] in " -"]
+        for end in ends:
+            if iban_is_valid(text[start:end]):
+                yield start, end
+                covered_to = end
+                break
+
+
+# --- email -----------------------------------------------------------------------------------
+_LOCAL = r"[\w!#$%&'*+/=?^`{|}~\-]"
+_EMAIL = re.compile(
+    r"(?<![\w!#$%&'*+/=?^`{|}~\-.@])"  # not inside a longer address
+    rf"{_LOCAL}+(?:\.{_LOCAL}+)*"  # local part: dot-separated atoms
+    r"@(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)*"  # domain labels, then the last one, which
+    r"[^\W\d_](?:[\w\-]{0,61}[^\W_])?"  # starts with a letter (no "2@3pm", no IPs)
+    r"(?![\w\-@]|\.[^\W_])"  # the whole domain, not a part of it
+)
+_AT_TOKEN = re.compile(r"\S*@\S*")
+
+
+def _find_emails(text: str) -> Iterator[tuple[int, int]]:
+    """An address never contains white space, so the pattern only runs over the white-space-
+    delimited tokens that contain an ``@``; the results are the same as over the whole text."""
+    for token in _AT_TOKEN.finditer(text):
+        offset = token.start()
+        for m in _EMAIL.finditer(token.group()):
+            yield m.start() + offset, m.end() + offset
+
+
+# --- UK numbers: a regex, a validation over the match, and context read from the text itself
+# (the no-NLP engine gives Presidio's context enhancer no tokens to work with) ----------------
 
 # A number that is not part of a larger number, amount, date or time. Patterns start with a
 # digit (so the regex engine can skip ahead to digits) and then look behind that digit.
@@ -334,13 +272,15 @@ _NUM_END = r"(?![\w/:]|[.,]\d)"
 # --- phone -----------------------------------------------------------------------------------
 _PHONE = re.compile(
     r"(?<![\w+])"
-    r"(?:(?:\+|00)[ ]?44[ \-]?(?:\(0\)[ \-]?)?|\(?0)"  # +44 / 0044 / +44 (0) / 0 / (0
-    r"(?P<nsn>[127](?:[ \-)]{0,2}\d){8,9})"  # the national number: 01.., 02.., 07..
+    r"(?:(?:\+|00)[ .]?44[ .\-]?(?:\(0\)[ .\-]?)?|\(?0)"  # +44 / 0044 / +44 (0) / 0 / (0
+    r"(?P<nsn>[127](?:[ .\-)]{0,2}\d){8,9})"  # the national number: 01.., 02.., 07..
     r"(?!\w)"
 )
 
 
 def _phone_ok(m: re.Match[str], text: str) -> bool:
+    if "." in m.group() and " " in m.group("nsn"):
+        return False  # "01.02.2024 10.30" is a date and a time
     nsn = "".join(ch for ch in m.group("nsn") if ch.isdigit())
     return len(nsn) == 10 or (len(nsn) == 9 and nsn[0] == "1")
 
@@ -476,15 +416,51 @@ def _after_title(lowered: str, start: int) -> bool:
     return False
 
 
+# Combining marks (accents written as a separate character after their letter).
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` lower-cased (case-folded) without accents, so "Siobhán", "SIOBHAN" and
+    "siobhan" are one string; and, when the lengths differ, the index in ``text`` of each
+    folded character (None: the same offsets). Plain ASCII and text whose only non-ASCII
+    characters are unaccented (a "£") take the fast path."""
+    if text.isascii():
+        return text.lower(), None
+    decomposed = unicodedata.normalize("NFD", text)
+    if len(decomposed) == len(text) and not _MARKS.search(decomposed):
+        folded = decomposed.casefold()
+        if len(folded) == len(text):
+            return folded, None
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        for part in unicodedata.normalize("NFD", ch.casefold()):
+            if not _MARKS.match(part):
+                chars.append(part)
+                index.append(i)
+    return "".join(chars), index
+
+
+def _original_span(text: str, index: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """The span of ``text`` a folded span came from, with any accents after its last letter."""
+    if index is None:
+        return start, end
+    start, end = index[start], index[end - 1] + 1
+    while end < len(text) and _MARKS.match(text[end]):
+        end += 1
+    return start, end
+
+
 @lru_cache(maxsize=4096)
 def _name_needles(names: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    """Lower-case strings to look for, longest first, each with whether it only counts after
-    a title: the full name without titles, each part of 3+ letters (and each half of a
+    """Folded strings to look for, longest first, each with whether it only counts after a
+    title: the full name without titles, each part of 3+ letters (and each half of a
     hyphenated part), and a two-letter part after a title ("Mr Wu"). Plain substring search
-    over the lower-cased text: no regex to compile per customer."""
+    over the folded text: no regex to compile per customer."""
     needles: dict[str, bool] = {}
     for raw in names:
-        words = [w.strip('.,;:()[]"') for w in raw.lower().split()]
+        words = [w.strip('.,;:()[]"') for w in _fold(raw)[0].split()]
         meaningful = [w for w in words if w and w.strip(".") not in _TITLES]
         if len(meaningful) > 1:
             needles[" ".join(meaningful)] = False
@@ -513,48 +489,43 @@ def _reads_as_name(text: str, start: int, end: int) -> bool:
     return end == len(text) or text[end] in ",.!?;:"
 
 
-def _name_spans(text: str, names: tuple[str, ...]) -> Iterable[tuple[int, int]]:
+def _name_spans(text: str, names: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     needles = _name_needles(names)
     if not needles:
         return
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
-        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    size = len(lowered)
+    folded, index = _fold(text)
+    size = len(folded)
     for needle, after_title_only in needles:
-        start = lowered.find(needle)
+        start = folded.find(needle)
         while start != -1:
             end = start + len(needle)
             if (
-                (start == 0 or not _is_word_char(lowered[start - 1]))
-                and (end == size or not _is_word_char(lowered[end]))
-                and (not after_title_only or _after_title(lowered, start))
-                and (needle not in _COMMON_WORDS or _reads_as_name(text, start, end))
+                (start == 0 or not _is_word_char(folded[start - 1]))
+                and (end == size or not _is_word_char(folded[end]))
+                and (not after_title_only or _after_title(folded, start))
             ):
-                yield start, end
-            start = lowered.find(needle, start + 1)
+                span = _original_span(text, index, start, end)
+                if needle not in _COMMON_WORDS or _reads_as_name(text, *span):
+                    yield span
+            start = folded.find(needle, start + 1)
 
 
 # ---------------------------------------------------------------------------------------------
 # the redactor
 # ---------------------------------------------------------------------------------------------
 
-
-class _NoContextEnhancer(ContextAwareEnhancer):
-    """Context is read by our UK recognizers themselves; the no-NLP engine yields no lemmas."""
-
-    def __init__(self) -> None:
-        super().__init__(0.0, 0.0, 0, 0)
-
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        recognizers: list[EntityRecognizer],
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        return raw_results
+#: (entity type, recognizer name, finder) for every structured type; names come from the row.
+RECOGNIZERS: tuple[tuple[str, str, Finder], ...] = (
+    (CARD, "CardRecognizer", _find_cards),
+    (IBAN, "IbanRecognizer", _find_ibans),
+    (EMAIL, "EmailRecognizer", _find_emails),
+    (PHONE, "UkPhoneRecognizer", _matches(_PHONE, _phone_ok)),
+    (SORT_CODE, "UkSortCodeRecognizer", _matches(_SORT_SEPARATED, _sort_separated_ok)),
+    (SORT_CODE, "UkSortCodePlainRecognizer", _matches(_SORT_PLAIN, _sort_plain_ok)),
+    (ACCOUNT_NUMBER, "UkAccountNumberRecognizer", _matches(_ACCOUNT, _account_ok)),
+    (NI_NUMBER, "UkNinoRecognizer", _matches(_NINO, _nino_ok)),
+    (POSTCODE, "UkPostcodeRecognizer", _matches(_POSTCODE, _postcode_ok)),
+)
 
 
 def _resolve_overlaps(spans: list[tuple[int, int, float, str]]) -> list[tuple[int, int, str]]:
@@ -581,35 +552,12 @@ class Redactor:
     """Build once per process (``get_redactor()``); ``redact`` is thread-safe."""
 
     def __init__(self) -> None:
-        recognizers: list[EntityRecognizer] = [
-            _CardRecognizer(),
-            _IbanRecognizer(),
-            _EmailRecognizer(),
-            _UkRecognizer(PHONE, _PHONE, _phone_ok, "UkPhoneRecognizer"),
-            _UkRecognizer(SORT_CODE, _SORT_SEPARATED, _sort_separated_ok, "UkSortCodeRecognizer"),
-            _UkRecognizer(SORT_CODE, _SORT_PLAIN, _sort_plain_ok, "UkSortCodePlainRecognizer"),
-            _UkRecognizer(ACCOUNT_NUMBER, _ACCOUNT, _account_ok, "UkAccountNumberRecognizer"),
-            _UkRecognizer(NI_NUMBER, _NINO, _nino_ok, "UkNinoRecognizer"),
-            _UkRecognizer(POSTCODE, _POSTCODE, _postcode_ok, "UkPostcodeRecognizer"),
-        ]
-        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[_LANGUAGE])
-        nlp_engine = NoOpNlpEngine(models=[{"lang_code": _LANGUAGE, "model_name": "none"}])
-        self._analyzer = AnalyzerEngine(
-            registry=registry,
-            nlp_engine=nlp_engine,
-            supported_languages=[_LANGUAGE],
-            context_aware_enhancer=_NoContextEnhancer(),
-        )
-        # Empty artifacts, made once: the no-NLP engine would build identical ones per call.
-        self._artifacts = nlp_engine.process_text("", _LANGUAGE)
-        self._anonymizer = AnonymizerEngine()
-        self._operators = {
-            entity: OperatorConfig("replace", {"new_value": token})
-            for entity, token in TOKENS.items()
-        }
-        if {e for r in recognizers for e in r.supported_entities} != {e for e, _ in _NEEDS}:
+        from foundation._presidio import analyzer  # seconds: Presidio imports spaCy
+
+        self._analyze = analyzer(RECOGNIZERS)
+        if {entity for entity, _, _ in RECOGNIZERS} != {e for e, _ in _NEEDS}:
             raise RuntimeError("every recognized entity type needs exactly one pre-filter")
-        # Warm up: compile every pattern and load the suffix snapshot now, not on first use.
+        # Warm up: compile every pattern and load the IBAN tables now, not on first use.
         self.redact("warm-up 07700 900123 a@example.com SW1A 1AA 4111 1111 1111 1111", ["A B"])
 
     def _find(
@@ -621,13 +569,7 @@ class Redactor:
         if not prefilter or "@" in text or _HAS_DIGIT.search(text):
             entities = [entity for entity, needed in _NEEDS if not prefilter or needed(text)]
             if entities:
-                results = self._analyzer.analyze(
-                    text=text,
-                    language=_LANGUAGE,
-                    entities=entities,
-                    nlp_artifacts=self._artifacts,
-                )
-                spans.extend((r.start, r.end, r.score, r.entity_type) for r in results)
+                spans.extend(self._analyze(text, entities))
         if names:
             spans.extend((start, end, 1.0, NAME) for start, end in _name_spans(text, names))
         return _resolve_overlaps(spans)
@@ -637,19 +579,18 @@ class Redactor:
         type were replaced (keys without brackets, e.g. ``{"CARD": 1}``)."""
         if isinstance(names, str):  # one name given as a plain string, not a list of them
             names = (names,)
-        names = names or ()
-        name_key = tuple(sorted({n for n in names if n and n.strip()}))
+        name_key = tuple(sorted({n for n in names or () if n and n.strip()}))
         found = self._find(text, name_key)
         if not found:
             return text, {}
-        result = self._anonymizer.anonymize(
-            text=text,
-            analyzer_results=[AnonymizerResult(e, s, t, 1.0) for s, t, e in found],
-            operators=self._operators,
-            merge_entities_with_spaces=False,
-        )
-        counts = Counter(item.entity_type for item in result.items)
-        return result.text, dict(sorted(counts.items()))
+        pieces: list[str] = []
+        position = 0
+        for start, end, entity in found:
+            pieces += (text[position:start], TOKENS[entity])
+            position = end
+        pieces.append(text[position:])
+        counts = Counter(entity for _, _, entity in found)
+        return "".join(pieces), dict(sorted(counts.items()))
 
     def redact_turns(
         self, texts: Sequence[str], names: Sequence[str] = ()
@@ -672,7 +613,8 @@ _instance_lock = threading.Lock()
 
 
 def get_redactor() -> Redactor:
-    """The process-wide Redactor, built on first use (thread-safe)."""
+    """The process-wide Redactor, built on first use (thread-safe; the first call takes
+    seconds, see the module docstring)."""
     global _instance
     if _instance is None:
         with _instance_lock:
