@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import secrets
 import select
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -41,6 +43,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         "VOICELOOP_UPLOAD_DIR": str(folder / "uploads"),
         "VOICELOOP_REQUEST_TIMEOUT_SECONDS": str(TIMEOUT),
         "VOICELOOP_UPLOAD_MIN_BYTES_PER_SECOND": "1024",
+        # This checkout's code, run from an empty folder (no .env of the checkout applies).
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL)
@@ -64,6 +68,19 @@ def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.3)
     raise AssertionError("the server did not start")
+
+
+def read_response(sock: socket.socket) -> bytes:
+    """One whole response: the head, then as many body bytes as its Content-Length says."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536) or pytest.fail(f"closed after {data!r}")
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length: *(\d+)", head)
+    assert length, head
+    while len(body) < int(length.group(1)):
+        body += sock.recv(65536) or pytest.fail("closed in the body")
+    return head + b"\r\n\r\n" + body
 
 
 def closed(sock: socket.socket, wait: float = 0.0) -> bool:
@@ -110,7 +127,7 @@ def test_a_trickled_request_head_is_closed(server):
 def test_an_idle_connection_after_a_request_is_closed(server):
     with socket.create_connection(server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        assert read_response(sock).startswith(b"HTTP/1.1 200")
         # Noise between requests (blank lines) must not keep it open either.
         for _ in range(int((TIMEOUT + SLACK) / 0.2)):
             if closed(sock, 0.2):
@@ -125,9 +142,9 @@ def test_an_idle_connection_after_a_request_is_closed(server):
 def test_a_normal_request_is_answered_and_may_take_its_time_to_be_answered(server):
     with socket.create_connection(server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        assert read_response(sock).startswith(b"HTTP/1.1 200")
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        assert read_response(sock).startswith(b"HTTP/1.1 200")
 
 
 def test_a_steady_upload_longer_than_the_limit_arrives_whole(server):
@@ -144,7 +161,7 @@ def test_a_steady_upload_longer_than_the_limit_arrives_whole(server):
         for offset in range(0, len(body), 512):
             time.sleep(0.2)
             sock.sendall(body[offset : offset + 512])
-        answer = sock.recv(65536)
+        answer = read_response(sock)
     assert time.monotonic() - started > 2 * TIMEOUT
     assert answer.startswith(b"HTTP/1.1 403")  # arrived whole; refused for its missing token
 
