@@ -24,16 +24,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.errors import error_response
 from api.security import SESSION_COOKIE, lookup_api_token, lookup_session
-from foundation.accounts import Role
+from foundation.accounts import Role, User
 from foundation.errors import NotAuthenticated
 from foundation.settings import Settings, get_settings
 
@@ -117,28 +120,21 @@ async def _caller_role(request: Request, settings: Settings) -> Role | None:
     """The role of the signed-in caller, from read-only lookups in a thread of their own."""
     auth = request.headers.get("authorization", "")
     cookie = request.cookies.get(SESSION_COOKIE)
+    find: Callable[[Session], tuple[object, User] | None]
     if auth.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
-        secret = auth[7:].strip()
-
-        def lookup(session: Any) -> Role | None:
-            found = lookup_api_token(session, secret)
-            return found[1].role if found else None
-
+        find = partial(lookup_api_token, secret=auth[7:].strip())
     elif cookie:
-
-        def lookup(session: Any) -> Role | None:
-            found = lookup_session(session, settings, cookie)
-            return found[1].role if found else None
-
+        find = partial(lookup_session, settings=settings, token=cookie)
     else:
         return None
-    factory = request.app.state.session_factory
+    factory: Callable[[], Session] = request.app.state.session_factory
 
-    def run() -> Role | None:
+    def lookup() -> Role | None:
         with factory() as session:
-            return lookup(session)
+            found = find(session)
+            return found[1].role if found else None
 
-    return await anyio.to_thread.run_sync(run)
+    return await anyio.to_thread.run_sync(lookup)
 
 
 async def _too_large(request: Request, limit: int, receive: Receive, send: Send) -> None:

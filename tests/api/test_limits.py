@@ -7,7 +7,6 @@ counts what the app took, so "refused before reading" is measured, not inferred.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,13 +14,11 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.limits import RequestLimitMiddleware
 from api.security import SESSION_COOKIE, create_api_token
 from foundation.accounts import Role
 from foundation.settings import Settings
-from jobs.queue import Queue
-from tests.conftest import _session, hx, make_settings, sign_in
+from tests.conftest import hx, make_settings, sign_in
 
 MiB = 1024**2
 
@@ -91,17 +88,10 @@ def cookie(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    # A large limit small enough to send in a test.
+    # The app and client fixtures use these: a large limit small enough to send in a test.
     return make_settings(
         tmp_path, database_url, upload_max_bytes=6 * MiB, upload_dir=str(tmp_path / "uploads")
     )
-
-
-@pytest.fixture
-def client(settings, connection) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    app = create_app(settings, session_factory=lambda: _session(connection), queue=Queue(settings))
-    with TestClient(app, base_url="http://testserver") as client:
-        yield client
 
 
 # ---------------------------------------------------------------------------- no caller, no body
