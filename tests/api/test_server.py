@@ -166,6 +166,18 @@ def test_a_steady_upload_longer_than_the_limit_arrives_whole(server):
     assert answer.startswith(b"HTTP/1.1 403")  # arrived whole; refused for its missing token
 
 
+def test_a_body_without_a_caller_is_answered_before_it_is_sent(server):
+    """No byte of the 300 MB body is sent: the 401 comes after the head, and the server closes."""
+    head = (
+        b"POST /api/v1/ideas HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 314572800\r\n\r\n"
+    )
+    with socket.create_connection(server, timeout=10) as sock:
+        sock.sendall(head)
+        assert read_response(sock).startswith(b"HTTP/1.1 401")
+        assert closed(sock, 2)
+
+
 # ---------------------------------------------------------------------------------- proxy headers
 async def _client_seen(settings: Settings, peer: str, forwarded_for: str) -> str:
     """The client address our app sees behind uvicorn as ``serve`` configures it."""
