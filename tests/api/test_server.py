@@ -213,3 +213,8 @@ async def _client_seen(settings: Settings, peer: str, forwarded_for: str) -> str
 def test_forwarded_for_is_honoured_only_from_a_trusted_proxy(trusted, peer, expected):
     settings = Settings(_env_file=None, trusted_proxies=trusted)  # type: ignore[call-arg]
     assert asyncio.run(_client_seen(settings, peer, "203.0.113.9")) == expected
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused_at_start():
+    with pytest.raises(ValueError, match=r"proxy\.local"):
+        Settings(_env_file=None, trusted_proxies="10.0.0.5,proxy.local")  # type: ignore[call-arg]
