@@ -36,6 +36,7 @@ def app_database(folder: str) -> tuple[Engine, Settings]:
         database_url=url,
         queue_url=f"sqlite:///{folder}/queue.db",
         secret_key=SecretStr(secrets.token_urlsafe(32)),
+        pii_key=SecretStr(secrets.token_urlsafe(32)),
     )
     return make_engine(url), settings
 

@@ -76,9 +76,9 @@ import jobs.tasks  # noqa: F401  (registers the import handler)
 from api.migrate import upgrade
 from coaching import demo, importer
 from coaching.models import ImportProblem, Interaction, Signal
-from foundation.redaction import Redactor
 from foundation.accounts import Role, Team, User
 from foundation.db import make_engine
+from foundation.redaction import Redactor
 from foundation.settings import Settings
 from jobs.models import JobStatus
 from jobs.runner import JobContext
@@ -224,6 +224,7 @@ def settings_for(url: str, tmp: Path) -> Settings:
         database_url=url,
         queue_url=f"sqlite:///{tmp}/queue.db",
         secret_key=SecretStr(secrets.token_urlsafe(32)),
+        pii_key=SecretStr(secrets.token_urlsafe(32)),
         upload_dir=str(tmp / "uploads"),
     )
 

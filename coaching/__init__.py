@@ -4,7 +4,6 @@ their measured effect; best-practice guides and their real-time search.
 
 Fixed file set:
 - ``models.py``     tables and their schemas
-- ``redaction.py``  PII redaction (Presidio, no NLP model, UK recognizers, names from the row)
 - ``transcript.py`` splitting a transcript into turns
 - ``signals.py``    knowledge-gap and vulnerability signals: pure functions over turns and fields
 - ``importer.py``   streaming CSV / JSON Lines import in checkpointed batches (runs as a job)
@@ -22,6 +21,7 @@ Fixed file set:
 - ``demo_script.py`` its words: themes, lines, vulnerability cues, synthetic PII shapes
 - ``demo_guides.py`` the demo best-practice guides
 
-Nothing raw is stored: a transcript is redacted before it touches the database, a log line,
-a job payload or the error report.
+Nothing raw is stored: every field of an interaction is redacted (``foundation.redaction``)
+before it touches the database, a log line, a job payload or the error report, and customer and
+interaction ids are kept only as keyed hashes (``foundation.pseudonyms``).
 """

@@ -1,11 +1,31 @@
 """Streaming import of interaction logs (CSV or JSON Lines, DESIGN.md's format).
 
-The file is read as bytes, line by line, with the byte offset after every record, so memory
+The file is read as bytes, record by record, with the byte offset after every record, so memory
 stays flat whatever the size and a killed job resumes at its last checkpoint. Each batch is
 parsed, validated, redacted, checked for gap signals and stored in one transaction together
 with the checkpoint (``jobs.runner.JobContext.commit_batch``). Re-importing an
-``interaction_id`` updates it. Bad rows become ``ImportProblem`` rows (line, field, reason:
-never the values), and every good row still imports.
+``interaction_id`` updates it.
+
+Every bad row is a reported row, never a failed job: it becomes an ``ImportProblem`` (line,
+field, reason: never the values) and the rows around it still import. Only a file that is not
+CSV or JSON Lines at all, or not UTF-8 from its first line, fails as a whole (``BadFile``).
+What a row may hold (anything else is reported, see ``LIMITS``):
+
+- one row (a JSON line, or a CSV record with its quoted line breaks) is at most ``ROW_MAX_BYTES``
+  (1 MiB, or 4 bytes per allowed transcript character if that is more); a longer one is skipped
+  without being held in memory, and reading goes on after it;
+- text fields are text (a JSON number is accepted as an id), within their column's length, and
+  hold no NUL and no unpaired surrogate; ``csat`` is a whole number from 1 to 5 and
+  ``handle_seconds`` one from 0 to 604,800 (7 days); ``occurred_at`` is an ISO 8601 time from
+  2000-01-01 to a day from now;
+- ``actions`` are text, ``;``-separated or a JSON list: at most 50 codes of at most 64 characters;
+- other columns are kept as attributes: at most 50 of them; keys up to 200 characters; values are
+  text up to 2,000 characters, numbers within 64 bits, true/false/null, or lists and objects
+  nested at most 5 levels deep.
+
+Customer PII never reaches the database: every text field, action, attribute key and value
+(nested ones too) is redacted (``foundation.redaction``, with the row's ``customer_name``), and
+``customer_id`` and ``interaction_id`` are kept only as keyed hashes (``foundation.pseudonyms``).
 """
 
 from __future__ import annotations
@@ -14,15 +34,17 @@ import csv
 import io
 import itertools
 import json
+import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from coaching.models import Agent, Channel, ImportProblem, Interaction, Outcome, Signal, SignalKind
@@ -30,9 +52,10 @@ from coaching.signals import Found, detect, repeat_contact
 from coaching.transcript import parse_turns
 from foundation.accounts import Team, User
 from foundation.clock import utcnow
+from foundation.pseudonyms import Pseudonyms
 from foundation.settings import Settings
 
-if TYPE_CHECKING:  # Presidio takes seconds to import; the web process never needs it
+if TYPE_CHECKING:  # Presidio takes seconds to import; the web process never needs it here
     from foundation.redaction import Redactor
 
 # The import format's columns (DESIGN.md), in the order the demo generator writes them; any
@@ -57,6 +80,45 @@ KNOWN = frozenset(COLUMNS)
 BOM = b"\xef\xbb\xbf"
 BATCH_ROWS = 500
 
+# --- what one row may hold (the module docstring and the README say the same) ---------------
+ROW_MAX_BYTES = 1024 * 1024
+#: Characters per text column (the transcript's limit is the setting ``transcript_max_chars``).
+LIMITS = {
+    "interaction_id": 128,
+    "occurred_at": 64,
+    "agent_id": 64,
+    "team": 100,
+    "channel": 20,
+    "customer_id": 128,
+    "customer_name": 200,
+    "disposition": 200,
+    "outcome": 20,
+    "csat": 20,
+    "handle_seconds": 20,
+}
+CSAT_RANGE = (1, 5)
+HANDLE_SECONDS_RANGE = (0, 7 * 24 * 3600)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=1)  # clocks differ, but nothing happened tomorrow
+MAX_ACTIONS = 50
+ACTION_MAX_CHARS = 64
+MAX_ATTRIBUTES = 50
+ATTRIBUTE_KEY_MAX_CHARS = 200
+ATTRIBUTE_TEXT_MAX_CHARS = 2000
+ATTRIBUTE_MAX_DEPTH = 5
+_INT64 = 2**63 - 1
+_READ_CHUNK = 64 * 1024
+# NUL cannot be stored in PostgreSQL text; an unpaired surrogate cannot be encoded at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,18}")
+_Choice = TypeVar("_Choice", Channel, Outcome)
+
+
+def row_max_bytes(transcript_max_chars: int) -> int:
+    """The longest row read: 1 MiB, or room for the longest transcript allowed (4 bytes per
+    character in UTF-8) and the other fields, if that is more."""
+    return max(ROW_MAX_BYTES, 4 * transcript_max_chars + 64 * 1024)
+
 
 class BadFile(ValueError):
     """The file as a whole cannot be imported; the message says why (and holds no data)."""
@@ -71,6 +133,8 @@ class Problem:
 
 @dataclass
 class Row:
+    """A validated row, still raw: redacted and hashed by ``Store.prepare``, never stored."""
+
     line: int
     external_id: str
     occurred_at: datetime
@@ -125,30 +189,93 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
-class _Lines:
-    """UTF-8 lines of a binary file, counting physical lines and the byte offset."""
+# States of Python's CSV parser (default dialect) that decide where a record ends.
+_START, _UNQUOTED, _QUOTED, _QUOTE_IN_QUOTED = range(4)
+_UNQUOTED_STOP = re.compile(rb"[,\r\n]")
 
-    def __init__(self, raw: BinaryIO, offset: int, line: int) -> None:
+
+def _csv_state(data: bytes, state: int) -> int:
+    """The parser's state after ``data``: a record ends at a line break unless it is inside
+    a quoted field. Mirrors the csv module (a quote only opens a field at its start; ``""``
+    inside one is a quote), jumping from quote to quote and comma to comma, so a row costs a
+    few steps per field. Works on bytes: UTF-8 never hides a quote, comma or line break."""
+    i, size = 0, len(data)
+    while i < size:
+        if state == _QUOTED:
+            i = data.find(b'"', i) + 1
+            if i == 0:
+                return _QUOTED
+            state = _QUOTE_IN_QUOTED
+        elif state in (_START, _QUOTE_IN_QUOTED) and data[i] == 0x22:
+            # a field that opens with a quote, or "" (a quote) inside one
+            state, i = _QUOTED, i + 1
+        elif state != _UNQUOTED and data[i] == 0x2C:  # ,
+            state, i = _START, i + 1
+        else:
+            stop = _UNQUOTED_STOP.search(data, i)
+            if stop is None:
+                return _UNQUOTED
+            if data[stop.start()] != 0x2C:
+                return _START  # a line break outside quotes: the record ends here
+            state, i = _START, stop.end()
+    return state
+
+
+@dataclass
+class _Record:
+    first: int  # first physical line
+    last: int  # last physical line
+    data: bytes | None  # None: longer than the limit, skipped unread
+    unclosed: bool = False  # CSV: the file ended inside a quoted field
+
+    @property
+    def lines(self) -> str:
+        return (
+            f"line {self.first}" if self.first == self.last else f"lines {self.first}-{self.last}"
+        )
+
+
+class _Reader:
+    """Records of a binary file, read in bounded pieces (a 2 GB line never sits in memory),
+    counting physical lines and the byte offset after each record."""
+
+    def __init__(self, raw: BinaryIO, offset: int, line: int, limit: int) -> None:
         self.raw = raw
         self.offset = offset
         self.line = line
+        self.limit = limit
+        self.at_start = offset == 0
         raw.seek(offset)
-        if offset == 0 and raw.read(3) != BOM:
-            raw.seek(0)
-        elif offset == 0:
+        if offset == 0 and raw.read(3) == BOM:
             self.offset = 3
+        else:
+            raw.seek(offset)
 
-    def __iter__(self) -> Iterator[str]:
-        for data in self.raw:
+    def records(self, quoted: bool) -> Iterator[_Record]:
+        """One record per line, or (``quoted``, for CSV) per line run that a quoted field
+        holds together. Records over the limit come back without their data."""
+        parts: list[bytes] = []
+        size, state, first, partial = 0, _START, self.line + 1, False
+        while piece := self.raw.readline(_READ_CHUNK):
+            self.offset += len(piece)
+            size += len(piece)
+            if quoted:
+                state = _csv_state(piece, state)
+            if size <= self.limit:
+                parts.append(piece)
+            elif parts:
+                parts = []  # over the limit: keep reading to its end, keep nothing
+            partial = not piece.endswith(b"\n")
+            if partial:
+                continue  # a long line, read in pieces
             self.line += 1
-            self.offset += len(data)
-            try:
-                yield data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise BadFile(
-                    f"Line {self.line} is not UTF-8 text. Save the file as UTF-8 "
-                    "(with or without BOM) and import it again."
-                ) from None
+            if state != _QUOTED:
+                yield _Record(first, self.line, b"".join(parts) if size <= self.limit else None)
+                parts, size, state, first = [], 0, _START, self.line + 1
+        if size:  # the file ended inside a quoted field, or without a last line break
+            self.line += 1 if partial else 0
+            data = b"".join(parts) if size <= self.limit else None
+            yield _Record(first, self.line, data, unclosed=state == _QUOTED)
 
 
 def read_batches(
@@ -166,14 +293,16 @@ def read_batches(
     Duplicate ids are caught here within a batch, and by ``Store.write`` against the rows
     earlier batches of the job stored, so memory stays bounded by the batch, not the file."""
     batch_rows = batch_rows or BATCH_ROWS
+    limit = row_max_bytes(max_chars)
+    csv.field_size_limit(max(csv.field_size_limit(), limit))
+    now = utcnow()
     seen: set[str] = set()
     with path.open("rb") as raw:
-        lines = _Lines(raw, offset, line)
-        records = _records(lines, fmt, header)
+        reader = _Reader(raw, offset, line, limit)
         rows: list[Row] = []
         problems: list[Problem] = []
-        for start_line, values in records:
-            parsed = _validate(start_line, values, max_chars)
+        for start_line, values in _values(reader, fmt, header, limit):
+            parsed = _validate(start_line, values, max_chars, now)
             if isinstance(parsed, Problem):
                 problems.append(parsed)
             elif parsed.external_id in seen:
@@ -186,118 +315,306 @@ def read_batches(
                 seen.add(parsed.external_id)
                 rows.append(parsed)
             if len(rows) + len(problems) >= batch_rows:
-                yield Batch(rows, problems, lines.offset, lines.line)
+                yield Batch(rows, problems, reader.offset, reader.line)
                 rows, problems, seen = [], [], set()
         if rows or problems:
-            yield Batch(rows, problems, lines.offset, lines.line)
+            yield Batch(rows, problems, reader.offset, reader.line)
 
 
 def read_header(path: Path) -> list[str]:
+    """The CSV header's column names, as written (stripped)."""
     with path.open("rb") as raw:
-        lines = _Lines(raw, 0, 0)
-        first = next(iter(lines), "")
-    return [h.strip().lower() for h in next(csv.reader([first]), [])]
+        record = next(_Reader(raw, 0, 0, ROW_MAX_BYTES).records(quoted=True), None)
+    if record is None or record.data is None:
+        raise BadFile("The header row is missing or longer than 1 MiB.")
+    try:
+        names = next(csv.reader(io.StringIO(record.data.decode("utf-8"), newline="")), [])
+    except (UnicodeDecodeError, csv.Error):
+        raise BadFile("The header row is not valid UTF-8 CSV.") from None
+    return [name.strip() for name in names]
 
 
-def _records(
-    lines: _Lines, fmt: str, header: list[str] | None
+def _values(
+    reader: _Reader, fmt: str, header: list[str] | None, limit: int
 ) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(first physical line, values) per record; a string value is a problem description."""
-    if fmt == "jsonl":
-        for text in lines:
-            if not text.strip():
-                continue
-            try:
-                values = json.loads(text)
-            except json.JSONDecodeError:
-                yield lines.line, "not valid JSON"
-                continue
-            yield lines.line, values if isinstance(values, dict) else "not a JSON object"
-        return
-    iterator = iter(lines)
-    if header is None or lines.offset <= 3:
-        header = [h.strip().lower() for h in next(csv.reader([next(iterator, "")]), [])]
-    reader = csv.reader(iterator)
-    start = lines.line + 1
+    quoted = fmt == "csv"
+    records = reader.records(quoted)
+    if quoted and reader.at_start:  # the header row: read_header gave it, or read it now
+        first = next(records, None)
+        names = _csv_fields(first.data) if first is not None and first.data else ""
+        if isinstance(names, str):
+            raise BadFile("The header row is not valid CSV.")
+        header = header or [name.strip() for name in names]
+    if quoted and header is None:
+        raise ValueError("resuming a CSV import needs its header (read_header)")
+    for record in records:
+        if record.unclosed:
+            yield (
+                record.first,
+                (
+                    f"a quoted field opened here is never closed ({record.lines} were read as one "
+                    "row; check the quotes)"
+                ),
+            )
+        elif record.data is None:
+            yield record.first, f"longer than the {limit:,}-byte limit for one row"
+        elif not record.data.strip():
+            continue
+        elif quoted:
+            yield record.first, _csv_row(record, header or [])
+        else:
+            yield record.first, _json_row(record.data)
+
+
+def _decode(data: bytes) -> str | None:
     try:
-        for record in reader:
-            if record and len(record) == len(header):
-                yield start, dict(zip(header, record, strict=True))
-            elif record:
-                yield start, f"has {len(record)} fields, the header has {len(header)}"
-            start = lines.line + 1
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _csv_fields(data: bytes) -> list[str] | str:
+    text = _decode(data)
+    if text is None:
+        return "not UTF-8 text (save the file as UTF-8)"
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
-        yield start, "is not valid CSV (check the quotes)"
+        return "not valid CSV (check the quotes)"
+    if len(records) != 1:
+        return "not valid CSV (a line break outside quotes)"
+    return records[0]
 
 
-def _validate(line: int, values: dict[str, Any] | str, max_chars: int) -> Row | Problem:
+def _csv_row(record: _Record, header: list[str]) -> dict[str, Any] | str:
+    fields = _csv_fields(record.data or b"")
+    if isinstance(fields, str):
+        return fields
+    if len(fields) != len(header):
+        where = "" if record.first == record.last else f"; {record.lines} were read as one row"
+        return f"has {len(fields)} fields, the header has {len(header)}{where}"
+    return dict(zip(header, fields, strict=True))
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_row(data: bytes) -> dict[str, Any] | str:
+    text = _decode(data)
+    if text is None:
+        return "not UTF-8 text (save the file as UTF-8)"
+    try:
+        values = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        return "nested too deeply"
+    except ValueError:  # JSONDecodeError, NaN / Infinity, a number of thousands of digits
+        return "not valid JSON"
+    return values if isinstance(values, dict) else "not a JSON object"
+
+
+# --------------------------------------------------------------------------------- validating
+class _Bad(Exception):
+    """A row's problem: the field (None for the row or an extra column) and the reason."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def _validate(
+    line: int, values: dict[str, Any] | str, max_chars: int, now: datetime
+) -> Row | Problem:
     if isinstance(values, str):
         return Problem(line, None, values)
-    clean = {str(k).strip().lower(): v for k, v in values.items()}
-    for name in REQUIRED:
-        if clean.get(name) in (None, ""):
-            return Problem(line, name, "required field is missing")
-    text: dict[str, Any] = {
-        k: (str(v).strip() if v is not None and not isinstance(v, list) else v)
-        for k, v in clean.items()
-    }
+    known: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in values.items():
+        name = key.strip()
+        if name.lower() in KNOWN:
+            known[name.lower()] = value
+        else:
+            extra[name] = value
     try:
-        occurred = _parse_time(text["occurred_at"])
-    except ValueError:
-        return Problem(line, "occurred_at", "not an ISO 8601 time")
-    transcript = text["transcript"]
-    if len(transcript) > max_chars:
-        return Problem(line, "transcript", f"longer than the {max_chars:,}-character limit")
-    try:
-        channel = Channel(text["channel"].lower()) if text.get("channel") else None
-    except ValueError:
-        return Problem(line, "channel", "not one of phone, chat, email, social")
-    try:
-        outcome = Outcome(text["outcome"].lower()) if text.get("outcome") else None
-    except ValueError:
-        return Problem(line, "outcome", "not one of resolved, unresolved, escalated, transferred")
-    csat = _optional_int(text.get("csat"))
-    if csat is False or (csat is not None and not 1 <= csat <= 5):
-        return Problem(line, "csat", "not a whole number from 1 to 5")
-    handle = _optional_int(text.get("handle_seconds"))
-    if handle is False or (handle is not None and handle < 0):
-        return Problem(line, "handle_seconds", "not a whole number of seconds")
-    raw_actions = clean.get("actions") or ""
-    actions = raw_actions if isinstance(raw_actions, list) else str(raw_actions).split(";")
+        return _row(line, known, extra, max_chars, now)
+    except _Bad as bad:
+        return Problem(line, bad.field, bad.reason)
+
+
+def _row(
+    line: int, known: dict[str, Any], extra: dict[str, Any], max_chars: int, now: datetime
+) -> Row:
+    def text(name: str) -> str | None:
+        return _text(known, name, LIMITS[name])
+
+    for name in REQUIRED:  # missing before malformed, in the file's column order
+        if _blank(known.get(name)):
+            raise _Bad(name, "required field is missing")
+    external_id, occurred = text("interaction_id"), _time(known, now)
+    agent_code = text("agent_id")
+    transcript = _text(known, "transcript", max_chars)
+    if not (external_id and agent_code and transcript):
+        raise _Bad(None, "required field is missing")  # blank after stripping
     return Row(
         line=line,
-        external_id=text["interaction_id"][:128],
+        external_id=external_id,
         occurred_at=occurred,
-        agent_code=text["agent_id"][:64],
+        agent_code=agent_code,
         transcript=transcript,
-        channel=channel,
-        team=text.get("team") or None,
-        customer_ref=(text.get("customer_id") or None),
-        customer_name=text.get("customer_name") or None,
-        disposition=text.get("disposition") or None,
-        outcome=outcome,
-        csat=csat,  # type: ignore[arg-type]
-        handle_seconds=handle,  # type: ignore[arg-type]
-        actions=[a.strip().upper() for a in actions if str(a).strip()][:50],
-        attributes={k: v for k, v in text.items() if k not in KNOWN and v not in (None, "")},
+        channel=_choice(known, "channel", Channel),
+        team=text("team"),
+        customer_ref=text("customer_id"),
+        customer_name=text("customer_name"),
+        disposition=text("disposition"),
+        outcome=_choice(known, "outcome", Outcome),
+        csat=_whole(known, "csat", CSAT_RANGE, "not a whole number from 1 to 5"),
+        handle_seconds=_whole(
+            known,
+            "handle_seconds",
+            HANDLE_SECONDS_RANGE,
+            "not a whole number of seconds from 0 to 604,800 (7 days)",
+        ),
+        actions=_actions(known.get("actions")),
+        attributes=_attributes(extra),
     )
 
 
-def _parse_time(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _optional_int(value: str | None) -> int | bool | None:
-    if value in (None, ""):
+def _storable(field_name: str | None, value: str) -> str:
+    if _UNSTORABLE.search(value):
+        raise _Bad(field_name, "holds a character that cannot be stored (NUL or a lone surrogate)")
+    return value
+
+
+def _text(values: dict[str, Any], name: str, limit: int) -> str | None:
+    """A text field, stripped; a JSON number is read as its digits (ids often are numbers)."""
+    value = values.get(name)
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _Bad(name, "not text (a list, an object, true/false or a decimal number)")
+    value = str(value).strip()
+    if len(value) > limit:
+        raise _Bad(name, f"longer than the {limit:,}-character limit")
+    return _storable(name, value)
+
+
+def _time(values: dict[str, Any], now: datetime) -> datetime:
+    value = _text(values, "occurred_at", LIMITS["occurred_at"]) or ""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise _Bad("occurred_at", "not an ISO 8601 time") from None
+    if not EARLIEST <= parsed <= now + LATEST_AHEAD:
+        raise _Bad("occurred_at", "not between 2000-01-01 and a day from now")
+    return parsed
+
+
+def _choice(values: dict[str, Any], name: str, kind: type[_Choice]) -> _Choice | None:
+    value = _text(values, name, LIMITS[name])
+    if value is None:
         return None
     try:
-        return int(str(value))
+        return kind(value.lower())
     except ValueError:
-        return False
+        raise _Bad(name, f"not one of {', '.join(kind)}") from None
+
+
+def _whole(values: dict[str, Any], name: str, bounds: tuple[int, int], reason: str) -> int | None:
+    """A whole number within ``bounds``, given as a JSON number or as its digits."""
+    value = values.get(name)
+    if _blank(value):
+        return None
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif (isinstance(value, float) and value.is_integer()) or (
+        isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip())
+    ):
+        number = int(value)
+    if number is None or not bounds[0] <= number <= bounds[1]:
+        raise _Bad(name, reason)
+    return number
+
+
+def _actions(value: Any) -> list[str]:
+    """Remediation codes: ``;``-separated text or a JSON list of text."""
+    if _blank(value):
+        return []
+    if isinstance(value, str):
+        items: list[Any] = value.split(";")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise _Bad("actions", "not a list of codes (text separated by ;)")
+    if not all(isinstance(item, str) for item in items):
+        raise _Bad("actions", "not a list of codes (text separated by ;)")
+    codes = [item.strip() for item in items if item.strip()]
+    if len(codes) > MAX_ACTIONS:
+        raise _Bad("actions", f"more than {MAX_ACTIONS} codes")
+    if any(len(code) > ACTION_MAX_CHARS for code in codes):
+        raise _Bad("actions", f"a code longer than {ACTION_MAX_CHARS} characters")
+    return [_storable("actions", code) for code in codes]
+
+
+def _attributes(extra: dict[str, Any]) -> dict[str, Any]:
+    """The other columns, checked (never named in a problem: a key may itself be PII)."""
+    kept = {key: value for key, value in extra.items() if not _blank(value)}
+    if len(kept) > MAX_ATTRIBUTES:
+        raise _Bad(None, f"more than {MAX_ATTRIBUTES} extra columns")
+    for key, value in kept.items():
+        _check_key(key)
+        _check_value(value, 0)
+    return kept
+
+
+def _check_key(key: str) -> None:
+    if len(key) > ATTRIBUTE_KEY_MAX_CHARS:
+        raise _Bad(None, f"an extra column's name is longer than {ATTRIBUTE_KEY_MAX_CHARS}")
+    _storable(None, key)
+
+
+def _check_value(value: Any, depth: int) -> None:
+    if isinstance(value, str):
+        if len(value) > ATTRIBUTE_TEXT_MAX_CHARS:
+            raise _Bad(None, f"an extra column is longer than {ATTRIBUTE_TEXT_MAX_CHARS:,}")
+        _storable(None, value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not -_INT64 <= value <= _INT64:
+            raise _Bad(None, "an extra column holds a number out of range")
+    elif isinstance(value, list | dict):
+        if depth >= ATTRIBUTE_MAX_DEPTH:
+            raise _Bad(None, f"an extra column is nested more than {ATTRIBUTE_MAX_DEPTH} deep")
+        if isinstance(value, dict):
+            for key in value:
+                _check_key(key)
+        for item in value.values() if isinstance(value, dict) else value:
+            _check_value(item, depth + 1)
+    # floats (finite: NaN and Infinity are refused as JSON), true, false and null are fine
 
 
 # ------------------------------------------------------------------------------------ storing
+@dataclass
+class Prepared:
+    """A row made safe to store: ids hashed, every text redacted, signals found."""
+
+    row: Row
+    external_id: str  # keyed hash of interaction_id
+    customer_ref: str | None  # keyed hash of customer_id
+    fields: dict[str, Any]  # turns, redactions, disposition, actions, attributes
+    team_attribute: str | None  # the team, redacted, kept when no team has its name
+    found: list[Found]
+    # Hashes under the previous key while one is set (a rotation): looked up, then re-keyed.
+    previous_id: str | None = None
+    previous_ref: str | None = None
+
+
 class Store:
     """Writes validated rows: redacted, with their signals, linked to agents and teams."""
 
@@ -305,49 +622,61 @@ class Store:
         self.settings = settings
         self.redactor = redactor
         self.job_id = job_id
+        self.pseudonyms = Pseudonyms.from_settings(settings)
         self._agents: dict[str, tuple[int, int | None]] = {}
         self._teams: dict[str, int] | None = None
 
-    def prepare(self, rows: list[Row]) -> list[tuple[Row, dict[str, Any], list[Found]]]:
-        """The slow, database-free part: redact and detect (runs outside the transaction)."""
-        prepared = []
-        for row in rows:
-            names = [row.customer_name] if row.customer_name else []
-            turns, counts = self._redact_turns(parse_turns(row.transcript), names)
-            fields: dict[str, Any] = {"turns": turns, "redactions": counts}
-            if row.disposition:
-                fields["disposition"] = self.redactor.redact(row.disposition, names)[0][:200]
-            fields["attributes"] = {
-                k: self.redactor.redact(str(v), names)[0] for k, v in row.attributes.items()
-            }
-            found = detect(
-                turns,
-                outcome=row.outcome,
-                csat=row.csat,
-                actions=row.actions,
-                uncertainty_phrases=self.settings.uncertainty_phrases,
-            )
-            prepared.append((row, fields, found))
-        return prepared
+    def prepare(self, rows: list[Row]) -> list[Prepared]:
+        """The slow, database-free part: hash, redact and detect (outside the transaction)."""
+        return [self._prepare(row) for row in rows]
 
-    def _redact_turns(
-        self, turns: list[dict[str, str]], names: list[str]
-    ) -> tuple[list[dict[str, str]], dict[str, int]]:
+    def _prepare(self, row: Row) -> Prepared:
+        names = [row.customer_name] if row.customer_name else []
         # All turns in one call: "what's the account number?" in one turn is the context that
         # identifies the number in the next.
+        turns = parse_turns(row.transcript)
         texts, counts = self.redactor.redact_turns([t["text"] for t in turns], names)
-        return [
-            {"speaker": t["speaker"], "text": text} for t, text in zip(turns, texts, strict=True)
-        ], counts
+        total = Counter(counts)
 
-    def write(
-        self,
-        session: Session,
-        prepared: list[tuple[Row, dict[str, Any], list[Found]]],
-        problems: list[Problem],
-    ) -> None:
+        def redact(text: str) -> str:
+            redacted, found = self.redactor.redact(text, names)
+            total.update(found)
+            return redacted
+
+        redacted_turns = [
+            {"speaker": t["speaker"], "text": text} for t, text in zip(turns, texts, strict=True)
+        ]
+        actions = [redact(code).upper() for code in row.actions]
+        fields: dict[str, Any] = {
+            "turns": redacted_turns,
+            "disposition": redact(row.disposition)[:200] if row.disposition else None,
+            "actions": actions,
+            "attributes": _redact_mapping(row.attributes, redact, lower_keys=True),
+        }
+        team = redact(row.team) if row.team else None
+        fields["redactions"] = dict(sorted(total.items()))
+        found = detect(
+            redacted_turns,
+            outcome=row.outcome,
+            csat=row.csat,
+            actions=actions,
+            uncertainty_phrases=self.settings.uncertainty_phrases,
+        )
+        customer = row.customer_ref
+        return Prepared(
+            row=row,
+            external_id=self.pseudonyms.of("interaction", row.external_id),
+            customer_ref=self.pseudonyms.of("customer", customer) if customer else None,
+            fields=fields,
+            team_attribute=team,
+            found=found,
+            previous_id=self.pseudonyms.previous_of("interaction", row.external_id),
+            previous_ref=self.pseudonyms.previous_of("customer", customer) if customer else None,
+        )
+
+    def write(self, session: Session, prepared: list[Prepared], problems: list[Problem]) -> None:
         # Duplicates of rows an earlier batch of this same job stored (survives a resume).
-        ids = [row.external_id for row, _, _ in prepared]
+        ids = [p.external_id for p in prepared]
         earlier = set(
             session.exec(
                 select(Interaction.external_id).where(
@@ -356,13 +685,16 @@ class Store:
             )
         )
         stored: list[Interaction] = []
-        for row, fields, found in prepared:
-            if row.external_id in earlier:
+        for item in prepared:
+            if item.external_id in earlier:
                 problems.append(
-                    Problem(row.line, "interaction_id", "duplicate interaction_id within this file")
+                    Problem(
+                        item.row.line, "interaction_id", "duplicate interaction_id within this file"
+                    )
                 )
                 continue
-            stored.append(self._upsert(session, row, fields, found))
+            stored.append(self._upsert(session, item))
+        self._rekey_customers(session, prepared)
         session.flush()
         self._repeat_contacts(session, stored)
         session.add_all(
@@ -370,35 +702,37 @@ class Store:
             for p in problems
         )
 
-    def _upsert(
-        self, session: Session, row: Row, fields: dict[str, Any], found: list[Found]
-    ) -> Interaction:
+    def _upsert(self, session: Session, item: Prepared) -> Interaction:
+        row, fields = item.row, item.fields
         agent_id, user_team = self._agent(session, row.agent_code)
-        team_id = self._team_id(session, row.team) or user_team
-        if row.team and not self._team_id(session, row.team):
-            fields["attributes"]["team"] = row.team
+        team_id = self._team_id(session, row.team)
+        attributes = dict(fields["attributes"])
+        if row.team and team_id is None:
+            attributes["team"] = item.team_attribute
+        keys = [item.external_id] + ([item.previous_id] if item.previous_id else [])
         interaction = session.exec(
-            select(Interaction).where(Interaction.external_id == row.external_id)
+            select(Interaction).where(col(Interaction.external_id).in_(keys))
         ).first()
         values = dict(
+            external_id=item.external_id,  # re-keys a row found under the previous key
             occurred_at=row.occurred_at,
             agent_id=agent_id,
-            team_id=team_id,
+            team_id=team_id or user_team,
             channel=row.channel,
-            customer_ref=row.customer_ref,
-            disposition=fields.get("disposition"),
+            customer_ref=item.customer_ref,
+            disposition=fields["disposition"],
             outcome=row.outcome,
             csat=row.csat,
             handle_seconds=row.handle_seconds,
-            actions=row.actions,
-            attributes=fields["attributes"],
+            actions=fields["actions"],
+            attributes=attributes,
             turns=fields["turns"],
             redactions=fields["redactions"],
             import_job_id=self.job_id,
             updated_at=utcnow(),
         )
         if interaction is None:
-            interaction = Interaction(external_id=row.external_id, **values)
+            interaction = Interaction(**values)
             session.add(interaction)
             session.flush()
         else:
@@ -414,9 +748,20 @@ class Store:
                 reason=f.reason[:300],
                 turn_index=f.turn_index,
             )
-            for f in found
+            for f in item.found
         )
         return interaction
+
+    def _rekey_customers(self, session: Session, prepared: list[Prepared]) -> None:
+        """During a key rotation: a customer's earlier contacts, stored under the previous key,
+        take the current hash, so repeat contacts across the change are still found."""
+        pairs = {(p.previous_ref, p.customer_ref) for p in prepared if p.previous_ref}
+        for previous, current in pairs:
+            session.exec(
+                update(Interaction)
+                .where(col(Interaction.customer_ref) == previous)
+                .values(customer_ref=current)
+            )
 
     def _agent(self, session: Session, code: str) -> tuple[int, int | None]:
         if code not in self._agents:
@@ -521,3 +866,36 @@ def stage_upload(source: BinaryIO, upload_dir: Path, suffix: str = ".upload") ->
     with target.open("wb") as out:
         shutil.copyfileobj(source, out, length=1024 * 1024)
     return target
+
+
+# --------------------------------------------------------------------------- redacting values
+def _redact_mapping(
+    values: dict[str, Any], redact: Callable[[str], str], *, lower_keys: bool = False
+) -> dict[str, Any]:
+    """Keys and values redacted, nested ones too. A key that held PII keeps its tokens as they
+    are (``[EMAIL]``); two keys that redact alike are told apart by a number."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        redacted = redact(key)
+        if redacted == key and lower_keys:
+            redacted = key.lower()
+        unique, n = redacted, 1
+        while unique in out:
+            n += 1
+            unique = f"{redacted} ({n})"
+        out[unique] = _redact_value(value, redact)
+    return out
+
+
+def _redact_value(value: Any, redact: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return _redact_mapping(value, redact)
+    if isinstance(value, list):
+        return [_redact_value(item, redact) for item in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)  # a card number can come as a JSON number
+        redacted = redact(text)
+        return value if redacted == text else redacted
+    return value  # true, false, null

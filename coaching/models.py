@@ -62,6 +62,8 @@ class Interaction(SQLModel, table=True):
     __table_args__ = (Index("ix_interaction_customer_time", "customer_ref", "occurred_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # The platform's interaction_id and customer_id are personal data as often as not (an email,
+    # a card number): only their keyed hashes are kept (foundation.pseudonyms, 64 hex digits).
     external_id: str = Field(max_length=128, unique=True)
     occurred_at: datetime = Field(index=True)
     agent_id: int = Field(foreign_key="agent.id", index=True)
@@ -69,7 +71,7 @@ class Interaction(SQLModel, table=True):
         default=None, foreign_key="team.id", ondelete="SET NULL", index=True
     )
     channel: Channel | None = Field(default=None, sa_type=string_enum(Channel))
-    # Pseudonymous customer reference from the platform, for repeat contacts.
+    # Keyed hash of the customer's id, for repeat contacts.
     customer_ref: str | None = Field(default=None, max_length=128)
     disposition: str | None = Field(default=None, max_length=200)
     outcome: Outcome | None = Field(default=None, sa_type=string_enum(Outcome))

@@ -6,6 +6,9 @@ Fixed file set:
 - ``accounts.py``  the identity every domain points at: users, teams and roles
 - ``errors.py``    domain errors that carry their HTTP status
 - ``clock.py``     the single source of "now" (UTC, timezone-aware)
+- ``redaction.py`` customer PII redaction (Presidio, no NLP model, UK recognizers, names),
+                   cheap to import; ``_presidio.py`` is the engine, loaded on first use
+- ``pseudonyms.py`` keyed hashes (HMAC) of ids that may be personal data, and key rotation
 
 Keep it small: domain behaviour belongs in ``ideas/``, ``coaching/`` or ``jobs/``.
 """

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+DEVELOPMENT_PII_KEY = "development-only-pii-key-change-me"  # refused outside development
 
 
 class Settings(BaseSettings):
@@ -84,6 +85,30 @@ class Settings(BaseSettings):
                 for item in value
             ]
         return value
+
+    # Customer and interaction ids from imports are stored only as HMAC-SHA256 keyed hashes
+    # (foundation/pseudonyms.py). pii_key is its own secret, never the session secret: set both,
+    # 32+ random characters, outside development. To rotate, move the current key to
+    # pii_key_previous (lookups try it too, and re-key what they find) and set a new pii_key.
+    pii_key: SecretStr = SecretStr(DEVELOPMENT_PII_KEY)
+    pii_key_previous: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_pii_key(self) -> Settings:
+        key = self.pii_key.get_secret_value()
+        previous = self.pii_key_previous.get_secret_value() if self.pii_key_previous else None
+        if self.environment != "development" and (
+            key == DEVELOPMENT_PII_KEY
+            or len(key) < 32
+            or key == self.secret_key.get_secret_value()
+            or (previous is not None and (len(previous) < 32 or previous == key))
+        ):
+            raise ValueError(
+                "VOICELOOP_PII_KEY must be set to a random value of at least 32 characters, "
+                "different from VOICELOOP_SECRET_KEY (and VOICELOOP_PII_KEY_PREVIOUS, when set), "
+                "outside development"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -28,6 +28,7 @@ from sqlmodel import col
 
 from foundation.clock import utcnow
 from jobs.models import Job, JobStatus
+from jobs.runner import after_final
 
 if TYPE_CHECKING:
     from jobs.queue import Enqueuer
@@ -50,6 +51,7 @@ def reap(engine: Engine, queue: Enqueuer, stale_seconds: float) -> list[int]:
         or_(and_(heartbeat_at.is_(None), col(Job.created_at) < cutoff), heartbeat_at < cutoff),
     )
     reaped: list[int] = []
+    gave_up_on: list[int] = []
     with engine.connect() as connection:
         candidates = connection.execute(
             select(col(Job.id)).where(or_(stale_running, forgotten_queued)).order_by(col(Job.id))
@@ -70,6 +72,7 @@ def reap(engine: Engine, queue: Enqueuer, stale_seconds: float) -> list[int]:
             ).rowcount
             if gave_up:
                 logger.warning("job %d: failed after %d attempts", job_id, MAX_ATTEMPTS)
+                gave_up_on.append(job_id)
                 continue
             requeued = connection.execute(
                 update(Job)
@@ -78,6 +81,8 @@ def reap(engine: Engine, queue: Enqueuer, stale_seconds: float) -> list[int]:
             ).rowcount
         if requeued == 1:
             reaped.append(job_id)
+    for job_id in gave_up_on:
+        after_final(engine, job_id)  # committed as failed: its clean-up runs now
     for job_id in reaped:
         queue.enqueue(job_id)
     if reaped:

@@ -28,7 +28,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 from foundation.clock import utcnow
 from foundation.db import on_commit
 from jobs.models import Job, JobStatus
-from jobs.registry import get_handler
+from jobs.registry import finalise, get_handler
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +254,7 @@ def run_job(
         if handler is None:
             logger.error("job %d (%s): unknown job kind", job_id, kind)
             finish(engine, job_id, owner, JobStatus.failed, f"{UNKNOWN_KIND}: {kind}"[:ERROR_MAX])
-            return
+            return  # no handler, no clean-up
         with _Heartbeat(context, interval=stale_seconds / 3):
             handler(context)
     except ClaimLost:
@@ -263,7 +263,23 @@ def run_job(
     except Exception as exc:
         # Only the id and kind are logged: the exception may quote the data being processed.
         logger.error("job %d (%s) failed with %s", job_id, kind, type(exc).__name__)
-        finish(engine, job_id, owner, JobStatus.failed, error_text(exc))
+        if finish(engine, job_id, owner, JobStatus.failed, error_text(exc)):
+            after_final(engine, job_id)
         return
     if finish(engine, job_id, owner, JobStatus.succeeded):
         logger.info("job %d (%s) succeeded", job_id, kind)
+        after_final(engine, job_id)
+
+
+def after_final(engine: Engine, job_id: int) -> None:
+    """Run the clean-up registered for the job's kind (``jobs.registry.on_final``), now that its
+    final state is committed. A failing clean-up is logged (kind and error type only)."""
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return
+        kind, params = job.kind, dict(job.params)
+    try:
+        finalise(kind, params)
+    except Exception as exc:
+        logger.error("job %d (%s): clean-up failed with %s", job_id, kind, type(exc).__name__)

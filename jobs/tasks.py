@@ -25,7 +25,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from jobs.models import DemoItem, Job
-from jobs.registry import handler
+from jobs.registry import handler, on_final
 from jobs.runner import JobContext
 
 
@@ -62,65 +62,68 @@ def demo_count(ctx: JobContext) -> None:
 
 @handler("interactions.import")
 def import_interactions(ctx: JobContext) -> None:
-    """Import an uploaded interaction log. Params: ``path`` (the upload on this server's disk)
-    and ``format`` (csv or jsonl). Checkpoint: the byte offset and line after the last committed
-    batch. The upload holds raw PII, so it is deleted once the job has finished either way."""
+    """Import an uploaded interaction log. Params: ``path`` (the upload on this server's disk).
+    Checkpoint: the byte offset and line after the last committed batch. Bad rows are reported,
+    never fatal; only a file that is not CSV or JSON Lines fails the job. The upload holds raw
+    PII: ``remove_upload`` deletes it once the job reaches a final state, succeeded or failed,
+    and it stays while a killed worker's job waits to resume from its checkpoint."""
     from coaching import importer
     from foundation.redaction import get_redactor
     from foundation.settings import get_settings
 
+    checkpoint = ctx.checkpoint or {}
+    if checkpoint.get("done"):
+        return  # the summary is committed; the worker died before recording success
     path = Path(str(ctx.params.get("path", "")))
     if not path.is_file():
         raise ValueError("The uploaded file is missing on the server; upload it again.")
-    try:
-        fmt = importer.sniff_format(path)
-    except importer.BadFile:
-        path.unlink(missing_ok=True)
-        raise
+    fmt = importer.sniff_format(path)
+    header = importer.read_header(path) if fmt == "csv" else None
     settings = get_settings()
-    checkpoint = ctx.checkpoint or {}
     ctx.set_total(path.stat().st_size)
     store = importer.Store(settings, get_redactor(), ctx.job_id)
-    header = importer.read_header(path) if fmt == "csv" else None
     rows_read = int(checkpoint.get("rows", 0))
-    try:
-        batches = importer.read_batches(
-            path,
-            fmt,
-            offset=int(checkpoint.get("offset", 0)),
-            line=int(checkpoint.get("line", 0)),
-            header=header,
-            max_chars=settings.transcript_max_chars,
-        )
-        for batch in batches:
-            prepared = store.prepare(batch.rows)  # the slow part, outside the transaction
-            rows_read += len(batch.rows) + len(batch.problems)
+    batches = importer.read_batches(
+        path,
+        fmt,
+        offset=int(checkpoint.get("offset", 0)),
+        line=int(checkpoint.get("line", 0)),
+        header=header,
+        max_chars=settings.transcript_max_chars,
+    )
+    for batch in batches:
+        prepared = store.prepare(batch.rows)  # the slow part, outside the transaction
+        rows_read += len(batch.rows) + len(batch.problems)
 
-            def write(
-                session: Session, batch: importer.Batch = batch, prepared: list[Any] = prepared
-            ) -> None:
-                store.write(session, prepared, list(batch.problems))
-
-            ctx.commit_batch(
-                write,
-                checkpoint={"offset": batch.offset, "line": batch.line, "rows": rows_read},
-                done=batch.offset,
-                message=f"{rows_read:,} rows read",
-            )
-
-        def summarise(session: Session) -> None:
-            message = importer.summary(session, ctx.job_id)
-            session.exec(update(Job).where(col(Job.id) == ctx.job_id).values(message=message))
-            # The new gap evidence joins the nearest themes at once, in a job of its own.
-            ctx.start_followup(session, "themes.join", {"import_job_id": ctx.job_id})
+        def write(
+            session: Session, batch: importer.Batch = batch, prepared: list[Any] = prepared
+        ) -> None:
+            store.write(session, prepared, list(batch.problems))
 
         ctx.commit_batch(
-            summarise, checkpoint={**(ctx.checkpoint or {}), "done": True}, done=path.stat().st_size
+            write,
+            checkpoint={"offset": batch.offset, "line": batch.line, "rows": rows_read},
+            done=batch.offset,
+            message=f"{rows_read:,} rows read",
         )
-    except importer.BadFile:
+
+    def summarise(session: Session) -> None:
+        message = importer.summary(session, ctx.job_id)
+        session.exec(update(Job).where(col(Job.id) == ctx.job_id).values(message=message))
+        # The new gap evidence joins the nearest themes at once, in a job of its own.
+        ctx.start_followup(session, "themes.join", {"import_job_id": ctx.job_id})
+
+    ctx.commit_batch(
+        summarise, checkpoint={**(ctx.checkpoint or {}), "done": True}, done=path.stat().st_size
+    )
+
+
+@on_final("interactions.import")
+def remove_upload(params: dict[str, Any]) -> None:
+    """The raw upload goes as soon as its import has succeeded or failed."""
+    path = Path(str(params.get("path", "")))
+    if path.is_file():
         path.unlink(missing_ok=True)
-        raise
-    path.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------ themes

@@ -16,6 +16,9 @@ from sqlmodel import Session
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Outside development the PII key must be set (foundation/settings.py); workers started by tests
+# inherit it.
+os.environ.setdefault("VOICELOOP_PII_KEY", "test-only-pii-key-" + "0123456789abcdef" * 2)
 
 from api.app import create_app
 from api.csrf import CSRF_COOKIE, session_token

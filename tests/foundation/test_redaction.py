@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from foundation import redaction
 from foundation.redaction import TOKENS, Redactor, get_redactor
 
