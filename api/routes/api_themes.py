@@ -8,6 +8,8 @@ from sqlmodel import col, func, select
 
 from api.access import CxUser
 from api.deps import SessionDep
+from api.errors import API_ERRORS, responses
+from api.params import Id
 from ideas import themes
 from ideas.models import (
     DocumentKind,
@@ -17,7 +19,7 @@ from ideas.models import (
     ThemeState,
 )
 
-router = APIRouter(prefix="/api/v1/themes", tags=["themes"])
+router = APIRouter(prefix="/api/v1/themes", tags=["themes"], responses=API_ERRORS)
 
 
 class RunPublic(BaseModel):
@@ -62,16 +64,16 @@ def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.a
     )
 
 
-@router.get("/{theme_id}", response_model=ThemePublic)
-def get_theme(session: SessionDep, _: CxUser, theme_id: int) -> ThemePublic:
+@router.get("/{theme_id}", response_model=ThemePublic, responses=responses(404))
+def get_theme(session: SessionDep, _: CxUser, theme_id: Id) -> ThemePublic:
     return ThemePublic.model_validate(themes.get_theme(session, theme_id))
 
 
-@router.get("/{theme_id}/members", response_model=MemberPage)
+@router.get("/{theme_id}/members", response_model=MemberPage, responses=responses(404))
 def theme_members(
     session: SessionDep,
     _: CxUser,
-    theme_id: int,
+    theme_id: Id,
     kind: DocumentKind | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 100,

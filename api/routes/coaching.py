@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from api.access import NOT_YOURS, CurrentUser, CxUser, LeaderUser
 from api.deps import SessionDep, SettingsDep
 from api.forms import form_values
+from api.params import FormId, Id, QueryId, parse_id
 from api.web import is_htmx, render, see_other
 from coaching import assignments, effect, modules, suggestions
 from coaching.models import Assignment, CoachingModule, ModuleVersion
@@ -89,7 +90,7 @@ def _new_context(session: Session, theme_id: int | None) -> dict[str, Any]:
 
 @router.get("/modules/new")
 def new_module(
-    request: Request, session: SessionDep, _: CxUser, theme_id: int | None = None
+    request: Request, session: SessionDep, _: CxUser, theme_id: QueryId | None = None
 ) -> HTMLResponse:
     return render(request, "coaching/new.html", _new_context(session, theme_id))
 
@@ -100,11 +101,12 @@ async def create_module(
 ) -> Response:
     """From a theme (the draft is pre-filled from its evidence) or from scratch (a title)."""
     values = await form_values(request)
-    theme_id = values.get("theme_id", "").strip()
-    if theme_id:
-        if not theme_id.isdigit():
+    theme_text = values.get("theme_id", "").strip()
+    if theme_text:
+        theme_id = parse_id(theme_text)
+        if theme_id is None:
             raise Invalid("Choose a theme from the list.", field="theme_id")
-        module = modules.create_from_theme(session, int(theme_id), user, settings.min_group_size)
+        module = modules.create_from_theme(session, theme_id, user, settings.min_group_size)
     else:
         data, errors = modules.read_form({"title": values.get("title", "")})
         if data is None:
@@ -180,7 +182,7 @@ def _visible_module(session: Session, module_id: int, user: User) -> CoachingMod
 
 @router.get("/modules/{module_id}")
 def module_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: Id
 ) -> HTMLResponse:
     module = _visible_module(session, module_id, user)
     return render(request, "coaching/module.html", _module_context(session, settings, module, user))
@@ -188,7 +190,7 @@ def module_page(
 
 @router.post("/modules/{module_id}")
 async def save_module(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, module_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, module_id: Id
 ) -> Response:
     module = modules.get_module(session, module_id)
     values = await form_values(request)
@@ -206,13 +208,13 @@ async def save_module(
 
 
 @router.post("/modules/{module_id}/publish")
-def publish_module(request: Request, session: SessionDep, user: CxUser, module_id: int) -> Response:
+def publish_module(request: Request, session: SessionDep, user: CxUser, module_id: Id) -> Response:
     modules.publish(session, modules.get_module(session, module_id), user)
     return see_other(request, f"/coaching/modules/{module_id}")
 
 
 @router.post("/modules/{module_id}/archive")
-def archive_module(request: Request, session: SessionDep, user: CxUser, module_id: int) -> Response:
+def archive_module(request: Request, session: SessionDep, user: CxUser, module_id: Id) -> Response:
     modules.archive(session, modules.get_module(session, module_id), user)
     return see_other(request, "/coaching")
 
@@ -241,21 +243,22 @@ def _assign_context(
 
 @router.get("/modules/{module_id}/assign")
 def assign_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: Id
 ) -> HTMLResponse:
     module = _visible_module(session, module_id, user)
     return render(request, "coaching/assign.html", _assign_context(session, settings, module, user))
 
 
 def _ids(raw: list[Any], field: str) -> list[int]:
-    if not all(isinstance(v, str) and v.strip().isdigit() for v in raw):
+    ids = [parse_id(v) if isinstance(v, str) else None for v in raw]
+    if None in ids:
         raise Invalid("Choose from the list.", field=field)
-    return [int(v) for v in raw]
+    return [i for i in ids if i is not None]
 
 
 @router.post("/modules/{module_id}/assign")
 async def assign(
-    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: Id
 ) -> Response:
     form = await request.form()
     user_ids = _ids(form.getlist("user_id"), "user_id")
@@ -285,8 +288,8 @@ def decide_suggestion(
     session: SessionDep,
     settings: SettingsDep,
     user: LeaderUser,
-    module_id: Annotated[int, Form()],
-    user_id: Annotated[int, Form()],
+    module_id: FormId,
+    user_id: FormId,
     decision: Annotated[str, Form(max_length=16)],
 ) -> Response:
     suggestions.decide(
@@ -314,7 +317,7 @@ def _assignment_context(
 
 @router.get("/assignments/{assignment_id}")
 def assignment_page(
-    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: Id
 ) -> HTMLResponse:
     *_, context = _assignment_context(session, assignment_id, user)
     return render(request, "coaching/assignment.html", context)
@@ -322,7 +325,7 @@ def assignment_page(
 
 @router.post("/assignments/{assignment_id}/attempt")
 async def attempt(
-    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: Id
 ) -> Response:
     """htmx swaps in the check block with the score and explanations; a plain post comes back
     to the page, which shows the latest attempt."""
@@ -343,7 +346,7 @@ async def attempt(
 
 @router.post("/assignments/{assignment_id}/acknowledge")
 def acknowledge(
-    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: Id
 ) -> Response:
     assignment, version = assignments.get_for_assignee(session, assignment_id, user)
     assignments.acknowledge(session, assignment, version)

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from api import accounts
 from api.access import NOT_YOURS, LeaderUser, require_team
 from api.deps import SessionDep, SettingsDep
+from api.params import parse_id
 from api.web import render
 from coaching import stats
 from coaching.models import Agent, SignalKind
@@ -62,18 +63,19 @@ def _scope(session: Session, user: User, team: str | None, weeks: str | None) ->
     today = utcnow().date()
     monday = today - timedelta(days=today.weekday())
     since = datetime.combine(monday - timedelta(weeks=period - 1), time(), tzinfo=UTC)
-    if team is not None and team != "" and not team.isdigit():
+    chosen = parse_id(team)
+    if team and chosen is None:
         raise NotFound(NOT_YOURS)
     if user.role == Role.team_lead:
-        team_id = int(team) if team else user.team_id
+        team_id = chosen or user.team_id
         if team_id is None:
             raise NotFound("You are not in a team yet. Ask an administrator to add you to one.")
         require_team(user, team_id)
         return Scope(period, accounts.get_team(session, team_id), since, per_person=True)
-    if not team:
+    if chosen is None:
         return Scope(period, None, since, per_person=False)
-    require_team(user, int(team))
-    return Scope(period, accounts.get_team(session, int(team)), since, per_person=False)
+    require_team(user, chosen)
+    return Scope(period, accounts.get_team(session, chosen), since, per_person=False)
 
 
 def _kind(value: str | None) -> SignalKind | None:
@@ -192,10 +194,11 @@ def evidence_page(
     agent_name: str | None = None
     if agent:
         # One person's signals: for their own team leader only.
-        if not (agent.isdigit() and scope.per_person and scope.team_ids):
+        agent_id = parse_id(agent)
+        if not (agent_id and scope.per_person and scope.team_ids):
             raise NotFound(NOT_YOURS)
-        agent_row = session.get(Agent, int(agent))
-        if agent_row is None or not stats.agent_worked_in(session, int(agent), scope.team_ids):
+        agent_row = session.get(Agent, agent_id)
+        if agent_row is None or not stats.agent_worked_in(session, agent_id, scope.team_ids):
             raise NotFound(NOT_YOURS)
         linked = session.get(User, agent_row.user_id) if agent_row.user_id else None
         agent_name = linked.display_name if linked else None

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from api.access import AdminUser
 from api.deps import QueueDep, SessionDep, SettingsDep
+from api.params import Id
 from api.web import render
 from coaching.importer import problem_count, problems_csv, stage_upload
 from foundation.errors import Invalid, NotFound
@@ -58,7 +59,7 @@ async def upload(
 
 
 @router.get("/{job_id}/problems.csv")
-def problems(session: SessionDep, _: AdminUser, job_id: int) -> Response:
+def problems(session: SessionDep, _: AdminUser, job_id: Id) -> Response:
     job = session.get(Job, job_id)
     if job is None or job.kind != KIND:
         raise NotFound("No such import.")

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from api.access import AdminUser, CxUser, require_owner_or
 from api.deps import QueueDep, SessionDep
+from api.params import Id
 from api.web import render
 from foundation.accounts import Role, User
 from jobs import service
@@ -26,7 +27,7 @@ def jobs_page(request: Request, session: SessionDep, user: CxUser) -> HTMLRespon
 
 
 @router.get("/{job_id}")
-def job_page(request: Request, session: SessionDep, user: CxUser, job_id: int) -> HTMLResponse:
+def job_page(request: Request, session: SessionDep, user: CxUser, job_id: Id) -> HTMLResponse:
     job = service.get_job(session, job_id)
     require_owner_or(user, job.started_by_id, Role.admin)
     return render(request, "job.html", {"job": job}, block="job")

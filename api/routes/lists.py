@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from api.access import AdminUser
 from api.deps import SessionDep
+from api.params import Id
 from api.web import render
 from foundation.errors import DomainError, NotFound
 from ideas import service
@@ -64,7 +65,7 @@ def set_active(
     session: SessionDep,
     _: AdminUser,
     kind: str,
-    item_id: int,
+    item_id: Id,
     active: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     service.set_list_item_active(session, _model(kind), item_id, active)

@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api import accounts
 from api.access import LeaderUser, require_team
 from api.deps import SessionDep
+from api.params import Id
 from api.web import render
 from foundation.errors import NotFound
 
@@ -21,7 +22,7 @@ def my_team(user: LeaderUser) -> Response:
 
 @router.get("/{team_id}")
 def team_page(
-    request: Request, session: SessionDep, user: LeaderUser, team_id: int
+    request: Request, session: SessionDep, user: LeaderUser, team_id: Id
 ) -> HTMLResponse:
     require_team(user, team_id)
     team = accounts.get_team(session, team_id)

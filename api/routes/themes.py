@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from api.access import CxUser
 from api.deps import QueueDep, SessionDep, SettingsDep
 from api.forms import FormErrors, form_values, validate
+from api.params import FormId, Id
 from api.web import is_htmx, render, see_other
 from coaching import effect, evidence, guides, modules
 from foundation.accounts import Role, User
@@ -227,7 +228,7 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
 
 @router.get("/{theme_id}")
 def theme_page(
-    request: Request, session: SessionDep, settings: SettingsDep, _: CxUser, theme_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, _: CxUser, theme_id: Id
 ) -> HTMLResponse:
     theme = themes.get_theme(session, theme_id)
     return render(request, "themes/detail.html", _theme_context(session, settings, theme))
@@ -238,7 +239,7 @@ def rename(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    theme_id: int,
+    theme_id: Id,
     name: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     themes.rename(session, themes.get_theme(session, theme_id), name, user)
@@ -250,7 +251,7 @@ def change_status(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    theme_id: int,
+    theme_id: Id,
     status: Annotated[str, Form(max_length=32)],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -267,8 +268,8 @@ def merge(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    theme_id: int,
-    into: Annotated[int, Form(ge=1)],
+    theme_id: Id,
+    into: FormId,
 ) -> Response:
     source = themes.get_theme(session, theme_id)
     target = themes.get_theme(session, into)
@@ -281,7 +282,7 @@ def split(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    theme_id: int,
+    theme_id: Id,
     parts: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     if parts and not parts.isdigit():
@@ -296,7 +297,7 @@ def split(
 
 @router.post("/{theme_id}/plan")
 async def save_plan(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, theme_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, theme_id: Id
 ) -> Response:
     theme = themes.get_theme(session, theme_id)
     values = await form_values(request)
