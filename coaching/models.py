@@ -7,11 +7,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import field_validator
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
+from foundation.ids import IdRef
+from foundation.text import line_input, text_input
 
 
 class Channel(StrEnum):
@@ -137,6 +140,9 @@ class ModuleBase(SQLModel):
     # Safe markdown (``ideas.markdown``): headings, paragraphs, lists, emphasis, links.
     body: str = Field(default="", max_length=BODY_MAX)
 
+    _clean_title = field_validator("title", mode="before")(line_input)
+    _clean_body = field_validator("body", mode="before")(text_input)
+
 
 class ModuleUpdate(ModuleBase):
     questions: list[CheckQuestion] = Field(default_factory=list, max_length=20)
@@ -250,9 +256,12 @@ class GuideBase(SQLModel):
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     body: str = Field(min_length=1, max_length=BODY_MAX)
 
+    _clean_title = field_validator("title", mode="before")(line_input)
+    _clean_body = field_validator("body", mode="before")(text_input)
+
 
 class GuideUpdate(GuideBase):
-    theme_ids: list[int] = Field(default_factory=list, max_length=20)
+    theme_ids: list[IdRef] = Field(default_factory=list, max_length=20)
 
 
 class Guide(GuideBase, table=True):

@@ -16,6 +16,8 @@ from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
+from foundation.ids import IdRef
+from foundation.text import line_input
 
 
 class Role(StrEnum):
@@ -49,25 +51,16 @@ def string_enum(enum: type[StrEnum]) -> SAEnum:
     )
 
 
-def _clean_text(value: str) -> str:
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
-
 # ---------------------------------------------------------------------------------------- teams
 class TeamBase(SQLModel):
     name: str = Field(min_length=1, max_length=100)
     department: str = Field(min_length=1, max_length=100)
 
-    _clean = field_validator("name", "department", mode="before")(
-        lambda v: _clean_text(v) if isinstance(v, str) else v
-    )
+    _clean = field_validator("name", "department", mode="before")(line_input)
 
 
 class TeamCreate(TeamBase):
-    leader_id: int | None = None
+    leader_id: IdRef | None = None
 
 
 class TeamUpdate(TeamCreate):
@@ -98,7 +91,7 @@ class UserBase(SQLModel):
     email: str = Field(max_length=254)
     display_name: str = Field(min_length=1, max_length=100)
     role: Role = Role.staff
-    team_id: int | None = None
+    team_id: IdRef | None = None
     # The agent id this person has in the contact-centre platform's exports.
     agent_code: str | None = Field(default=None, max_length=64)
 
@@ -112,9 +105,7 @@ class UserBase(SQLModel):
             raise ValueError("is not an email address")
         return value
 
-    _clean = field_validator("display_name", mode="before")(
-        lambda v: _clean_text(v) if isinstance(v, str) else v
-    )
+    _clean = field_validator("display_name", mode="before")(line_input)
 
 
 class UserCreate(UserBase):

@@ -27,6 +27,7 @@ from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import DIMENSIONS, Embedder, Embedding, from_bytes, text_hash, to_bytes
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.text import clean_line
 from ideas import clustering
 from ideas.models import (
     ActionPlan,
@@ -629,9 +630,10 @@ def _editable(theme: Theme) -> None:
 
 def rename(session: Session, theme: Theme, name: str, by: User) -> Theme:
     _editable(theme)
-    name = " ".join(name.split())
-    if not name:
-        raise Invalid("Give the theme a name.", field="name")
+    try:
+        name = clean_line(name)
+    except ValueError:
+        raise Invalid("Give the theme a name with letters or digits.", field="name") from None
     if len(name) > NAME_MAX:
         raise Invalid(f"Names are at most {NAME_MAX} characters.", field="name")
     if name != theme.name:
