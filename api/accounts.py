@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from api.security import end_all_sessions, hash_password
+from api.models import ApiToken
+from api.security import end_all_sessions, hash_password, revoke_user_tokens
 from coaching.models import Agent
 from foundation.accounts import Role, Team, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
+from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
 
 
@@ -93,13 +95,17 @@ def update_user(session: Session, user: User, data: UserUpdate, *, acting: User)
         raise Conflict("A user with that email already exists.", field="email")
     if user.id == acting.id and (not data.is_active or data.role != Role.admin):
         raise Invalid("You cannot disable yourself or remove your own admin role.", field="role")
-    was_active = user.is_active
+    was_active, was_role = user.is_active, user.role
     user.sqlmodel_update(data.model_dump(exclude={"password"}))
     if data.password:
         user.password_hash = hash_password(data.password)
     if (was_active and not user.is_active) or data.password:
         # Disabling an account (or resetting its password) signs it out everywhere at once.
         end_all_sessions(session, user.id)  # type: ignore[arg-type]
+    if not user.is_active or data.password or user.role != was_role:
+        # Tokens die with the trust they were made under: none survives a reset, a disable
+        # (so none comes back on re-enable) or a change of role.
+        revoke_user_tokens(session, user.id)  # type: ignore[arg-type]
     session.add(user)
     session.flush()
     _link_agent(session, user)
@@ -154,3 +160,25 @@ def _attach_leader(session: Session, team: Team) -> None:
         leader.team_id = team.id
         session.add(leader)
         session.flush()
+
+
+# --------------------------------------------------------------------------------------- tokens
+def tokens_of(session: Session, user_id: int | None) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user_id)
+    return list(session.exec(query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id))))
+
+
+def get_token(session: Session, token_id: int, *, owner_id: int | None) -> ApiToken:
+    """``owner_id``'s token: another person's answers like an unknown id."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != owner_id:
+        raise NotFound("No such token.")
+    return token
+
+
+def revoke_token(session: Session, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        session.flush()
+    return token

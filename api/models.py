@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from foundation.clock import utcnow
+from foundation.clock import as_utc, utcnow
+from foundation.text import line_input
 
 
 class UserSession(SQLModel, table=True):
@@ -24,12 +27,38 @@ class UserSession(SQLModel, table=True):
     user_agent: str | None = Field(default=None, max_length=255)
 
 
+class TokenScope(StrEnum):
+    """What a personal API token may do. ``read``: safe methods (GET, HEAD); ``write``: the rest.
+
+    Stored space-separated in one text column, OAuth 2's ``scope`` syntax (RFC 6749, 3.3): the
+    same on SQLite and PostgreSQL, readable in the database, and open to the names later
+    integrations add, with no schema change."""
+
+    read = "read"
+    write = "write"
+
+
+ALL_SCOPES = (TokenScope.read, TokenScope.write)
+
+
+def _scope_list(value: object) -> object:
+    return value.split() if isinstance(value, str) else value
+
+
 class ApiTokenBase(SQLModel):
     name: str = Field(min_length=1, max_length=100)
 
+    _clean_name = field_validator("name", mode="before")(line_input)
+
 
 class ApiTokenCreate(ApiTokenBase):
-    pass
+    # Least privilege unless asked: a new token reads only.
+    scopes: list[TokenScope] = Field(default=[TokenScope.read], min_length=1, max_length=10)
+
+    @field_validator("scopes")
+    @classmethod
+    def _unique(cls, value: list[TokenScope]) -> list[TokenScope]:
+        return [s for s in ALL_SCOPES if s in value]
 
 
 class ApiToken(ApiTokenBase, table=True):
@@ -40,17 +69,30 @@ class ApiToken(ApiTokenBase, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     # The first characters, shown so people can tell their tokens apart.
     prefix: str = Field(max_length=16)
+    scopes: str = Field(max_length=200)  # space-separated TokenScope values
     created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes.split()
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < as_utc(self.expires_at)
 
 
 class ApiTokenPublic(ApiTokenBase):
     id: int
+    user_id: int
     prefix: str
+    scopes: list[str]
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+    _split = field_validator("scopes", mode="before")(_scope_list)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import lru_cache
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, func, select, update
 
-from api.models import ApiToken, LoginAttempt, UserSession
+from api.models import ALL_SCOPES, ApiToken, LoginAttempt, TokenScope, UserSession
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
-from foundation.errors import NotAuthenticated, TooManyRequests
+from foundation.errors import Forbidden, NotAuthenticated, TooManyRequests
 from foundation.settings import Settings
 
 SESSION_COOKIE = "vl_session"
@@ -141,14 +142,33 @@ def user_for_session(session: Session, settings: Settings, token: str) -> User |
 
 
 # ----------------------------------------------------------------------------------- API tokens
-def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+# A token is a person's delegate with less trust than their browser session: it may only do what
+# its scopes allow, it expires, it never manages tokens (api.routes.account), and it dies with
+# the account's trust (every token of a user is revoked when their password, role or status
+# changes: api.accounts.update_user).
+DEFAULT_TOKEN_DAYS: int = Settings.model_fields["api_token_days"].default
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_api_token(
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    scopes: Iterable[TokenScope] = ALL_SCOPES,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> tuple[ApiToken, str]:
     """Return the stored token and the secret, which is shown once and never stored."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
     token = ApiToken(
         user_id=user.id,  # type: ignore[arg-type]
         name=name,
         token_hash=digest(secret),
         prefix=secret[:10],
+        scopes=" ".join(TokenScope(s).value for s in scopes),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     session.add(token)
     session.flush()
@@ -156,14 +176,33 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
 
 
 def lookup_api_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
-    """The usable token for a bearer secret and its active user. Reads only."""
+    """The usable (not revoked, not expired) token for a bearer secret and its active user.
+    Reads only."""
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
-    if token is None or token.revoked_at is not None:
+    if token is None or not token.usable(utcnow()):
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
     return token, user
+
+
+def check_token_use(token: ApiToken, method: str) -> None:
+    """Refuse a request its token's scopes do not cover: without ``write``, only reads."""
+    needed = TokenScope.read if method.upper() in READ_METHODS else TokenScope.write
+    if not token.allows(needed):
+        raise Forbidden(
+            "This API token may only read. Create a token with the write scope to make changes."
+        )
+
+
+def revoke_user_tokens(session: Session, user_id: int) -> None:
+    """Revoke every live token of a user: their account's trust has changed."""
+    session.exec(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def user_for_api_token(session: Session, secret: str) -> User | None:

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
             ]
         return value
 
+    # Personal API tokens stop working this many days after they are created.
+    api_token_days: int = Field(default=90, ge=1, le=3650)
+
     # Customer and interaction ids from imports are stored only as HMAC-SHA256 keyed hashes
     # (foundation/pseudonyms.py). pii_key is its own secret, never the session secret: set both,
     # 32+ random characters, outside development. To rotate, move the current key to

@@ -1,66 +1,103 @@
-"""The signed-in user's own things: personal API tokens."""
+"""The signed-in user's own things: personal API tokens.
+
+Tokens are managed by a person, never by a token: a caller using a bearer token gets 403 from
+every token route (here and in ``api_v1``), so a leaked token cannot make itself a successor.
+"""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from api.access import CurrentUser, require_owner_or
-from api.deps import SessionDep
-from api.models import ApiToken
+from api import accounts
+from api.access import AdminUser, CurrentUser
+from api.deps import SessionDep, SettingsDep
+from api.forms import FormErrors, validate
+from api.models import ApiTokenCreate, TokenScope
+from api.params import Id
 from api.security import create_api_token
 from api.web import render
 from foundation.accounts import User
 from foundation.clock import utcnow
-from foundation.errors import NotFound
+from foundation.errors import Forbidden
+from foundation.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 
-
-def tokens_of(session: Session, user: User) -> list[ApiToken]:
-    query = select(ApiToken).where(ApiToken.user_id == user.id)
-    return list(session.exec(query.order_by(col(ApiToken.created_at).desc())))
+TOKENS_BY_PERSON = "API tokens cannot create, list or revoke tokens. Sign in to manage them."
 
 
-def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFound("No such token.")
-    require_owner_or(user, token.user_id)  # nobody revokes another person's token by id
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        session.add(token)
-        session.flush()
-    return token
+def _not_a_token(request: Request) -> None:
+    if getattr(request.state, "api_token_id", None) is not None:
+        raise Forbidden(TOKENS_BY_PERSON)
+
+
+def signed_in_person(request: Request, user: CurrentUser) -> User:
+    _not_a_token(request)
+    return user
+
+
+def signed_in_admin(request: Request, user: AdminUser) -> User:
+    _not_a_token(request)
+    return user
+
+
+# Who may manage tokens: a person (their own), or an admin (anyone's), never by bearer token.
+PersonUser = Annotated[User, Depends(signed_in_person)]
+PersonAdmin = Annotated[User, Depends(signed_in_admin)]
+
+
+def _page(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    user: User,
+    status_code: int = 200,
+    **context: object,
+) -> HTMLResponse:
+    ctx = {
+        "tokens": accounts.tokens_of(session, user.id),
+        "now": utcnow(),
+        "token_days": settings.api_token_days,
+        "revoke_base": "/account/tokens",
+        **context,
+    }
+    return render(request, "tokens.html", ctx, block="tokens", status_code=status_code)
 
 
 @router.get("/account/tokens")
-def tokens_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    return render(request, "tokens.html", {"tokens": tokens_of(session, user)})
+def tokens_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: PersonUser
+) -> HTMLResponse:
+    return _page(request, session, settings, user)
 
 
 @router.post("/account/tokens")
 def create_token(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    settings: SettingsDep,
+    user: PersonUser,
     name: Annotated[str, Form(max_length=200)] = "",
+    write: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
-    name = " ".join(name.split())
-    context: dict[str, object] = {"name": name}
-    if not name or len(name) > 100:
-        context["error"] = "Give the token a name of 1 to 100 characters."
-        status = 422
-    else:
-        _, secret = create_api_token(session, user, name)
-        context = {"secret": secret}
-        status = 201
-    context["tokens"] = tokens_of(session, user)
-    return render(request, "tokens.html", context, block="tokens", status_code=status)
+    scopes = [TokenScope.read, TokenScope.write] if write else [TokenScope.read]
+    try:
+        data = validate(ApiTokenCreate, {"name": name, "scopes": scopes})
+    except FormErrors:
+        message = "Give the token a name of 1 to 100 characters, with letters or digits."
+        return _page(request, session, settings, user, 422, name=name, write=write, error=message)
+    _, secret = create_api_token(
+        session, user, data.name, scopes=data.scopes, days=settings.api_token_days
+    )
+    return _page(request, session, settings, user, 201, secret=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke(request: Request, session: SessionDep, user: CurrentUser, token_id: int) -> HTMLResponse:
-    revoke_token(session, user, token_id)
-    return render(request, "tokens.html", {"tokens": tokens_of(session, user)}, block="tokens")
+def revoke(
+    request: Request, session: SessionDep, settings: SettingsDep, user: PersonUser, token_id: Id
+) -> HTMLResponse:
+    token = accounts.get_token(session, token_id, owner_id=user.id)
+    accounts.revoke_token(session, token)
+    return _page(request, session, settings, user)

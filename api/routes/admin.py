@@ -11,8 +11,11 @@ from api import accounts
 from api.access import AdminUser, CxUser
 from api.deps import SessionDep
 from api.forms import FormErrors, form_values, from_domain, validate
+from api.params import Id
+from api.routes.account import PersonAdmin
 from api.web import render, see_other
-from foundation.accounts import Role, TeamCreate, TeamUpdate, UserCreate, UserUpdate
+from foundation.accounts import Role, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
+from foundation.clock import utcnow
 from foundation.errors import DomainError
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -69,17 +72,41 @@ async def create_user(request: Request, session: SessionDep, _: AdminUser) -> Re
 
 @router.get("/users/{user_id}/edit")
 def edit_user_page(
-    request: Request, session: SessionDep, _: AdminUser, user_id: int
+    request: Request, session: SessionDep, _: AdminUser, user_id: Id
 ) -> HTMLResponse:
+    return _edit_page(request, session, accounts.get_user(session, user_id))
+
+
+@router.post("/users/{user_id}/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, session: SessionDep, _: PersonAdmin, user_id: Id, token_id: Id
+) -> HTMLResponse:
+    """Admins revoke anyone's API token (a leaver's script, a token seen in a log)."""
     user = accounts.get_user(session, user_id)
+    accounts.revoke_token(session, accounts.get_token(session, token_id, owner_id=user_id))
+    return _edit_page(request, session, user, block="tokens")
+
+
+def _edit_page(
+    request: Request, session: Session, user: User, *, block: str | None = None
+) -> HTMLResponse:
+    """The user's form, and their API tokens with a revoke button each."""
     values = user.model_dump(exclude={"password_hash"})
-    ctx = _form(session, edited=user, values=values)
-    return render(request, "admin/user_form.html", ctx)
+    ctx = _form(session, edited=user, values=values, **_token_list(session, user))
+    return render(request, "admin/user_form.html", ctx, block=block)
+
+
+def _token_list(session: Session, user: User) -> dict[str, Any]:
+    return {
+        "tokens": accounts.tokens_of(session, user.id),
+        "now": utcnow(),
+        "revoke_base": f"/admin/users/{user.id}/tokens",
+    }
 
 
 @router.post("/users/{user_id}")
 async def update_user(
-    request: Request, session: SessionDep, admin: AdminUser, user_id: int
+    request: Request, session: SessionDep, admin: AdminUser, user_id: Id
 ) -> Response:
     user = accounts.get_user(session, user_id)
     values = await form_values(request)
@@ -92,7 +119,8 @@ async def update_user(
             lambda data: accounts.update_user(session, user, data, acting=admin),
         )
     except FormErrors as exc:
-        return _rerender(request, session, "admin/user_form.html", exc, edited=user)
+        tokens = _token_list(session, user)
+        return _rerender(request, session, "admin/user_form.html", exc, edited=user, **tokens)
     return see_other(request, "/admin/users")
 
 
@@ -129,7 +157,7 @@ async def create_team(request: Request, session: SessionDep, _: AdminUser) -> Re
 
 @router.get("/teams/{team_id}/edit")
 def edit_team_page(
-    request: Request, session: SessionDep, _: AdminUser, team_id: int
+    request: Request, session: SessionDep, _: AdminUser, team_id: Id
 ) -> HTMLResponse:
     team = accounts.get_team(session, team_id)
     ctx = _form(session, edited=team, values=team.model_dump())
@@ -137,9 +165,7 @@ def edit_team_page(
 
 
 @router.post("/teams/{team_id}")
-async def update_team(
-    request: Request, session: SessionDep, _: AdminUser, team_id: int
-) -> Response:
+async def update_team(request: Request, session: SessionDep, _: AdminUser, team_id: Id) -> Response:
     team = accounts.get_team(session, team_id)
     values = await form_values(request)
     try:

@@ -22,13 +22,19 @@ def test_token_lifecycle_create_use_revoke(client, make, db, settings):
     assert secret.startswith("vl_") and len(secret) > 40
     stored = db.get(ApiToken, body["id"])
     assert stored.token_hash == digest(secret) and secret not in stored.model_dump_json()
+    listed = client.get("/api/v1/tokens").json()
+    assert [t["name"] for t in listed] == ["export"] and "token" not in listed[0]
+    cookies = dict(client.cookies)
     client.cookies.clear()
     me = client.get("/api/v1/me", headers=bearer(secret))
     assert me.status_code == 200 and me.json()["email"] == user.email
     assert "password_hash" not in me.json()
-    listed = client.get("/api/v1/tokens", headers=bearer(secret)).json()
-    assert [t["name"] for t in listed] == ["export"] and "token" not in listed[0]
-    assert client.delete(f"/api/v1/tokens/{body['id']}", headers=bearer(secret)).status_code == 204
+    client.cookies.update(cookies)
+    revoked = client.delete(
+        f"/api/v1/tokens/{body['id']}", headers={"X-CSRFToken": csrf_token(client)}
+    )
+    assert revoked.status_code == 204
+    client.cookies.clear()
     assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 401
 
 
