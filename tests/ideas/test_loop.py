@@ -42,7 +42,7 @@ def test_hidden_or_merged_ideas_cannot_be_supported(client, make, db, settings):
     db.commit()
     sign_in(client, db, settings, make.user())
     response = client.post(f"/ideas/{hidden.id}/support", headers=hx(client))
-    assert response.status_code == 409 and "hidden" in response.text
+    assert response.status_code == 404 and "No such idea" in response.text  # as if unknown
     response = client.post(f"/ideas/{merged.id}/support", headers=hx(client))
     assert response.status_code == 409 and f"#{kept.id}" in response.text
     assert db.exec(select(Support)).all() == []

@@ -38,7 +38,7 @@ def test_named_idea_stores_author_department_and_embedding(client, make, db, set
     ("fields", "field", "message"),
     [
         ({"title": ""}, "title", "required"),
-        ({"title": "   \t "}, "title", "at least 1"),
+        ({"title": "   \t "}, "title", "must not be empty"),
         ({"title": "x" * 201}, "title", "at most 200"),
         ({"body": "y" * 10_001}, "body", "at most 10000"),
         ({"category_id": "999999"}, "category_id", "listed categories"),
