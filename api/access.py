@@ -26,7 +26,7 @@ class Access:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles) or EVERYONE
 
-    def __call__(self, user: OptionalUser) -> User:
+    async def __call__(self, user: OptionalUser) -> User:
         if user is None:
             raise NotAuthenticated()
         if user.role not in self.roles:
@@ -40,8 +40,17 @@ class Access:
 class Public:
     """Marks a route open to anyone, signed in or not (login page, health check, assets)."""
 
-    def __call__(self, user: OptionalUser) -> User | None:
+    async def __call__(self, user: OptionalUser) -> User | None:
         return user
+
+
+class NoSession(Public):
+    """Open to anyone, and never reads who is signed in: sign-in itself (which runs its own short
+    transactions), and the receipt links of anonymous submitters, whose session must be neither
+    read nor touched by what they do there."""
+
+    async def __call__(self) -> None:  # type: ignore[override]
+        return None
 
 
 CurrentUser = Annotated[User, Depends(Access())]
@@ -49,6 +58,7 @@ LeaderUser = Annotated[User, Depends(Access(*LEADERS))]
 CxUser = Annotated[User, Depends(Access(Role.cx_lead, Role.admin))]
 AdminUser = Annotated[User, Depends(Access(Role.admin))]
 MaybeUser = Annotated[User | None, Depends(Public())]
+NoUser = Annotated[None, Depends(NoSession())]
 
 
 def can_see_team(user: User | UserPublic, team_id: int | None) -> bool:

@@ -114,6 +114,7 @@ def serve(
     import torch
 
     torch.set_num_threads(1)
+    os.environ.setdefault("VOICELOOP_EMBEDDING_THREADS", "1")  # the same for ONNX Runtime
     options = server_options(get_settings())
     uvicorn.run("api.main:app", host=host, port=port, workers=workers, **options)
 

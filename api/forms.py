@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
 
 from foundation.errors import DomainError
 
@@ -21,8 +22,18 @@ class FormErrors(Exception):
         super().__init__(errors)
 
 
-async def form_values(request: Request) -> dict[str, Any]:
-    form = await request.form()
+async def posted_form(request: Request) -> FormData:
+    """The submitted form, parsed before the route runs. Routes are plain functions, run in the
+    thread pool: database work (which may wait for SQLite's write lock) and embedding must never
+    block the event loop that serves everyone else."""
+    await request.body()  # kept, so reading it again (``api.deps.whole_body``) is no error
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def form_values(form: FormData) -> dict[str, Any]:
     return {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
 
 

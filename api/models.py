@@ -23,8 +23,6 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
-    ip: str | None = Field(default=None, max_length=64)
-    user_agent: str | None = Field(default=None, max_length=255)
 
 
 class TokenScope(StrEnum):
@@ -96,11 +94,13 @@ class ApiTokenPublic(ApiTokenBase):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Failed sign-ins, counted per account and per IP to throttle guessing."""
+    """Sign-in attempts, counted per account and per address to throttle guessing. Recorded
+    before the password is checked, and cleared for the account when one succeeds. Both are
+    keyed hashes (``api.security.throttle_key``): no email or IP address is stored."""
 
     __tablename__ = "login_attempt"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, index=True)
+    account: str = Field(max_length=64, index=True)
     ip: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, index=True)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlmodel import Session, col, delete, func, select, update
+from sqlmodel import Session, col, delete, func, or_, select, update
 
 from api.models import ALL_SCOPES, ApiToken, LoginAttempt, TokenScope, UserSession
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
+from foundation.db import unit_of_work
 from foundation.errors import Forbidden, NotAuthenticated, TooManyRequests
 from foundation.settings import Settings
 
@@ -47,43 +50,83 @@ def digest(secret: str) -> str:
 
 
 # ------------------------------------------------------------------------------------- throttle
-def check_throttle(session: Session, settings: Settings, email: str, ip: str) -> None:
-    """Refuse before any hash is computed once an account or an IP has failed too often."""
+# Sign-in throttling is atomic without locks: every attempt is recorded and committed *before*
+# the count that decides it, so of n parallel attempts the k-th to commit sees at least k rows,
+# and no more than the limit ever reach the password check. Accounts and addresses are kept as
+# keyed hashes: the table holds no email and no IP address.
+def throttle_key(settings: Settings, kind: str, value: str) -> str:
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    account: str
+    ip: str
+
+
+def record_attempt(session: Session, settings: Settings, email: str, ip: str) -> Attempt:
+    attempt = Attempt(throttle_key(settings, "account", email), throttle_key(settings, "ip", ip))
+    session.add(LoginAttempt(account=attempt.account, ip=attempt.ip))
+    session.flush()
+    return attempt
+
+
+def check_throttle(session: Session, settings: Settings, attempt: Attempt) -> None:
+    """Refuse, before any hash is computed, an attempt beyond an account's or an address's
+    limit. Counts the attempt itself, so it must already be committed."""
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
-    per_account = session.exec(recent.where(LoginAttempt.email == email)).one()
-    per_ip = session.exec(recent.where(LoginAttempt.ip == ip)).one()
+    per_account = session.exec(recent.where(LoginAttempt.account == attempt.account)).one()
+    per_ip = session.exec(recent.where(LoginAttempt.ip == attempt.ip)).one()
     if (
-        per_account >= settings.login_max_failures_per_account
-        or per_ip >= settings.login_max_failures_per_ip
+        per_account > settings.login_max_failures_per_account
+        or per_ip > settings.login_max_failures_per_ip
     ):
         raise TooManyRequests(
             f"Too many failed sign-ins. Try again in {settings.login_window_minutes} minutes."
         )
 
 
-def record_failure(session: Session, email: str, ip: str) -> None:
-    session.add(LoginAttempt(email=email, ip=ip))
-    session.flush()
+def sign_in(
+    factory: Callable[[], Session],
+    settings: Settings,
+    email: str,
+    password: str,
+    ip: str,
+    *,
+    replacing: str | None = None,
+) -> str:
+    """Check a sign-in and start its session; returns the new session's cookie value.
 
-
-def authenticate(session: Session, settings: Settings, email: str, password: str, ip: str) -> User:
+    Three short transactions, so the write lock is never held while a password is hashed: record
+    the attempt; count and read (then verify, outside any transaction); on success clear the
+    account's attempts and start a new session, ending the one being ``replacing`` (rotation).
+    A failed attempt simply stays recorded."""
     email = email.strip().lower()
-    check_throttle(session, settings, email, ip)
-    user = session.exec(select(User).where(User.email == email)).first()
+    with unit_of_work(factory, write=True) as session:
+        attempt = record_attempt(session, settings, email, ip)
+    with unit_of_work(factory, write=False) as session:
+        check_throttle(session, settings, attempt)
+        user = session.exec(select(User).where(User.email == email)).first()
     ok = verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        record_failure(session, email, ip)
         # One message for every case: no hint whether the account exists or is disabled.
         raise NotAuthenticated("That email and password do not match an active account.")
-    session.exec(delete(LoginAttempt).where(col(LoginAttempt.email) == email))
-    return user
+    with unit_of_work(factory, write=True) as session:
+        session.exec(delete(LoginAttempt).where(col(LoginAttempt.account) == attempt.account))
+        end_session(session, replacing)
+        return start_session(session, settings, user)
 
 
 # ------------------------------------------------------------------------------------- sessions
-def start_session(
-    session: Session, settings: Settings, user: User, *, ip: str | None, user_agent: str | None
-) -> str:
+# A session's last activity is kept to the minute: enough for the idle timeout, and too coarse
+# to join a person to one request of the access log (README, security notes).
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def start_session(session: Session, settings: Settings, user: User) -> str:
     """Create a new server-side session and return the cookie value (256 random bits)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -91,11 +134,9 @@ def start_session(
         UserSession(
             id_hash=digest(token),
             user_id=user.id,  # type: ignore[arg-type]
-            created_at=now,
-            last_seen_at=now,
+            created_at=_minute(now),
+            last_seen_at=_minute(now),
             expires_at=now + timedelta(hours=settings.session_absolute_hours),
-            ip=ip,
-            user_agent=(user_agent or "")[:255],
         )
     )
     session.flush()
@@ -114,31 +155,36 @@ def end_all_sessions(session: Session, user_id: int) -> None:
 def lookup_session(
     session: Session, settings: Settings, token: str
 ) -> tuple[UserSession, User] | None:
-    """The live session row for a cookie value and its active user. Reads only: callers that
-    run before a request's body is read (the limits middleware) must not write."""
-    row = session.get(UserSession, digest(token))
-    if row is None:
-        return None
-    now = utcnow()
-    idle_limit = as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
-    if now >= as_utc(row.expires_at) or now >= idle_limit:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        return None
-    return row, user
-
-
-def user_for_session(session: Session, settings: Settings, token: str) -> User | None:
-    found = lookup_session(session, settings, token)
+    """The live session row for a cookie value and its active user, in one query (every request
+    asks). Reads only: callers that run before a request's body is read (the limits
+    middleware) must not write."""
+    found = session.exec(
+        select(UserSession, User)
+        .join(User, col(User.id) == UserSession.user_id)
+        .where(UserSession.id_hash == digest(token))
+    ).first()
     if found is None:
         return None
     row, user = found
     now = utcnow()
-    # Touch at most once a minute: enough for the idle timeout, without a write per request.
-    if now - as_utc(row.last_seen_at) > timedelta(minutes=1):
-        row.last_seen_at = now
-    return user
+    idle_limit = as_utc(row.last_seen_at) + timedelta(minutes=settings.session_idle_minutes)
+    if now >= as_utc(row.expires_at) or now >= idle_limit or not user.is_active:
+        return None
+    return row, user
+
+
+def touch_due(row: UserSession) -> datetime | None:
+    """The minute to record as the session's last activity, or None when it already is."""
+    minute = _minute(utcnow())
+    return minute if as_utc(row.last_seen_at) < minute else None
+
+
+def touch_session(id_hash: str, minute: datetime, session: Session) -> None:
+    session.exec(
+        update(UserSession)
+        .where(col(UserSession.id_hash) == id_hash, col(UserSession.last_seen_at) < minute)
+        .values(last_seen_at=minute)
+    )
 
 
 # ----------------------------------------------------------------------------------- API tokens
@@ -178,11 +224,15 @@ def create_api_token(
 def lookup_api_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
     """The usable (not revoked, not expired) token for a bearer secret and its active user.
     Reads only."""
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
-    if token is None or not token.usable(utcnow()):
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(secret))
+    ).first()
+    if found is None:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user = found
+    if not token.usable(utcnow()) or not user.is_active:
         return None
     return token, user
 
@@ -205,10 +255,16 @@ def revoke_user_tokens(session: Session, user_id: int) -> None:
     )
 
 
-def user_for_api_token(session: Session, secret: str) -> User | None:
-    found = lookup_api_token(session, secret)
-    if found is None:
-        return None
-    token, user = found
-    token.last_used_at = utcnow()
-    return user
+def token_touch_due(token: ApiToken) -> datetime | None:
+    """The day to record as the token's last use (kept to the day), or None when it already is."""
+    day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    return day if token.last_used_at is None or as_utc(token.last_used_at) < day else None
+
+
+def touch_api_token(token_id: int | None, day: datetime, session: Session) -> None:
+    session.exec(
+        update(ApiToken)
+        .where(col(ApiToken.id) == token_id)
+        .where(or_(col(ApiToken.last_used_at).is_(None), col(ApiToken.last_used_at) < day))
+        .values(last_used_at=day)
+    )

@@ -16,6 +16,8 @@ from ideas.markdown import render as markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+# Templates ship with the code: no file-system check on every render (restart to see an edit).
+templates.env.auto_reload = False
 templates.env.globals.update(Role=Role, can_see_team=can_see_team, markdown=markdown)
 # Macros as a global, so a block rendered on its own for htmx can use them too.
 templates.env.globals["ui"] = templates.env.get_template("macros.html").module

@@ -47,7 +47,7 @@ def signed_in_user(engine: Engine, settings: Settings, email: str, role: Role) -
         user = User(email=email, display_name=email.split("@")[0], role=role, password_hash="x")
         session.add(user)
         session.flush()
-        token = start_session(session, settings, user, ip="bench", user_agent="bench")
+        token = start_session(session, settings, user)
         session.commit()
         return user.id, token  # type: ignore[return-value]
 

@@ -183,7 +183,7 @@ def csrf_token(client: TestClient) -> str:
 
 def sign_in(client: TestClient, db: Session, settings: Settings, user: User) -> str:
     """Give ``client`` a real server-side session for ``user`` without spending a hash."""
-    token = start_session(db, settings, user, ip="testclient", user_agent="pytest")
+    token = start_session(db, settings, user)
     db.commit()
     use_session(client, token)
     return token

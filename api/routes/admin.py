@@ -10,7 +10,7 @@ from sqlmodel import Session
 from api import accounts
 from api.access import AdminUser, CxUser
 from api.deps import SessionDep
-from api.forms import FormErrors, form_values, from_domain, validate
+from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
 from api.params import Id
 from api.routes.account import PersonAdmin
 from api.web import render, see_other
@@ -61,10 +61,10 @@ def new_user_page(request: Request, session: SessionDep, _: AdminUser) -> HTMLRe
 
 
 @router.post("/users")
-async def create_user(request: Request, session: SessionDep, _: AdminUser) -> Response:
-    values = await form_values(request)
+def create_user(request: Request, session: SessionDep, _: AdminUser, form: PostedForm) -> Response:
+    values = form_values(form)
     try:
-        await _save(session, UserCreate, values, lambda data: accounts.create_user(session, data))
+        _save(session, UserCreate, values, lambda data: accounts.create_user(session, data))
     except FormErrors as exc:
         return _rerender(request, session, "admin/user_form.html", exc)
     return see_other(request, "/admin/users")
@@ -105,14 +105,14 @@ def _token_list(session: Session, user: User) -> dict[str, Any]:
 
 
 @router.post("/users/{user_id}")
-async def update_user(
-    request: Request, session: SessionDep, admin: AdminUser, user_id: Id
+def update_user(
+    request: Request, session: SessionDep, admin: AdminUser, user_id: Id, form: PostedForm
 ) -> Response:
     user = accounts.get_user(session, user_id)
-    values = await form_values(request)
+    values = form_values(form)
     _checkbox(values, "is_active")
     try:
-        await _save(
+        _save(
             session,
             UserUpdate,
             values,
@@ -146,10 +146,10 @@ def new_team_page(request: Request, session: SessionDep, _: AdminUser) -> HTMLRe
 
 
 @router.post("/teams")
-async def create_team(request: Request, session: SessionDep, _: AdminUser) -> Response:
-    values = await form_values(request)
+def create_team(request: Request, session: SessionDep, _: AdminUser, form: PostedForm) -> Response:
+    values = form_values(form)
     try:
-        await _save(session, TeamCreate, values, lambda data: accounts.create_team(session, data))
+        _save(session, TeamCreate, values, lambda data: accounts.create_team(session, data))
     except FormErrors as exc:
         return _rerender(request, session, "admin/team_form.html", exc)
     return see_other(request, "/admin/teams")
@@ -165,22 +165,20 @@ def edit_team_page(
 
 
 @router.post("/teams/{team_id}")
-async def update_team(request: Request, session: SessionDep, _: AdminUser, team_id: Id) -> Response:
+def update_team(
+    request: Request, session: SessionDep, _: AdminUser, team_id: Id, form: PostedForm
+) -> Response:
     team = accounts.get_team(session, team_id)
-    values = await form_values(request)
+    values = form_values(form)
     try:
-        await _save(
-            session, TeamUpdate, values, lambda data: accounts.update_team(session, team, data)
-        )
+        _save(session, TeamUpdate, values, lambda data: accounts.update_team(session, team, data))
     except FormErrors as exc:
         return _rerender(request, session, "admin/team_form.html", exc, edited=team)
     return see_other(request, "/admin/teams")
 
 
 # -------------------------------------------------------------------------------------- helpers
-async def _save(
-    session: Session, model: type[BaseModel], values: dict[str, Any], action: Any
-) -> None:
+def _save(session: Session, model: type[BaseModel], values: dict[str, Any], action: Any) -> None:
     data = validate(model, values)
     try:
         # A savepoint, so a refused change leaves nothing half-written in this request.

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.access import CurrentUser, MaybeUser
-from api.deps import SessionDep, SettingsDep
-from api.security import SESSION_COOKIE, authenticate, end_session, start_session
+from api.access import CurrentUser, MaybeUser, NoUser
+from api.deps import SessionDep, SessionFactoryDep, SettingsDep
+from api.security import SESSION_COOKIE, end_session, sign_in
 from api.web import render
 from foundation.errors import NotAuthenticated, TooManyRequests
 from foundation.settings import Settings
@@ -32,9 +32,9 @@ def login_page(request: Request, user: MaybeUser, next: str | None = None) -> Re
 @router.post("/login")
 def login(
     request: Request,
-    session: SessionDep,
+    sessions: SessionFactoryDep,
     settings: SettingsDep,
-    _: MaybeUser,
+    _: NoUser,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
@@ -49,17 +49,14 @@ def login(
             status_code=422,
         )
     try:
-        user = authenticate(session, settings, email, password, ip)
+        # Rotate: whatever session id the browser had is dropped and a new one issued.
+        token = sign_in(
+            sessions, settings, email, password, ip, replacing=request.cookies.get(SESSION_COOKIE)
+        )
     except (NotAuthenticated, TooManyRequests) as exc:
-        # Returned, not raised: the failed attempt must be committed to count for throttling.
         return render(
             request, "login.html", {**context, "error": exc.message}, status_code=exc.status_code
         )
-    # Rotate: whatever session id the browser had is dropped and a new one issued.
-    end_session(session, request.cookies.get(SESSION_COOKIE))
-    token = start_session(
-        session, settings, user, ip=ip, user_agent=request.headers.get("user-agent")
-    )
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session_cookie(response, token, settings)
     return response

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from api.access import NOT_YOURS, CurrentUser, CxUser, LeaderUser
 from api.deps import SessionDep, SettingsDep
-from api.forms import form_values
+from api.forms import PostedForm, form_values
 from api.params import FormId, Id, QueryId, parse_id
 from api.web import is_htmx, render, see_other
 from coaching import assignments, effect, modules, suggestions
@@ -96,11 +96,11 @@ def new_module(
 
 
 @router.post("/modules")
-async def create_module(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser
+def create_module(
+    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, form: PostedForm
 ) -> Response:
     """From a theme (the draft is pre-filled from its evidence) or from scratch (a title)."""
-    values = await form_values(request)
+    values = form_values(form)
     theme_text = values.get("theme_id", "").strip()
     if theme_text:
         theme_id = parse_id(theme_text)
@@ -189,11 +189,16 @@ def module_page(
 
 
 @router.post("/modules/{module_id}")
-async def save_module(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, module_id: Id
+def save_module(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CxUser,
+    module_id: Id,
+    form: PostedForm,
 ) -> Response:
     module = modules.get_module(session, module_id)
-    values = await form_values(request)
+    values = form_values(form)
     data, errors = modules.read_form(values)
     if data is None:
         context = {
@@ -257,10 +262,14 @@ def _ids(raw: list[Any], field: str) -> list[int]:
 
 
 @router.post("/modules/{module_id}/assign")
-async def assign(
-    request: Request, session: SessionDep, settings: SettingsDep, user: LeaderUser, module_id: Id
+def assign(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: LeaderUser,
+    module_id: Id,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     user_ids = _ids(form.getlist("user_id"), "user_id")
     team_ids = _ids(form.getlist("team_id"), "team_id")
     if form.get("whole_team") and user.role == Role.team_lead:
@@ -324,13 +333,13 @@ def assignment_page(
 
 
 @router.post("/assignments/{assignment_id}/attempt")
-async def attempt(
-    request: Request, session: SessionDep, user: CurrentUser, assignment_id: Id
+def attempt(
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: Id, form: PostedForm
 ) -> Response:
     """htmx swaps in the check block with the score and explanations; a plain post comes back
     to the page, which shows the latest attempt."""
     assignment, version, context = _assignment_context(session, assignment_id, user)
-    values = await form_values(request)
+    values = form_values(form)
     answers, errors = modules.read_answers(version.questions, values)
     if errors:
         count = len(version.questions)

@@ -5,15 +5,18 @@ reviewing and archiving guides, from scratch or from a theme."""
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.access import CurrentUser, CxUser
-from api.deps import EmbedderDep, GuideIndexDep, SessionDep, SettingsDep
-from api.forms import FormErrors, form_values, from_domain, validate
+from api.deps import EmbedderDep, GuideIndexDep, SessionDep, SettingsDep, write_after
+from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
+from api.params import Id, QueryId, parse_id
 from api.web import render, see_other
 from coaching import guide_search, guides
 from coaching.models import Guide, GuideStatus, GuideUpdate
@@ -114,18 +117,18 @@ def _values(guide: Guide | None, data: GuideUpdate | None, linked: list[int]) ->
     return {"title": source.title, "body": source.body, "theme_ids": linked}
 
 
-async def _submitted(request: Request) -> dict[str, Any]:
-    values = await form_values(request)
-    form = await request.form()
+def _submitted(form: FormData) -> dict[str, Any]:
+    values = form_values(form)
     values["theme_ids"] = [v for v in form.getlist("theme_ids") if isinstance(v, str) and v]
     return values
 
 
 def _validated(values: dict[str, Any]) -> GuideUpdate:
     ids = values.get("theme_ids", [])
-    if not all(v.isdigit() for v in ids):
+    theme_ids = [parse_id(v) for v in ids]
+    if None in theme_ids:
         raise FormErrors({"theme_ids": "Choose themes from the list."}, values)
-    return validate(GuideUpdate, {**values, "theme_ids": [int(v) for v in ids]})
+    return validate(GuideUpdate, {**values, "theme_ids": theme_ids})
 
 
 def _form_again(
@@ -147,7 +150,7 @@ def new_guide(
     session: SessionDep,
     settings: SettingsDep,
     _: CxUser,
-    theme_id: Annotated[int | None, Query(ge=1)] = None,
+    theme_id: QueryId | None = None,
 ) -> HTMLResponse:
     """A blank form, or one pre-filled from a theme (title, skeleton, best actions, link)."""
     data = guides.draft_from_theme(session, theme_id, settings.min_group_size) if theme_id else None
@@ -156,8 +159,8 @@ def new_guide(
 
 
 @router.post("")
-async def create_guide(request: Request, session: SessionDep, user: CxUser) -> Response:
-    values = await _submitted(request)
+def create_guide(request: Request, session: SessionDep, user: CxUser, form: PostedForm) -> Response:
+    values = _submitted(form)
     try:
         guide = guides.create(session, _validated(values), user)
     except (FormErrors, Invalid) as exc:
@@ -166,16 +169,18 @@ async def create_guide(request: Request, session: SessionDep, user: CxUser) -> R
 
 
 @router.get("/{guide_id}/edit")
-def edit_guide(request: Request, session: SessionDep, _: CxUser, guide_id: int) -> HTMLResponse:
+def edit_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id) -> HTMLResponse:
     guide = guides.get_guide(session, guide_id)
     values = _values(guide, None, guides.theme_ids(session, guide))
     return render(request, "guides/form.html", _form_context(session, guide, values, {}))
 
 
 @router.post("/{guide_id}/edit")
-async def save_guide(request: Request, session: SessionDep, _: CxUser, guide_id: int) -> Response:
+def save_guide(
+    request: Request, session: SessionDep, _: CxUser, guide_id: Id, form: PostedForm
+) -> Response:
     guide = guides.get_guide(session, guide_id)
-    values = await _submitted(request)
+    values = _submitted(form)
     try:
         guides.update_draft(session, guide, _validated(values))
     except (FormErrors, Invalid) as exc:
@@ -190,7 +195,7 @@ def publish_guide(
     settings: SettingsDep,
     embedder: EmbedderDep,
     user: CxUser,
-    guide_id: int,
+    guide_id: Id,
 ) -> Response:
     guide = guides.get_guide(session, guide_id)
     guides.publish(session, guide, user, embedder, settings.guide_review_days)
@@ -198,14 +203,14 @@ def publish_guide(
 
 
 @router.post("/{guide_id}/archive")
-def archive_guide(request: Request, session: SessionDep, _: CxUser, guide_id: int) -> Response:
+def archive_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id) -> Response:
     guides.archive(session, guides.get_guide(session, guide_id))
     return see_other(request, f"/guides/{guide_id}")
 
 
 @router.post("/{guide_id}/reviewed")
 def reviewed(
-    request: Request, session: SessionDep, settings: SettingsDep, _: CxUser, guide_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, _: CxUser, guide_id: Id
 ) -> Response:
     guide = guides.get_guide(session, guide_id)
     guides.mark_reviewed(session, guide, settings.guide_review_days)
@@ -232,13 +237,12 @@ def guide_page(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    guide_id: int,
+    guide_id: Id,
     from_: Annotated[str, Query(alias="from", max_length=20)] = "",
 ) -> HTMLResponse:
     guide = guides.readable(session, guide_id, user)
     if from_ == "search" and guide.status == GuideStatus.published:
-        guides.count_reuse(session, guide_id)
-        session.refresh(guide)
+        write_after(request, partial(guides.count_reuse, guide_id=guide_id))
     return render(request, "guides/detail.html", _detail_context(session, user, guide))
 
 
@@ -247,7 +251,7 @@ def feedback(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    guide_id: int,
+    guide_id: Id,
     helpful: Annotated[str, Form(max_length=3)],
 ) -> Response:
     if helpful not in ("yes", "no"):

@@ -37,7 +37,7 @@ def imports_page(
 
 
 @router.post("")
-async def upload(
+def upload(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,

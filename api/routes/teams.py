@@ -21,9 +21,7 @@ def my_team(user: LeaderUser) -> Response:
 
 
 @router.get("/{team_id}")
-def team_page(
-    request: Request, session: SessionDep, user: LeaderUser, team_id: Id
-) -> HTMLResponse:
+def team_page(request: Request, session: SessionDep, user: LeaderUser, team_id: Id) -> HTMLResponse:
     require_team(user, team_id)
     team = accounts.get_team(session, team_id)
     members = accounts.list_users(session, team_id=team_id)

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from api.access import CxUser
 from api.deps import QueueDep, SessionDep, SettingsDep
-from api.forms import FormErrors, form_values, validate
+from api.forms import FormErrors, PostedForm, form_values, validate
 from api.params import FormId, Id
 from api.web import is_htmx, render, see_other
 from coaching import effect, evidence, guides, modules
@@ -296,11 +296,16 @@ def split(
 
 
 @router.post("/{theme_id}/plan")
-async def save_plan(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, theme_id: Id
+def save_plan(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CxUser,
+    theme_id: Id,
+    form: PostedForm,
 ) -> Response:
     theme = themes.get_theme(session, theme_id)
-    values = await form_values(request)
+    values = form_values(form)
     try:
         data = validate(ActionPlanUpdate, values)
     except FormErrors as exc:

@@ -8,7 +8,9 @@ from sqlmodel import select
 from api.models import LoginAttempt, UserSession
 from api.security import SESSION_COOKIE, digest, password_hasher
 from foundation.accounts import Role
-from tests.conftest import PASSWORD, csrf_token, sign_in, use_session
+from foundation.clock import as_utc, utcnow
+from tests.conftest import PASSWORD, csrf_token, hx, sign_in, use_session
+from tests.ideas.helpers import idea_form
 
 
 def login(client, email, password=PASSWORD, **extra):
@@ -126,7 +128,10 @@ def test_sixth_wrong_password_is_refused_without_verifying_a_hash(client, make, 
     # Even the right password is refused while the account is throttled.
     assert login(client, user.email).status_code == 429
     assert SESSION_COOKIE not in client.cookies
-    assert len(db.exec(select(LoginAttempt)).all()) == 5
+    # Every attempt is recorded before it is decided, refused ones too; none by email or address.
+    attempts = db.exec(select(LoginAttempt)).all()
+    assert len(attempts) == 7
+    assert all(user.email not in str(a) and "testclient" not in str(a) for a in attempts)
 
 
 def test_throttling_per_ip_covers_many_accounts(client, make, settings):
@@ -138,11 +143,13 @@ def test_throttling_per_ip_covers_many_accounts(client, make, settings):
 
 
 def test_a_successful_login_clears_the_account_failures(client, make, db):
-    user = make.user()
+    user, other = make.user(), make.user()
     for _ in range(3):
         login(client, user.email, "nope nope nope")
+    login(client, other.email, "nope nope nope")
+    assert len(db.exec(select(LoginAttempt)).all()) == 4
     assert login(client, user.email).status_code == 303
-    assert db.exec(select(LoginAttempt).where(LoginAttempt.email == user.email)).all() == []
+    assert len(db.exec(select(LoginAttempt)).all()) == 1  # the other account's failure stays
 
 
 def test_pages_redirect_to_login_and_api_answers_401(client):
@@ -152,3 +159,32 @@ def test_pages_redirect_to_login_and_api_answers_401(client):
     assert htmx.status_code == 401 and htmx.headers["HX-Redirect"].startswith("/login")
     api = client.get("/api/v1/me")
     assert api.status_code == 401 and api.json() == {"detail": "Please sign in"}
+
+
+def test_activity_keeps_a_session_alive_and_is_kept_to_the_minute(client, make, db, settings):
+    token = sign_in(client, db, settings, make.user(Role.staff, make.team()))
+    row = db.get(UserSession, digest(token))
+    row.last_seen_at -= timedelta(minutes=settings.session_idle_minutes - 1)
+    db.add(row)
+    db.commit()
+    assert client.get("/").status_code == 200  # a page view records the activity afterwards
+    db.refresh(row)
+    assert utcnow() - as_utc(row.last_seen_at) < timedelta(minutes=1)
+    assert (row.last_seen_at.second, row.last_seen_at.microsecond) == (0, 0)
+
+
+def test_submitting_an_idea_never_touches_the_session(client, make, db, settings):
+    """Named or anonymous: the request that stores an idea leaves the author's session row as
+    it was (``api.deps.QUIET_ROUTES``), so the row cannot date the submission."""
+    token = sign_in(client, db, settings, make.user(Role.staff, make.team()))
+    row = db.get(UserSession, digest(token))
+    row.last_seen_at -= timedelta(minutes=5)
+    db.add(row)
+    db.commit()
+    before = row.last_seen_at
+    for anonymous in ("", "on"):
+        form = idea_form(db, title=f"Idea {anonymous}", anonymous=anonymous)
+        sent = client.post("/ideas", data=form, headers=hx(client))
+        assert sent.status_code == 204
+        db.refresh(row)
+        assert row.last_seen_at == before
