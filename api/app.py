@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from api import errors
-from api.accesslog import AccessLogMiddleware
+from api.accesslog import AccessLogMiddleware, held_lines
 from api.csrf import CsrfMiddleware
 from api.headers import SecurityHeadersMiddleware
 from api.limits import RequestLimitMiddleware
@@ -22,6 +22,7 @@ from api.routes import ROUTERS
 from coaching.guide_search import GuideIndex
 from foundation.db import make_engine
 from foundation.embeddings import embedding_model_name, get_embedder
+from foundation.redaction import get_redactor
 from foundation.settings import Settings, get_settings
 from ideas.service import SOURCE as IDEA_SOURCE
 from ideas.similar import VectorIndex
@@ -64,11 +65,13 @@ def create_app(
             # Load the guides too, so an agent's first search during a call is as fast as the rest.
             with app.state.session_factory() as session:
                 app.state.guide_index.refresh(session)
+            get_redactor()  # what staff write is redacted before it is stored (seconds to build)
 
         if settings.environment != "test":
             # Load the embedding model in the background so the first suggestion is not slow.
             threading.Thread(target=warm_up, name="embedder-warmup", daemon=True).start()
         yield
+        held_lines.flush(everything=True)
         if engine is not None:
             engine.dispose()
 

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, get_embedder
+from foundation.settings import get_settings
 from ideas import service
 from ideas.models import (
     CommentCreate,
@@ -1340,6 +1341,7 @@ class _Loader:
         self.plans: dict[str, _Plan] = {}
         self.events: list[tuple[datetime, int, str, tuple]] = []
         self.ideas: dict[str, Idea] = {}
+        self.min_group = get_settings().min_group_size
 
     # ------------------------------------------------------------------------ planning
     def run(self) -> int:
@@ -1534,7 +1536,10 @@ class _Loader:
             stage_id=stage.id if stage else None,
             anonymous=plan.anonymous,
         )
-        idea, _receipt = service.submit_idea(self.session, plan.author, data, self.embedder)
+        draft = service.draft_idea(data, self.embedder)
+        idea, _receipt = service.submit_idea(
+            self.session, plan.author, draft, min_group=self.min_group
+        )
         idea.created_at = idea.updated_at = when
         self.session.add(idea)
         # The vector row's timestamp must not be finer than the idea's own (anonymity).

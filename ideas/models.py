@@ -12,6 +12,9 @@ from sqlmodel import Field, SQLModel
 
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
+from foundation.db import random_id
+from foundation.ids import IdRef
+from foundation.text import line_input, text_input
 
 TITLE_MAX = 200
 BODY_MAX = 10_000
@@ -66,23 +69,19 @@ class JourneyStage(SQLModel, table=True):
 
 
 # ------------------------------------------------------------------------------------ ideas
-def _clean_line(value: object) -> object:
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
 class IdeaBase(SQLModel):
     kind: IdeaKind = IdeaKind.idea
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     body: str = Field(default="", max_length=BODY_MAX)
-    category_id: int
-    stage_id: int | None = None
+    category_id: IdRef
+    stage_id: IdRef | None = None
 
-    _clean_title = field_validator("title", mode="before")(_clean_line)
+    _clean_title = field_validator("title", mode="before")(line_input)
 
     @field_validator("body", mode="before")
     @classmethod
     def _strip_body(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else ("" if value is None else value)
+        return text_input(value) if value is not None else ""
 
 
 class IdeaCreate(IdeaBase):
@@ -92,7 +91,10 @@ class IdeaCreate(IdeaBase):
 class Idea(IdeaBase, table=True):
     __table_args__ = (Index("ix_idea_status_created", "status", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    # Random, not sequential (README, security notes: anonymity).
+    id: int | None = Field(
+        default_factory=random_id, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     kind: IdeaKind = Field(default=IdeaKind.idea, sa_type=string_enum(IdeaKind))
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
     category_id: int = Field(foreign_key="category.id")
@@ -158,7 +160,7 @@ class CommentCreate(SQLModel):
     @field_validator("body", mode="before")
     @classmethod
     def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
+        return text_input(value)
 
 
 class Comment(SQLModel, table=True):
@@ -204,7 +206,7 @@ class StatusUpdate(SQLModel):
     @field_validator("response", mode="before")
     @classmethod
     def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value
+        return text_input(value)
 
 
 class Notification(SQLModel, table=True):
@@ -388,7 +390,7 @@ class ActionPlan(SQLModel, table=True):
 
 
 class ActionPlanUpdate(SQLModel):
-    owner_id: int | None = None
+    owner_id: IdRef | None = None
     due_date: date | None = None
     status: PlanStatus = PlanStatus.open
     note: str = Field(default="", max_length=COMMENT_MAX)

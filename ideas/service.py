@@ -5,17 +5,22 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
-from foundation.embeddings import Embedder, Embedding, from_bytes, text_hash, to_bytes
+from foundation.db import random_id
+from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
 from foundation.errors import Conflict, Forbidden, Invalid, NotFound
+from foundation.redaction import get_redactor
 from ideas import themes
 from ideas.models import (
     Category,
@@ -57,9 +62,15 @@ def can_moderate(user: User) -> bool:
 def get_visible_idea(session: Session, idea_id: int, user: User) -> Idea:
     """Hidden ideas stay readable by CX leads and by their (named) author, who sees why."""
     idea = get_idea(session, idea_id, include_hidden=True)
+    _require_visible(idea, user)
+    return idea
+
+
+def _require_visible(idea: Idea, user: User) -> None:
+    """To anyone else a hidden idea answers exactly like an unknown id, so nothing confirms
+    that it exists."""
     if idea.hidden_reason is not None and not (can_moderate(user) or idea.author_id == user.id):
         raise NotFound("No such idea.")
-    return idea
 
 
 def categories(session: Session, *, active_only: bool = True) -> list[Category]:
@@ -112,21 +123,120 @@ def _start_of_day(moment: datetime) -> datetime:
     return datetime.combine(moment.date(), datetime.min.time(), tzinfo=UTC)
 
 
-def submit_idea(
-    session: Session, user: User, data: IdeaCreate, embedder: Embedder
-) -> tuple[Idea, str | None]:
-    """Store a new idea; returns it with the receipt token for an anonymous one (shown once)."""
-    _check_lists(session, data)
+def department_sizes(session: Session) -> tuple[dict[str, int], int]:
+    """Active people per department, and active people in no team."""
+    rows = session.exec(
+        select(Team.department, func.count())
+        .select_from(User)
+        .join(Team, col(User.team_id) == Team.id, isouter=True)
+        .where(col(User.is_active))
+        .group_by(Team.department)
+    )
+    sizes = dict(rows.all())
+    teamless = sizes.pop(None, 0)  # type: ignore[call-overload]
+    return sizes, teamless
+
+
+def _department_for(session: Session, user: User, *, anonymous: bool, min_group: int) -> str | None:
+    """The author's department. On an anonymous idea it is kept only when it cannot narrow the
+    author below ``min_group`` people: the department is that large, and so is the group an idea
+    *without* a department would then point at (people in no team or in small departments), or
+    that group is empty (README, security notes)."""
     team = session.get(Team, user.team_id) if user.team_id else None
+    if team is None or not anonymous:
+        return team.department if team else None
+    sizes, teamless = department_sizes(session)
+    withheld = teamless + sum(n for n in sizes.values() if n < min_group)
+    if sizes.get(team.department, 0) < min_group or 0 < withheld < min_group:
+        return None
+    return team.department
+
+
+# ------------------------------------------------------------------------- customer details
+# Staff write about customers. A card, phone number, email, account or NI number pasted into an
+# idea, a comment or an answer is replaced by a placeholder such as [CARD] before anything is
+# stored, like an imported transcript (``foundation.redaction``); the page then says so.
+DETAIL_NAMES = {
+    "CARD": "a card number",
+    "IBAN": "an IBAN",
+    "EMAIL": "an email address",
+    "PHONE": "a phone number",
+    "SORT_CODE": "a sort code",
+    "ACCOUNT_NUMBER": "an account number",
+    "NI_NUMBER": "a National Insurance number",
+    "POSTCODE": "a postcode",
+    "NAME": "a name",
+}
+_PLACEHOLDER = re.compile(r"\[([A-Z_]+)\]")
+
+
+def without_customer_details(text: str) -> str:
+    return get_redactor().redact(text)[0] if text.strip() else text
+
+
+def removed_details(typed: str, stored: str) -> list[str]:
+    """The kinds of customer detail (``CARD``, ``PHONE``...) replaced between what someone typed
+    and what was stored, in a stable order."""
+    before = Counter(m for m in _PLACEHOLDER.findall(typed) if m in DETAIL_NAMES)
+    after = Counter(m for m in _PLACEHOLDER.findall(stored) if m in DETAIL_NAMES)
+    return [kind for kind in DETAIL_NAMES if after[kind] > before[kind]]
+
+
+def removed_notice(kinds: list[str]) -> str | None:
+    """What the author is told, or None when nothing was removed."""
+    names = [DETAIL_NAMES[k] for k in kinds if k in DETAIL_NAMES]
+    if not names:
+        return None
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"To protect customers, we replaced what looked like {listed} with a placeholder. "
+        "Please keep customers' details out of ideas and comments."
+    )
+
+
+def _new_idea_id(session: Session) -> int:
+    # Random ids (``foundation.db.random_id``): draw again on the rare collision.
+    while session.get(Idea, candidate := random_id()) is not None:
+        pass
+    return candidate
+
+
+@dataclass(frozen=True)
+class IdeaDraft:
+    """An idea ready to store: customer details replaced, its text embedded. Made before the
+    request touches the database, so the slow part never holds SQLite's write lock."""
+
+    data: IdeaCreate
+    title: str
+    body: str
+    model: str
+    vector: np.ndarray
+
+
+def draft_idea(data: IdeaCreate, embedder: Embedder) -> IdeaDraft:
+    title, body = without_customer_details(data.title), without_customer_details(data.body)
+    vector = embedder.encode([f"{title}\n{body}".strip()])[0]  # as ``idea_text`` joins them
+    return IdeaDraft(data, title, body, embedder.model_name, vector)
+
+
+def submit_idea(
+    session: Session, user: User, draft: IdeaDraft, *, min_group: int
+) -> tuple[Idea, str | None]:
+    """Store a new idea; returns it with the receipt token for an anonymous one (shown once).
+    An anonymous idea keeps no author, its times only to the day, and its department only when
+    the department is at least ``min_group`` people."""
+    data = draft.data
+    _check_lists(session, data)
     now = utcnow()
     receipt = secrets.token_urlsafe(32) if data.anonymous else None
     idea = Idea(
+        id=_new_idea_id(session),
         kind=data.kind,
-        title=data.title,
-        body=data.body,
+        title=draft.title,
+        body=draft.body,
         category_id=data.category_id,
         stage_id=data.stage_id,
-        department=team.department if team else None,
+        department=_department_for(session, user, anonymous=data.anonymous, min_group=min_group),
         anonymous=data.anonymous,
         author_id=None if data.anonymous else user.id,
         receipt_hash=digest(receipt) if receipt else None,
@@ -135,30 +245,18 @@ def submit_idea(
     )
     session.add(idea)
     session.flush()
-    row = store_embedding(session, idea, embedder)
+    _store_vector(session, idea, draft.model, draft.vector)
     # Between full clustering runs a new idea joins the nearest theme at once.
-    themes.join(session, themes.idea_document(idea), from_bytes(row.vector))
+    themes.join(session, themes.idea_document(idea), draft.vector)
     return idea, receipt
 
 
-def store_embedding(session: Session, idea: Idea, embedder: Embedder) -> Embedding:
-    """Embed the idea's text unless the stored vector already matches text and model."""
-    text = idea_text(idea)
-    digest_ = text_hash(text)
-    row = session.exec(
-        select(Embedding).where(Embedding.source == SOURCE, Embedding.source_id == idea.id)
-    ).first()
-    if row is not None and row.text_hash == digest_ and row.model == embedder.model_name:
-        return row
-    vector = embedder.encode([text])[0]
-    if row is not None:
-        session.delete(row)  # a new row (new id) so every index picks the change up
-        session.flush()
+def _store_vector(session: Session, idea: Idea, model: str, vector: np.ndarray) -> Embedding:
     row = Embedding(
         source=SOURCE,
         source_id=idea.id,  # type: ignore[arg-type]
-        model=embedder.model_name,
-        text_hash=digest_,
+        model=model,
+        text_hash=text_hash(idea_text(idea)),
         vector=to_bytes(vector),
         # The idea's own (for anonymous ideas, day-coarsened) time: never a finer timestamp.
         updated_at=idea.updated_at,
@@ -209,6 +307,7 @@ def _visible_matches(
 
 # ------------------------------------------------------------------------------------ support
 def support(session: Session, user: User, idea: Idea) -> None:
+    _require_visible(idea, user)
     if not idea.visible:
         target = f" #{idea.merged_into_id}" if idea.merged_into_id else ""
         raise Conflict(
@@ -227,6 +326,7 @@ def support(session: Session, user: User, idea: Idea) -> None:
 
 
 def withdraw_support(session: Session, user: User, idea: Idea) -> None:
+    _require_visible(idea, user)
     removed = session.exec(  # type: ignore[call-overload]
         delete(Support).where(col(Support.idea_id) == idea.id, col(Support.user_id) == user.id)
     ).rowcount
@@ -267,7 +367,7 @@ def add_comment(
         idea_id=idea.id,  # type: ignore[arg-type]
         author_id=user.id if user else None,
         from_submitter=from_submitter or (user is not None and user.id == idea.author_id),
-        body=data.body,
+        body=without_customer_details(data.body),
         created_at=_start_of_day(utcnow()) if user is None else utcnow(),
     )
     session.add(comment)
@@ -314,7 +414,7 @@ def _record_status(session: Session, actor: User, idea: Idea, data: StatusUpdate
         idea_id=idea.id,  # type: ignore[arg-type]
         from_status=idea.status,
         to_status=data.status,
-        response=data.response,
+        response=without_customer_details(data.response),
         by_id=actor.id,
     )
     idea.status = data.status
@@ -325,7 +425,7 @@ def _record_status(session: Session, actor: User, idea: Idea, data: StatusUpdate
     notify_followers(
         session,
         idea,
-        f"“{idea.title}” is now {data.status.label.lower()}: {_short(data.response)}",
+        f"“{idea.title}” is now {data.status.label.lower()}: {_short(change.response)}",
         skip=actor.id,
     )
     return change
@@ -445,7 +545,7 @@ def _reason(actor: User, reason: str) -> str:
         raise Invalid(
             "Give a reason of 3 to 500 characters; the author will see it.", field="reason"
         )
-    return reason
+    return without_customer_details(reason)
 
 
 # ----------------------------------------------------------------------------------- receipts
@@ -687,7 +787,8 @@ def export_csv(session: Session, working_days: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
-    query = select(Idea).where(col(Idea.hidden_reason).is_(None)).order_by(col(Idea.id))
+    query = select(Idea).where(col(Idea.hidden_reason).is_(None))
+    query = query.order_by(col(Idea.created_at), col(Idea.id))
     for idea in session.exec(query):
         row = [
             idea.id,

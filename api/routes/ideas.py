@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, IdeaIndexDep, SessionDep, SettingsDep
-from api.forms import FormErrors, form_values, from_domain, validate
+from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
+from api.params import FormId, Id, parse_id
+from api.routes.receipts import set_receipt_cookie
 from api.web import is_htmx, render, see_other
 from foundation.accounts import User
 from foundation.errors import DomainError, NotFound
@@ -45,7 +47,7 @@ def _lists(session: Session) -> dict[str, Any]:
 
 def _int_or_none(value: str | None) -> int | None:
     """Filter selects send "" for "any"; anything that is not a number means "any" too."""
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 def _filters(
@@ -137,34 +139,49 @@ def similar(
 
 
 @router.post("")
-async def submit(
-    request: Request, session: SessionDep, user: CurrentUser, embedder: EmbedderDep
+def submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    embedder: EmbedderDep,
+    form: PostedForm,
 ) -> Response:
-    values = await form_values(request)
+    """Named and anonymous submissions answer alike (a redirect) and touch no per-user row
+    (``api.deps.QUIET_ROUTES``); the receipt travels to its page in a short-lived cookie."""
+    values = form_values(form)
     values["anonymous"] = values.get("anonymous") in ("on", "true", "1")
     try:
         data = validate(IdeaCreate, values)
+        draft = service.draft_idea(data, embedder)  # the slow part, before the write lock
         try:
             with session.begin_nested():
-                idea, receipt = service.submit_idea(session, user, data, embedder)
+                idea, receipt = service.submit_idea(
+                    session, user, draft, min_group=settings.min_group_size
+                )
         except DomainError as exc:
             raise from_domain(exc, values) from exc
     except FormErrors as exc:
         context = {**_lists(session), "values": exc.values, "errors": exc.errors}
         return render(request, "ideas/new.html", context, block="form", status_code=422)
-    if receipt is not None:
-        url = str(request.url_for("receipt_page", token=receipt))
-        return render(
-            request,
-            "ideas/receipt_created.html",
-            {"idea": idea, "receipt_url": url},
-            block="content",
-            status_code=201,
-            headers={"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
-            if request.headers.get("hx-request")
-            else None,
-        )
-    return see_other(request, f"/ideas/{idea.id}")
+    removed = _removed_query(f"{data.title}\n{data.body}", f"{idea.title}\n{idea.body}")
+    if receipt is None:
+        return see_other(request, f"/ideas/{idea.id}{removed}")
+    response = see_other(request, f"/receipts/new{removed}")
+    set_receipt_cookie(response, receipt, settings)
+    return response
+
+
+def _removed_query(typed: str, stored: str) -> str:
+    """``?removed=CARD,PHONE`` when customer details were replaced, for the next page to say so
+    (the kinds only, never the values)."""
+    kinds = service.removed_details(typed, stored)
+    return f"?removed={','.join(kinds)}" if kinds else ""
+
+
+def notice_of(request: Request) -> str | None:
+    kinds = request.query_params.get("removed", "")[:200].split(",")
+    return service.removed_notice(kinds)
 
 
 def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> dict[str, Any]:
@@ -202,10 +219,11 @@ def export_csv(session: SessionDep, settings: SettingsDep, _: CxUser) -> Respons
 
 @router.get("/{idea_id}")
 def idea_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, idea_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, idea_id: Id
 ) -> HTMLResponse:
     idea = service.get_visible_idea(session, idea_id, user)
-    return render(request, "ideas/detail.html", _idea_context(session, settings, user, idea))
+    context = {**_idea_context(session, settings, user, idea), "notice": notice_of(request)}
+    return render(request, "ideas/detail.html", context)
 
 
 def _support_widget(request: Request, session: Session, user: User, idea: Idea) -> HTMLResponse:
@@ -214,7 +232,7 @@ def _support_widget(request: Request, session: Session, user: User, idea: Idea) 
 
 
 @router.post("/{idea_id}/support")
-def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: int) -> Response:
+def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: Id) -> Response:
     idea = service.get_idea(session, idea_id, include_hidden=True)
     service.support(session, user, idea)
     if not is_htmx(request):
@@ -225,7 +243,7 @@ def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: i
 
 
 @router.post("/{idea_id}/unsupport")
-def unsupport(request: Request, session: SessionDep, user: CurrentUser, idea_id: int) -> Response:
+def unsupport(request: Request, session: SessionDep, user: CurrentUser, idea_id: Id) -> Response:
     idea = service.get_idea(session, idea_id, include_hidden=True)
     service.withdraw_support(session, user, idea)
     if not is_htmx(request):
@@ -239,33 +257,40 @@ def comment(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
-    idea_id: int,
+    idea_id: Id,
     body: Annotated[str, Form(max_length=20_000)] = "",
 ) -> HTMLResponse:
     idea = service.get_visible_idea(session, idea_id, user)
     context = _idea_context(session, settings, user, idea)
     try:
         data = validate(CommentCreate, {"body": body})
-        service.add_comment(session, idea, data, user=user)
+        added = service.add_comment(session, idea, data, user=user)
     except FormErrors as exc:
         context.update(errors=exc.errors, comment_value=body)
         return render(request, "ideas/detail.html", context, block="comments", status_code=422)
+    removed = service.removed_details(data.body, added.body)
+    context["comment_notice"] = service.removed_notice(removed)
     context["comments"] = service.comments(session, idea, include_hidden=context["moderator"])
     context["names"] = service.display_names(session, {c.author_id for c in context["comments"]})
     return render(request, "ideas/detail.html", context, block="comments", status_code=201)
 
 
 @router.post("/{idea_id}/status")
-async def change_status(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CxUser, idea_id: int
+def change_status(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CxUser,
+    idea_id: Id,
+    form: PostedForm,
 ) -> Response:
     idea = service.get_visible_idea(session, idea_id, user)
-    values = await form_values(request)
+    values = form_values(form)
     try:
         data = validate(StatusUpdate, values)
         try:
             with session.begin_nested():
-                service.change_status(session, user, idea, data)
+                change = service.change_status(session, user, idea, data)
         except DomainError as exc:
             raise from_domain(exc, values) from exc
     except FormErrors as exc:
@@ -275,7 +300,7 @@ async def change_status(
             "status_values": exc.values,
         }
         return render(request, "ideas/detail.html", context, block="moderation", status_code=422)
-    return see_other(request, f"/ideas/{idea.id}")
+    return see_other(request, f"/ideas/{idea.id}{_removed_query(data.response, change.response)}")
 
 
 @router.post("/{idea_id}/merge")
@@ -283,8 +308,8 @@ def merge(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    idea_id: int,
-    target_id: Annotated[int, Form(ge=1)],
+    idea_id: Id,
+    target_id: FormId,
 ) -> Response:
     duplicate = service.get_visible_idea(session, idea_id, user)
     try:
@@ -300,7 +325,7 @@ def hide(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    idea_id: int,
+    idea_id: Id,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     idea = service.get_visible_idea(session, idea_id, user)
@@ -316,7 +341,7 @@ def hide_comment(
     request: Request,
     session: SessionDep,
     user: CxUser,
-    comment_id: int,
+    comment_id: Id,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     found = session.get(Comment, comment_id)

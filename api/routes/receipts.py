@@ -1,21 +1,45 @@
 """The anonymous submitter's receipt: follow the idea and reply in its thread without signing in.
-The token in the URL is the only key; only its hash is stored."""
+The token in the URL is the only key; only its hash is stored.
+
+Following a receipt never reads who is signed in (``NoUser``): what an anonymous submitter does
+there leaves no mark on their own session row. Only the page a new receipt is shown on, where
+the submit lands like a named one lands on its idea, is an ordinary signed-in page.
+"""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from api.access import MaybeUser
+from api.access import CurrentUser, NoUser
 from api.deps import SessionDep
 from api.forms import FormErrors, validate
 from api.web import render
+from foundation.errors import NotFound
+from foundation.settings import Settings
 from ideas import service
 from ideas.markdown import render as markdown
 from ideas.models import CommentCreate, Idea
 
 router = APIRouter(prefix="/receipts", include_in_schema=False)
+
+# A new receipt goes from the submit redirect to the page that shows it once, in this cookie:
+# the submit answers exactly like a named one, and the token never appears in a URL of ours.
+RECEIPT_COOKIE = "vl_receipt"
+RECEIPT_COOKIE_SECONDS = 600
+
+
+def set_receipt_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        token,
+        max_age=RECEIPT_COOKIE_SECONDS,
+        httponly=True,
+        secure=settings.https,
+        samesite="strict",
+        path="/receipts/new",
+    )
 
 
 def _context(session: Session, idea: Idea, token: str) -> dict[str, object]:
@@ -30,8 +54,31 @@ def _context(session: Session, idea: Idea, token: str) -> dict[str, object]:
     }
 
 
+@router.get("/new")
+def new_receipt(request: Request, session: SessionDep, _: CurrentUser) -> Response:
+    """Shows a new receipt once, then forgets it: the cookie is cleared."""
+    token = request.cookies.get(RECEIPT_COOKIE, "")
+    try:
+        idea = service.idea_for_receipt(session, token)
+    except NotFound:
+        raise NotFound(
+            "Your receipt link was shown once, just after you shared the idea, and is no longer "
+            "available here. If you kept it, open it as before."
+        ) from None
+    url = str(request.url_for("receipt_page", token=token))
+    notice = service.removed_notice(request.query_params.get("removed", "")[:200].split(","))
+    response = render(
+        request,
+        "ideas/receipt_created.html",
+        {"idea": idea, "receipt_url": url, "notice": notice},
+        headers={"Referrer-Policy": "no-referrer"},
+    )
+    response.delete_cookie(RECEIPT_COOKIE, path="/receipts/new")
+    return response
+
+
 @router.get("/{token}", name="receipt_page")
-def receipt_page(request: Request, session: SessionDep, _: MaybeUser, token: str) -> HTMLResponse:
+def receipt_page(request: Request, session: SessionDep, _: NoUser, token: str) -> HTMLResponse:
     idea = service.idea_for_receipt(session, token)
     return render(
         request,
@@ -45,18 +92,18 @@ def receipt_page(request: Request, session: SessionDep, _: MaybeUser, token: str
 def reply(
     request: Request,
     session: SessionDep,
-    _: MaybeUser,
+    _: NoUser,
     token: str,
     body: Annotated[str, Form(max_length=20_000)] = "",
 ) -> HTMLResponse:
     idea = service.idea_for_receipt(session, token)
     context = _context(session, idea, token)
     try:
-        service.add_comment(
-            session, idea, validate(CommentCreate, {"body": body}), user=None, from_submitter=True
-        )
+        data = validate(CommentCreate, {"body": body})
+        added = service.add_comment(session, idea, data, user=None, from_submitter=True)
     except FormErrors as exc:
         context.update(errors=exc.errors, reply_value=body)
         return render(request, "ideas/receipt.html", context, block="thread", status_code=422)
+    context["notice"] = service.removed_notice(service.removed_details(data.body, added.body))
     context["comments"] = service.comments(session, idea)
     return render(request, "ideas/receipt.html", context, block="thread", status_code=201)

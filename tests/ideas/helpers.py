@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from foundation.embeddings import get_embedder
 from ideas.models import Category, DocumentKind, Idea, IdeaCreate, JourneyStage, Theme, ThemeMember
-from ideas.service import submit_idea
+from ideas.service import draft_idea, submit_idea
 
 
 def first_category(db: Session) -> Category:
@@ -30,7 +30,7 @@ def make_idea(
     data = IdeaCreate(
         title=title, body=body, category_id=first_category(db).id, anonymous=anonymous
     )
-    idea, receipt = submit_idea(db, user, data, get_embedder())
+    idea, receipt = submit_idea(db, user, draft_idea(data, get_embedder()), min_group=5)
     db.commit()
     return idea, receipt
 
