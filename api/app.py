@@ -20,6 +20,7 @@ from api.headers import SecurityHeadersMiddleware
 from api.limits import RequestLimitMiddleware
 from api.routes import ROUTERS
 from coaching.guide_search import GuideIndex
+from foundation.cache import TtlCache
 from foundation.db import make_engine
 from foundation.embeddings import embedding_model_name, get_embedder
 from foundation.redaction import get_redactor
@@ -85,6 +86,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
+    app.state.figures = TtlCache(settings.figures_cache_seconds)
     errors.install(app)
     # Each added middleware wraps the ones before it. From the outside in: the access log, headers
     # on every answer (refusals included), the size and caller limits, then CSRF, which may read

@@ -96,16 +96,24 @@ def worker(workers: Annotated[int, typer.Option(min=1, max=16)] = 1) -> None:
     from jobs.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    run_worker(get_settings(), workers=workers)
+    settings = get_settings()
+    # Jobs are background work: people waiting for a page go first for the processor.
+    os.nice(settings.worker_nice)
+    run_worker(settings, workers=workers)
 
 
 @app.command()
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    workers: Annotated[int, typer.Option(min=1)] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="web processes; default: one per CPU, up to 4")
+    ] = None,
 ) -> None:
     """Start the web server."""
+    # One Python process serves about one CPU (the GIL): one per CPU, so pages stay quick while
+    # an import runs. Each process keeps its own search indexes, refreshed from the database.
+    workers = workers or min(os.cpu_count() or 1, 4)
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -147,7 +147,7 @@ def stack(
         running.voiceloop("demo")
     seed_people(running.database, users)
     log(f"stack ready in {time.perf_counter() - started:.0f} s (demo data: {with_demo})")
-    running.start("serve", "--port", str(port), *os.environ.get("BENCH_SERVE_ARGS", "").split())
+    running.start("serve", "--port", str(port))
     running.start("worker")
     try:
         wait_for(running.base)

@@ -62,7 +62,12 @@ class Interaction(SQLModel, table=True):
     """One contact, redacted. ``turns`` is a list of ``{"speaker": "agent" | "customer" |
     "notes", "text": ...}`` with customer PII already replaced by tokens like ``[CARD]``."""
 
-    __table_args__ = (Index("ix_interaction_customer_time", "customer_ref", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_interaction_customer_time", "customer_ref", "occurred_at"),
+        # Team figures (coaching.stats) count a team's contacts in a period by agent and
+        # outcome: answered from the index alone, without reading the transcripts.
+        Index("ix_interaction_team_time", "team_id", "occurred_at", "agent_id", "outcome"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # The platform's interaction_id and customer_id are personal data as often as not (an email,
@@ -95,7 +100,11 @@ class Interaction(SQLModel, table=True):
 class Signal(SQLModel, table=True):
     """A knowledge-gap signal with the redacted evidence and why it fired."""
 
-    __table_args__ = (Index("ix_signal_kind_interaction", "kind", "interaction_id"),)
+    __table_args__ = (
+        Index("ix_signal_kind_interaction", "kind", "interaction_id"),
+        # The signals of given contacts by kind, from the index alone (coaching.stats).
+        Index("ix_signal_interaction_kind", "interaction_id", "kind"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     interaction_id: int = Field(foreign_key="interaction.id", ondelete="CASCADE", index=True)

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     pii_key: SecretStr = SecretStr(DEVELOPMENT_PII_KEY)
     pii_key_previous: SecretStr | None = None
 
+    # Team dashboards' figures are recomputed at most this often per web process (0: always).
+    figures_cache_seconds: int = Field(default=60, ge=0)
+    # The job worker's CPU priority (Unix nice, 0-19): background work yields to page views.
+    worker_nice: int = Field(default=10, ge=0, le=19)
+
     @model_validator(mode="after")
     def _refuse_default_pii_key(self) -> Settings:
         key = self.pii_key.get_secret_value()

@@ -35,12 +35,15 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 def make_settings(tmp: Path, database_url: str, **overrides: object) -> Settings:
+    # Dashboards recompute their figures on every view here (tests change data between views);
+    # tests/coaching/test_gaps_pages.py checks the minute-long cache itself.
+    values: dict[str, object] = {"figures_cache_seconds": 0, **overrides}
     return Settings(
         environment="test",
         database_url=database_url,
         queue_url=f"sqlite:///{tmp / 'queue.db'}",
         secret_key=secrets.token_urlsafe(32),
-        **overrides,  # type: ignore[arg-type]
+        **values,  # type: ignore[arg-type]
     )
 
 

@@ -134,6 +134,30 @@ def _teams(session: Session, user: User) -> list[Team]:
     return accounts.list_teams(session) if user.role != Role.team_lead else []
 
 
+@dataclass(frozen=True)
+class Figures:
+    """Everything the gaps page aggregates, computed together and cached together."""
+
+    agents: list[stats.AgentRate]
+    kinds: list[stats.KindRate]
+    series: stats.WeeklySeries
+    by_team: list[stats.TeamRate] | None
+    remedy: stats.Remediation
+
+
+def _figures(session: Session, scope: Scope, min_group_size: int) -> Figures:
+    args: dict[str, Any] = {"team_ids": scope.team_ids, "since": scope.since, "until": None}
+    agents = stats.gap_rates_by_agent(session, **args) if scope.per_person else []
+    args["min_group_size"] = min_group_size
+    return Figures(
+        agents=agents,
+        kinds=stats.gap_rates_by_kind(session, **args),
+        series=stats.gap_rates_over_time(session, **args),
+        by_team=None if scope.per_person else stats.gap_rates_by_team(session, **args),
+        remedy=stats.remediation(session, **args),
+    )
+
+
 @router.get("")
 def gaps_page(
     request: Request,
@@ -146,15 +170,17 @@ def gaps_page(
 ) -> HTMLResponse:
     scope = _scope(session, user, team, weeks)
     sort = sort if sort in SORTS else "rate"
-    args: dict[str, Any] = {"team_ids": scope.team_ids, "since": scope.since, "until": None}
-    context: dict[str, Any] = {"scope": scope, "sort": sort, "periods": PERIODS}
+    # A minute-old dashboard is as useful, and an import adds rows every second (foundation.cache).
+    key = ("gaps", tuple(scope.team_ids or ()), scope.since, scope.per_person)
+    figures, age = request.app.state.figures.get(
+        key, lambda: _figures(session, scope, settings.min_group_size)
+    )
+    context: dict[str, Any] = {"scope": scope, "sort": sort, "periods": PERIODS, "age": age}
     if scope.per_person:
-        context["agents"] = _sorted_agents(stats.gap_rates_by_agent(session, **args), sort)
+        context["agents"] = _sorted_agents(figures.agents, sort)
     if scope.per_person and request.headers.get("hx-target") == "by-agent":  # re-sorting
         return render(request, "gaps/index.html", context, block="agents")
-    args["min_group_size"] = settings.min_group_size
-    kinds = stats.gap_rates_by_kind(session, **args)
-    series = stats.gap_rates_over_time(session, **args)
+    kinds, series = figures.kinds, figures.series
     shown = [k for k in SignalKind if any(series.rates[k])]  # kinds that occurred at all
     columns = [series.rates[k] for k in shown]
     context |= {
@@ -170,8 +196,8 @@ def gaps_page(
         "has_weekly": any(
             n or hidden for n, hidden in zip(series.interactions, series.suppressed, strict=True)
         ),
-        "by_team": None if scope.per_person else stats.gap_rates_by_team(session, **args),
-        "remedy": stats.remediation(session, **args),
+        "by_team": figures.by_team,
+        "remedy": figures.remedy,
         "min_group_size": settings.min_group_size,
     }
     return render(request, "gaps/index.html", context, block="results")

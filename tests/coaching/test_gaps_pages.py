@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import json
 import re
+import time as clock
 from datetime import UTC, datetime, time, timedelta
 
 from coaching.models import Agent, Outcome, SignalKind
 from foundation.accounts import Role
+from foundation.cache import TtlCache
 from foundation.clock import utcnow
 from tests.coaching.test_stats import add_agents, add_interaction
 from tests.conftest import hx, sign_in
@@ -182,3 +184,31 @@ def test_evidence_escapes_markup_keeps_line_breaks_and_pages(client, db, make, s
     assert second.text.count('<article class="signal">') == 5
     by_agent = client.get(f"/gaps/evidence?agent={agents[0].id}").text
     assert "2 signals" in by_agent  # the uncertainty one from setup and the vulnerability one
+
+
+def test_team_figures_are_kept_for_a_minute_and_say_how_old_they_are(app, client, db, make):
+    """An import adds rows every second; a team leader's dashboard is recomputed at most once
+    a minute per web process, and says how old its figures are."""
+    app.state.figures = TtlCache(60)
+    team, agents = team_with_agents(db, make, 5, "Cards")
+    sign_in(client, db, app.state.settings, make.user(Role.team_lead, team))
+    first = client.get("/gaps?weeks=4").text
+    add_interaction(db, agents[0], team, utcnow(), signals=[SignalKind.uncertainty] * 3)
+    cached = client.get("/gaps?weeks=4").text
+    assert charts(cached)[0] == charts(first)[0]  # the same figures, not yet recomputed
+    app.state.figures = TtlCache(0)
+    fresh = client.get("/gaps?weeks=4").text
+    assert charts(fresh)[0] != charts(first)[0]
+
+
+def test_the_cache_forgets_after_its_time_and_keeps_only_so_many():
+    cache = TtlCache(0.2, max_entries=2)
+    calls = []
+    value, age = cache.get("a", lambda: calls.append("a") or 1)
+    assert (value, age, calls) == (1, 0.0, ["a"])
+    assert cache.get("a", lambda: 2)[0] == 1
+    clock.sleep(0.25)
+    assert cache.get("a", lambda: 3) == (3, 0.0)
+    cache.get("b", lambda: 4)
+    cache.get("c", lambda: 5)
+    assert cache.get("a", lambda: 6)[0] == 6  # "a" was the oldest of three: dropped
