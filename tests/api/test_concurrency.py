@@ -8,7 +8,9 @@ recorded nothing, and let the right password in."""
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
+import sys
 import threading
 import time
 from collections import Counter
@@ -27,6 +29,7 @@ from tests.conftest import BACKENDS, migrated_database
 from tests.support.server import add_people, page_token, serve, sign_in, signed_out_client
 
 pytestmark = pytest.mark.slow
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "concurrency.py"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -167,3 +170,27 @@ def test_a_server_log_holds_no_sign_in_details(live, tmp_path_factory):
     assert email not in logs and "a wrong password 123" not in logs
     # The only address in the log is the one the server listens on.
     assert all("Uvicorn running on" in line for line in logs.splitlines() if "127.0.0.1" in line)
+
+
+def test_a_short_run_of_the_concurrency_benchmark_gets_no_server_error(tmp_path):
+    """``bench/concurrency.py`` in small: the real stack (web processes and a job worker on the
+    default SQLite configuration), a 3,000-row import and the theme job after it, 10 people in
+    closed loops, and the 40-attempt sign-in burst. Any 5xx or unanswered request fails it; the
+    latency and speed goals are the benchmark's, not this test's."""
+    spec = importlib.util.spec_from_file_location("bench_concurrency", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    result = bench.run(
+        users=10,
+        rows=3_000,
+        seconds=15,
+        max_seconds=240,
+        baseline_seconds=0,
+        with_demo=False,
+        folder=tmp_path,
+        log=lambda line: None,
+    )
+    assert result["errors"] == 0, result
+    assert result["requests"] > 100, result
+    assert result["import_rows_per_s"] > 0 and result["throttle_bypassed"] is False, result
