@@ -27,6 +27,16 @@ from foundation.db import make_engine, session_scope
 from foundation.errors import DomainError
 from foundation.settings import Settings, get_settings
 
+# Applied by uvicorn in every web process (``basicConfig`` here would reach only the first).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+}
+
 app = typer.Typer(help="VoiceLoop: employee voice and coaching.", no_args_is_help=True)
 
 
@@ -95,7 +105,7 @@ def worker(workers: Annotated[int, typer.Option(min=1, max=16)] = 1) -> None:
     """Start a job worker (Huey consumer with our durable job table)."""
     from jobs.worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     settings = get_settings()
     # Jobs are background work: people waiting for a page go first for the processor.
     os.nice(settings.worker_nice)
@@ -116,7 +126,7 @@ def serve(
     workers = workers or min(os.cpu_count() or 1, 4)
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # The web process embeds one short text per request: one thread has the lower tail latency
     # on 2 cores (bench/similar_ideas.py), and the embedder's lock serialises calls anyway.
     import torch
@@ -124,7 +134,9 @@ def serve(
     torch.set_num_threads(1)
     os.environ.setdefault("VOICELOOP_EMBEDDING_THREADS", "1")  # the same for ONNX Runtime
     options = server_options(get_settings())
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, **options)
+    uvicorn.run(
+        "api.main:app", host=host, port=port, workers=workers, log_config=LOG_CONFIG, **options
+    )
 
 
 def server_options(settings: Settings) -> dict[str, Any]:

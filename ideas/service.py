@@ -188,8 +188,9 @@ def removed_notice(kinds: list[str]) -> str | None:
     if not names:
         return None
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    placeholders = "a placeholder" if len(names) == 1 else "placeholders"
     return (
-        f"To protect customers, we replaced what looked like {listed} with a placeholder. "
+        f"To protect customers, we replaced what looked like {listed} with {placeholders}. "
         "Please keep customers' details out of ideas and comments."
     )
 
