@@ -30,7 +30,7 @@ from tests.jobs.test_worker_kill import (
     wait_until_stale,
 )
 
-ROWS = 12_000  # 24 checkpointed batches: enough for the kill to land part-way
+ROWS = 12_000  # 120 checkpointed batches (importer.BATCH_ROWS): the kill lands part-way
 TRANSCRIPTS = [
     "Customer: My card has not arrived.\nAgent: I have ordered a new one for you.",
     "Customer: Why was I charged twice?\nAgent: I'm not sure, let me check with my team leader.",
