@@ -4,7 +4,9 @@
 :class:`Found` per :class:`SignalKind` for one interaction, in ``SignalKind`` order.
 ``repeat_contact(evidence_turns, days_apart, limit_days)`` builds the repeat-contact signal for a
 pair the importer found in the database. Nothing here touches the database or mutates its input;
-the patterns are compiled once (the configurable phrase list once per distinct list).
+the patterns are compiled once (the configurable phrase list once per distinct list), and a
+phrase pattern only runs over a text that holds one of its needles, a cheap necessary
+condition that never changes a result (``_Phrases``): about 0.2 ms an interaction.
 
 Turns are ``{"speaker": "agent" | "customer" | "notes", "text": ...}`` as made by
 :func:`coaching.transcript.parse_turns` and already redacted. Other speakers are ignored.
@@ -188,7 +190,7 @@ Evidence
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -280,10 +282,86 @@ def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return None
 
 
+# --- cheap necessary conditions --------------------------------------------------------------
+# A phrase family's regex tries each of its alternatives at every position of a text: tens of
+# microseconds a turn. So each family also lists needles: lower-case words (a space in one
+# stands for any run of white space), one of which every match holds once the text is folded
+# (``_folded``). A text holding none of them cannot match and is not read: all of a family's
+# needles are looked for in one search that tests a few characters per position. Proven, not
+# hoped: tests/coaching/test_signal_prefilters.py walks every path through each family's
+# pattern and finds a needle on it, and checks ``_folded`` against ``re.IGNORECASE`` for every
+# character.
+
+
+def _folded(text: str) -> str:
+    """``text`` as needles are looked for in it: lower case, and the only non-ASCII letters
+    that re.IGNORECASE matches to an ASCII one without being its upper case (U+0130 capital I
+    with a dot and U+0131 dotless i match i; U+017F long s matches s) made that letter."""
+    if not text.isascii():
+        text = text.replace("\u0130", "i").replace("\u0131", "i").replace("\u017f", "s")
+    return text.lower()
+
+
+class _Phrases:
+    """A phrase family: its pattern, and needles that every match holds (see above); no
+    needles means no cheap condition is known, and the pattern always runs."""
+
+    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...] | None) -> None:
+        self.pattern = pattern
+        self.needles = needles
+        # All the needles in one search, as a trie: a few character tests per position.
+        self._any_needle = re.compile(_trie(needles)) if needles is not None else None
+
+    def may_match(self, folded: str) -> bool:
+        """False only when ``pattern`` cannot match the text that ``folded`` was made from."""
+        return self._any_needle is None or self._any_needle.search(folded) is not None
+
+
+def _trie(needles: Iterable[str]) -> str:
+    """A regex (no flags) that matches where any of ``needles`` starts, a space standing for
+    any white space: one branch per next character, so died, depress and dementia make
+    ``d(?:e(?:mentia|press)|ied)``."""
+    if "" in needles:
+        return ""  # a needle ends here: whatever follows, it has matched
+    branches: dict[str, list[str]] = {}
+    for needle in needles:
+        branches.setdefault(needle[0], []).append(needle[1:])
+    alternatives = [
+        (r"\s+" if first == " " else re.escape(first)) + _trie(rest)
+        for first, rest in sorted(branches.items())
+    ]
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+
+class _Folded:
+    """One interaction's turns, folded (``_folded``) when first needed: each turn alone, and
+    all the turns of some speakers in one text (a family that matches none of them is not
+    tried turn by turn)."""
+
+    def __init__(self, turns: list[dict[str, str]]) -> None:
+        self._turns = turns
+        self._each: dict[int, str] = {}
+        self._speakers: dict[tuple[str, ...], str] = {}
+
+    def turn(self, index: int) -> str:
+        if index not in self._each:
+            self._each[index] = _folded(self._turns[index]["text"])
+        return self._each[index]
+
+    def speakers(self, *speakers: str) -> str:
+        if speakers not in self._speakers:
+            texts = (t["text"] for t in self._turns if t.get("speaker") in speakers)
+            self._speakers[speakers] = _folded("\n".join(texts))
+        return self._speakers[speakers]
+
+
+def _said(family: _Phrases, text: str, folded: str) -> bool:
+    """Does ``text`` (folded: ``folded``) hold a phrase of ``family`` that is not negated?"""
+    return family.may_match(folded) and _first(family.pattern, text) is not None
+
+
 @lru_cache(maxsize=32)
-def _uncertainty_pattern(
-    phrases: tuple[str, ...],
-) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+def _uncertainty_pattern(phrases: tuple[str, ...]) -> tuple[_Phrases | None, tuple[str, ...]]:
     """One alternation of the configured phrases, longest first; group ``p<i>`` is phrase i."""
     cleaned = sorted(
         {" ".join(p.lower().translate(_TO_STRAIGHT).split()) for p in phrases if p.strip()},
@@ -304,7 +382,33 @@ def _uncertainty_pattern(
                     body += _NEGATION_ADVERB
         alternatives.append(f"(?P<p{i}>{body})")
     pattern = re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-    return pattern, tuple(cleaned)
+    needles = tuple(needle for needle in map(_phrase_needle, cleaned) if needle)
+    return _Phrases(pattern, needles if len(needles) == len(cleaned) else None), tuple(cleaned)
+
+
+def _phrase_needle(phrase: str) -> str | None:
+    """The longest part of a configured phrase that every match of its alternative holds,
+    folded: words and the single spaces between them, cut where the pattern lets the text
+    differ (an apostrophe is optional, an adverb may follow a negation) and at anything but
+    ASCII letters and digits (whose IGNORECASE matches ``_folded`` may not map). None when
+    nothing is left."""
+    runs, run = [], ""
+    words = phrase.split(" ")
+    for j, word in enumerate(words):
+        for k, piece in enumerate(word.split("'")):
+            if k:
+                runs.append(run)
+                run = ""
+            run += piece
+        if j < len(words) - 1:
+            if word in ("not", "never") or word.endswith("n't"):
+                runs.append(run)
+                run = ""
+            else:
+                run += " "
+    runs.append(run)
+    parts = [part.strip() for r in runs for part in re.split(r"[^a-z0-9 ]+", r)]
+    return max(parts, key=len) or None
 
 
 _NOT_A_GAP_AFTER = re.compile(
@@ -325,27 +429,45 @@ _NOT_A_GAP_AFTER = re.compile(
 
 # --- fixed phrase families -------------------------------------------------------------------
 
-_TRANSFER = _rx(
-    # "after the transfer you authorised" is a payment, not a transfer of the call
-    r"transferr?ing you|(?<!the\x20)(?<!a\x20)(?<!this\x20)(?<!that\x20)(?<!your\x20)"
-    r"(?<!my\x20)transfer you|transfer your call|transferring your call"
-    r"|put(?:ting)? you (?:through|across)|pass(?:ing)? you (?:over |across |back )?to"
-    r"|connect(?:ing)? you (?:to|with)|hand(?:ing)? you over|redirect(?:ing)? you"
+_TRANSFER = _Phrases(
+    _rx(
+        # "after the transfer you authorised" is a payment, not a transfer of the call
+        r"transferr?ing you|(?<!the\x20)(?<!a\x20)(?<!this\x20)(?<!that\x20)(?<!your\x20)"
+        r"(?<!my\x20)transfer you|transfer your call|transferring your call"
+        r"|put(?:ting)? you (?:through|across)|pass(?:ing)? you (?:over |across |back )?to"
+        r"|connect(?:ing)? you (?:to|with)|hand(?:ing)? you over|redirect(?:ing)? you"
+    ),
+    (
+        "transfer",
+        "put you",
+        "putting you",
+        "pass you",
+        "passing you",
+        "connect you",
+        "connecting you",
+        "hand you over",
+        "handing you over",
+        "redirect",
+    ),
 )
-_ESCALATION = _rx(
-    r"escalat(?:e|ed|es|ing|ion)"
-    r"|(?:speak|talk) (?:to|with) (?:my|a|the|our) "
-    r"(?:line manager|manager|team leader|supervisor|senior|team manager)"
-    r"|(?:get|ask|fetch|grab) (?:my|a|the) (?:manager|team leader|supervisor)"
-    r"|refer (?:this|it|you|that) (?:up )?to (?:my|a|the|our) "
-    r"(?:manager|team leader|supervisor|senior)"
+_ESCALATION = _Phrases(
+    _rx(
+        r"escalat(?:e|ed|es|ing|ion)"
+        r"|(?:speak|talk) (?:to|with) (?:my|a|the|our) "
+        r"(?:line manager|manager|team leader|supervisor|senior|team manager)"
+        r"|(?:get|ask|fetch|grab) (?:my|a|the) (?:manager|team leader|supervisor)"
+        r"|refer (?:this|it|you|that) (?:up )?to (?:my|a|the|our) "
+        r"(?:manager|team leader|supervisor|senior)"
+    ),
+    ("escalat", "manager", "team leader", "supervisor", "senior"),
 )
 
 _FAMILY = (
     r"husband|wife|partner|mum|mom|mother|dad|father|son|daughter|child|baby|brother|sister"
     r"|grandma|grandmother|grandad|granddad|grandfather|nan|nana|gran|parents?|kids|children"
 )
-_VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+# (category, FCA driver, pattern, needles: see ``_Phrases``)
+_VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
     (
         "bereavement",
         "life events",
@@ -353,6 +475,7 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"passed away|died|funeral|bereave(?:d|ment)|widow(?:ed|er)?"
             rf"|lost my (?:{_FAMILY})|death (?:of|in) (?:my|the family)"
         ),
+        ("passed away", "died", "funeral", "bereave", "widow", "lost my", "death of", "death in"),
     ),
     (
         "serious illness",
@@ -362,6 +485,22 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|terminally ill|terminal (?:illness|cancer|diagnosis|condition)|seriously ill"
             r"|dementia|alzheimer's|had a stroke|heart attack"
         ),
+        (
+            "cancer",
+            "chemo",
+            "radiotherapy",
+            "hospital",
+            "terminally ill",
+            "terminal illness",
+            "terminal cancer",
+            "terminal diagnosis",
+            "terminal condition",
+            "seriously ill",
+            "dementia",
+            "alzheimer",
+            "had a stroke",
+            "heart attack",
+        ),
     ),
     (
         "mental health",
@@ -370,6 +509,16 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"depression|depressed|anxiety|panic attacks?|mental health|suicidal"
             r"|self(?:-| )?harm(?:ing)?|end it all|end my life"
         ),
+        (
+            "depress",
+            "anxiety",
+            "panic attack",
+            "mental health",
+            "suicidal",
+            "harm",
+            "end it all",
+            "end my life",
+        ),
     ),
     (
         "job loss",
@@ -377,6 +526,16 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         _rx(
             r"lost (?:my|his|her|their|our) jobs?|made redundant|redundancy|unemployed"
             r"|laid off|out of work|(?:been|got) (?:sacked|fired)"
+        ),
+        (
+            *(f"lost {whose} job" for whose in ("my", "his", "her", "their", "our")),
+            "made redundant",
+            "redundancy",
+            "unemployed",
+            "laid off",
+            "out of work",
+            "sacked",
+            "fired",
         ),
     ),
     (
@@ -388,11 +547,23 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|debt collect(?:ors?|ion)|bailiffs?|in debt|struggling to pay"
             r"|struggling (?:financially|with money|with (?:my |the )?bills)|stressed about money"
         ),
+        (
+            "arrears",
+            "afford",
+            "behind on",
+            "behind with",
+            "debt collect",
+            "bailiff",
+            "in debt",
+            "struggling",
+            "stressed about money",
+        ),
     ),
     (
         "caring responsibilities",
         "life events",
         _rx(rf"carer|caring for (?:my|our) (?:{_FAMILY})|look(?:ing)? after my (?:{_FAMILY})"),
+        ("carer", "caring for", "look after my", "looking after my"),
     ),
     (
         "domestic abuse",
@@ -402,6 +573,7 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|keeps|controlled) (?:all )?(?:of )?my money"
             r"|domestic (?:abuse|violence)|abusive|coercive control|(?:financial|economic) abuse"
         ),
+        ("my money", "domestic", "abusive", "coercive control", "abuse"),
     ),
     (
         "scam",
@@ -410,6 +582,7 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"scammed|fraudsters?|victim of (?:a )?(?:scam|fraud)"
             r"|told me to (?:move|transfer) my money|safe account"
         ),
+        ("scammed", "fraudster", "victim of", "told me to", "safe account"),
     ),
     (
         "low digital confidence",
@@ -420,12 +593,26 @@ _VULNERABILITY_CUES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|the internet)|don't (?:do|use|have) online banking"
             r"|don't have (?:a smartphone|a smart phone|the internet|internet|a computer)"
         ),
+        (
+            "good with",
+            "use the app",
+            "use apps",
+            "use the internet",
+            "online banking",
+            "have a smart",
+            "have the internet",
+            "have internet",
+            "have a computer",
+        ),
     ),
 )
 # All the cues in one pass; group ``c<i>`` is ``_VULNERABILITY_CUES[i]``.
-_ANY_CUE = re.compile(
-    "|".join(f"(?P<c{i}>{cue[2].pattern})" for i, cue in enumerate(_VULNERABILITY_CUES)),
-    re.IGNORECASE,
+_ANY_CUE = _Phrases(
+    re.compile(
+        "|".join(f"(?P<c{i}>{cue[2].pattern})" for i, cue in enumerate(_VULNERABILITY_CUES)),
+        re.IGNORECASE,
+    ),
+    tuple(needle for cue in _VULNERABILITY_CUES for needle in cue[3]),
 )
 # "my phone died" is not a bereavement.
 _DEVICE_WORDS = _words(
@@ -433,27 +620,66 @@ _DEVICE_WORDS = _words(
     internet wifi charger card"""
 )
 
-_ACKNOWLEDGEMENT = _rx(
-    r"sorry (?:to hear|for your loss|about your|that you|you're going through"
-    r"|you've been through)|so sorry|really sorry|condolences"
-    r"|i (?:completely |totally |fully |do )?(?:can )?understand"
-    r"|that must (?:be|have been) (?:really |so |very )?(?:hard|difficult|tough|awful|terrible"
-    r"|horrible|upsetting|distressing|worrying|frightening|scary)"
-    r"|take (?:your|as much) time|no rush"
-    r"|support(?:ing|ed)?|breathing space|specialist (?:team|support|department)"
-    r"|vulnerab\w+|(?:extra|additional) (?:help|support)"
-    r"|payment (?:holiday|break|plan)|freeze (?:the |your )?interest"
-    r"|(?:hold|pause) (?:on )?(?:the )?collections|bereavement (?:team|service|support|centre"
-    r"|center|line)|(?:note|flag|record) (?:this|that|it) on (?:your|the) account"
-    r"|step ?change|money ?helper|money advice service|national debtline|citizens advice"
-    r"|samaritans|macmillan|cruse|refuge|women's aid|victim support|action fraud|age uk"
-    r"|debt advice"
+_ACKNOWLEDGEMENT = _Phrases(
+    _rx(
+        r"sorry (?:to hear|for your loss|about your|that you|you're going through"
+        r"|you've been through)|so sorry|really sorry|condolences"
+        r"|i (?:completely |totally |fully |do )?(?:can )?understand"
+        r"|that must (?:be|have been) (?:really |so |very )?(?:hard|difficult|tough|awful|terrible"
+        r"|horrible|upsetting|distressing|worrying|frightening|scary)"
+        r"|take (?:your|as much) time|no rush"
+        r"|support(?:ing|ed)?|breathing space|specialist (?:team|support|department)"
+        r"|vulnerab\w+|(?:extra|additional) (?:help|support)"
+        r"|payment (?:holiday|break|plan)|freeze (?:the |your )?interest"
+        r"|(?:hold|pause) (?:on )?(?:the )?collections|bereavement (?:team|service|support|centre"
+        r"|center|line)|(?:note|flag|record) (?:this|that|it) on (?:your|the) account"
+        r"|step ?change|money ?helper|money advice service|national debtline|citizens advice"
+        r"|samaritans|macmillan|cruse|refuge|women's aid|victim support|action fraud|age uk"
+        r"|debt advice"
+    ),
+    (
+        "sorry",
+        "condolences",
+        "understand",
+        "that must",
+        "take your time",
+        "take as much time",
+        "no rush",
+        "support",
+        "breathing space",
+        "specialist",
+        "vulnerab",
+        "extra help",
+        "additional help",
+        "payment holiday",
+        "payment break",
+        "payment plan",
+        "freeze",
+        "collections",
+        "bereavement",
+        "on your account",
+        "on the account",
+        "step",
+        "helper",
+        "advice",
+        "debtline",
+        "samaritans",
+        "macmillan",
+        "cruse",
+        "refuge",
+        "women",
+        "action fraud",
+        "age uk",
+    ),
 )
 
 # Offered help without the app or the website: acknowledges low digital confidence only.
-_OFFLINE_HELP = _rx(
-    r"paper statements?|by post|in (?:a |the |your )?(?:local )?branch|over the phone for you"
-    r"|(?:send|post) (?:you )?(?:a |the )?(?:letter|form|paper)"
+_OFFLINE_HELP = _Phrases(
+    _rx(
+        r"paper statements?|by post|in (?:a |the |your )?(?:local )?branch|over the phone for you"
+        r"|(?:send|post) (?:you )?(?:a |the )?(?:letter|form|paper)"
+    ),
+    ("paper", "by post", "branch", "over the phone for you", "letter", " form"),
 )
 _DIGITAL = "low digital confidence"
 
@@ -466,25 +692,71 @@ SUPPORT_ACTIONS = _words(
 )
 SUPPORT_ACTION_PREFIXES = ("VULN", "SIGNPOST", "SAFEGUARD", "BEREAVE", "BREATHING")
 
-_DISSATISFIED = _rx(
-    r"(?:make|making|raise|raising|file|filing|log|logging|lodge|put in) (?:a |an )?(?:formal )?"
-    r"complaint|formal complaint|complain(?:ing)?|ombudsman"
-    r"|waste of (?:my )?time|wasted (?:my time|an hour|hours|the whole)"
-    r"|(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th)) time (?:i've|i have|i am"
-    r"|i'm|now|today|this week|calling|ringing|phoning|i called|i rang)"
-    r"|(?:called|rung|rang|phoned|contacted you) (?:three|four|five|six|several|so many|multiple"
-    r"|\d+) times"
-    r"|still (?:not|isn't|hasn't|haven't|hasn't been|not been) (?:been )?(?:sorted|resolved"
-    r"|fixed|working|arrived|received|refunded|done)"
-    r"|not (?:very |at all |too )?(?:happy|impressed|good enough|acceptable|helpful|satisfied)"
-    r"|unhappy|dissatisfied|unsatisfied|fed up|sick (?:and tired )?of|had enough|wits' end"
-    r"|thanks? (?:you )?for nothing|cheers for nothing"
-    r"|(?:this is|that's|what) (?:an? )?(?:absolute |complete |total |bloody )?(?:joke|shambles"
-    r"|farce|disgrace)|no help (?:at all|whatsoever)|unhelpful"
-    r"|(?:not|wasn't|isn't|haven't been|hasn't been|not been) (?:any|much|very|of any) help"
-    r"|take my (?:business|money|custom) elsewhere|(?:moving|switching) (?:banks|elsewhere)"
-    r"|(?:you |so you )?(?:can't|cannot|won't|couldn't) (?:help|do anything for) me"
-    r"|(?:nobody|no one|no-one) (?:can|will|is able to|could) help|useless"
+_DISSATISFIED = _Phrases(
+    _rx(
+        r"(?:make|making|raise|raising|file|filing|log|logging|lodge|put in) "
+        r"(?:a |an )?(?:formal )?complaint|formal complaint|complain(?:ing)?|ombudsman"
+        r"|waste of (?:my )?time|wasted (?:my time|an hour|hours|the whole)"
+        r"|(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th)) time "
+        r"(?:i've|i have|i am|i'm|now|today|this week|calling|ringing|phoning|i called|i rang)"
+        r"|(?:called|rung|rang|phoned|contacted you) "
+        r"(?:three|four|five|six|several|so many|multiple|\d+) times"
+        r"|still (?:not|isn't|hasn't|haven't|hasn't been|not been) (?:been )?(?:sorted|resolved"
+        r"|fixed|working|arrived|received|refunded|done)"
+        r"|not (?:very |at all |too )?(?:happy|impressed|good enough|acceptable|helpful|satisfied)"
+        r"|unhappy|dissatisfied|unsatisfied|fed up|sick (?:and tired )?of|had enough|wits' end"
+        r"|thanks? (?:you )?for nothing|cheers for nothing"
+        r"|(?:this is|that's|what) (?:an? )?(?:absolute |complete |total |bloody )?(?:joke|shambles"
+        r"|farce|disgrace)|no help (?:at all|whatsoever)|unhelpful"
+        r"|(?:not|wasn't|isn't|haven't been|hasn't been|not been) (?:any|much|very|of any) help"
+        r"|take my (?:business|money|custom) elsewhere|(?:moving|switching) (?:banks|elsewhere)"
+        r"|(?:you |so you )?(?:can't|cannot|won't|couldn't) (?:help|do anything for) me"
+        r"|(?:nobody|no one|no-one) (?:can|will|is able to|could) help|useless"
+    ),
+    (
+        "complain",
+        "ombudsman",
+        "waste of",
+        "wasted",
+        *(f"time {then}" for then in ("i", "now", "today", "this week", "calling", "ringing")),
+        "time phoning",
+        "times",
+        "still not",
+        "still isn",
+        "still hasn",
+        "still haven",
+        *(
+            f"not {adverb}{word}"
+            for adverb in ("", "very ", "at all ", "too ")
+            for word in ("happy", "impressed", "good enough", "acceptable", "helpful", "satisfied")
+        ),
+        "unhappy",
+        "dissatisfied",
+        "unsatisfied",
+        "fed up",
+        "sick",
+        "had enough",
+        "wits",
+        "for nothing",
+        "joke",
+        "shambles",
+        "farce",
+        "disgrace",
+        "no help",
+        "unhelpful",
+        "any help",
+        "much help",
+        "very help",
+        "elsewhere",
+        "moving banks",
+        "switching banks",
+        "help me",
+        "do anything for me",
+        "nobody",
+        "no one",
+        "no-one",
+        "useless",
+    ),
 )
 
 
@@ -537,13 +809,15 @@ def _compound(text: str) -> float:
     return float(_vader().polarity_scores(". ".join(u for u in units if u))["compound"])
 
 
-def _negative_ending(turns: list[dict[str, str]]) -> tuple[int, str] | None:
+def _negative_ending(turns: list[dict[str, str]], folded: _Folded) -> tuple[int, str] | None:
     """(turn index, reason) when the customer's last words are negative; see the docstring."""
     customer = [i for i, t in enumerate(turns) if t.get("speaker") == "customer"]
     for index in reversed(customer[-ENDING_CUSTOMER_TURNS:]):
         units = _sentiment_units(turns[index]["text"])
+        # Units are pieces of the turn (apostrophes straightened, which no needle holds).
+        dissatisfied = _DISSATISFIED.may_match(folded.turn(index))
         for unit in reversed(units):
-            phrase = _first(_DISSATISFIED, unit)
+            phrase = _first(_DISSATISFIED.pattern, unit) if dissatisfied else None
             if phrase is not None:
                 said = _squash(phrase.group(0)).lower()
                 return index, f'customer ended with dissatisfaction phrase "{said}"'
@@ -709,15 +983,17 @@ def _reason(text: str) -> str:
 # --- detectors -------------------------------------------------------------------------------
 
 
-def _uncertainty(turns: list[dict[str, str]], phrases: Sequence[str]) -> Found | None:
-    pattern, cleaned = _uncertainty_pattern(tuple(phrases))
-    if pattern is None:
+def _uncertainty(
+    turns: list[dict[str, str]], phrases: Sequence[str], folded: _Folded
+) -> Found | None:
+    family, cleaned = _uncertainty_pattern(tuple(phrases))
+    if family is None or not family.may_match(folded.speakers("agent")):
         return None
     for index, turn in enumerate(turns):
-        if turn.get("speaker") != "agent":
+        if turn.get("speaker") != "agent" or not family.may_match(folded.turn(index)):
             continue
         text = turn["text"]
-        for match in pattern.finditer(text):
+        for match in family.pattern.finditer(text):
             if _negated(text, match.start(), match.group(0)):
                 continue
             if _NOT_A_GAP_AFTER.match(text, match.end()):
@@ -733,11 +1009,13 @@ def _uncertainty(turns: list[dict[str, str]], phrases: Sequence[str]) -> Found |
 
 
 def _agent_phrase(
-    turns: list[dict[str, str]], pattern: re.Pattern[str]
+    turns: list[dict[str, str]], family: _Phrases, folded: _Folded
 ) -> tuple[int, re.Match[str]] | None:
+    if not family.may_match(folded.speakers("agent")):
+        return None
     for index, turn in enumerate(turns):
-        if turn.get("speaker") == "agent":
-            match = _first(pattern, turn["text"])
+        if turn.get("speaker") == "agent" and family.may_match(folded.turn(index)):
+            match = _first(family.pattern, turn["text"])
             if match is not None:
                 return index, match
     return None
@@ -748,9 +1026,10 @@ def _outcome_or_phrase(
     turns: list[dict[str, str]],
     outcome: Outcome | None,
     wanted: Outcome,
-    pattern: re.Pattern[str],
+    family: _Phrases,
+    folded: _Folded,
 ) -> Found | None:
-    hit = _agent_phrase(turns, pattern)
+    hit = _agent_phrase(turns, family, folded)
     by_outcome = outcome is not None and outcome == wanted
     if hit is None and not by_outcome:
         return None
@@ -774,14 +1053,14 @@ def _has_support_action(actions: Sequence[str]) -> str | None:
 
 def _cue_in(text: str) -> tuple[str, str, re.Match[str]] | None:
     """The earliest non-negated vulnerability cue in ``text``: (category, driver, match)."""
-    for match in _ANY_CUE.finditer(text):
+    for match in _ANY_CUE.pattern.finditer(text):
         if match.group(0).lower() == "died":
             before = text[max(0, match.start() - 30) : match.start()].lower().split()
             if before and before[-1].strip(".,'") in _DEVICE_WORDS:
                 continue
         if _in_title(text, match) or _negated(text, match.start(), match.group(0)):
             continue
-        category, driver, _ = _VULNERABILITY_CUES[int(str(match.lastgroup)[1:])]
+        category, driver, _, _ = _VULNERABILITY_CUES[int(str(match.lastgroup)[1:])]
         return category, driver, match
     return None
 
@@ -808,8 +1087,10 @@ def _in_title(text: str, match: re.Match[str]) -> bool:
     return False
 
 
-def _missed_vulnerability(turns: list[dict[str, str]], actions: Sequence[str]) -> Found | None:
-    if _has_support_action(actions):
+def _missed_vulnerability(
+    turns: list[dict[str, str]], actions: Sequence[str], folded: _Folded
+) -> Found | None:
+    if _has_support_action(actions) or not _ANY_CUE.may_match(folded.speakers("customer", "notes")):
         return None
     # Which turns acknowledge, computed at most once per turn and pattern.
     answers: dict[tuple[int, bool], bool] = {}
@@ -818,15 +1099,15 @@ def _missed_vulnerability(turns: list[dict[str, str]], actions: Sequence[str]) -
         offline = category == _DIGITAL
         key = (position, offline)
         if key not in answers:
-            text = turns[position]["text"]
-            answers[key] = _first(_ACKNOWLEDGEMENT, text) is not None or (
-                offline and _first(_OFFLINE_HELP, text) is not None
+            text, folded_text = turns[position]["text"], folded.turn(position)
+            answers[key] = _said(_ACKNOWLEDGEMENT, text, folded_text) or (
+                offline and _said(_OFFLINE_HELP, text, folded_text)
             )
         return answers[key]
 
     for index, turn in enumerate(turns):
         speaker = turn.get("speaker")
-        if speaker not in ("customer", "notes"):
+        if speaker not in ("customer", "notes") or not _ANY_CUE.may_match(folded.turn(index)):
             continue
         cue = _cue_in(turn["text"])
         if cue is None:
@@ -864,10 +1145,15 @@ def detect(
     uncertainty_phrases: Sequence[str],
 ) -> list[Found]:
     """Every signal in one interaction, at most one per kind; rules in the module docstring."""
+    folded = _Folded(turns)
     found: list[Found | None] = [
-        _uncertainty(turns, uncertainty_phrases),
-        _outcome_or_phrase(SignalKind.transfer, turns, outcome, Outcome.transferred, _TRANSFER),
-        _outcome_or_phrase(SignalKind.escalation, turns, outcome, Outcome.escalated, _ESCALATION),
+        _uncertainty(turns, uncertainty_phrases, folded),
+        _outcome_or_phrase(
+            SignalKind.transfer, turns, outcome, Outcome.transferred, _TRANSFER, folded
+        ),
+        _outcome_or_phrase(
+            SignalKind.escalation, turns, outcome, Outcome.escalated, _ESCALATION, folded
+        ),
     ]
     if outcome is not None and outcome == Outcome.unresolved:
         found.append(
@@ -879,7 +1165,7 @@ def detect(
                 SignalKind.low_csat, _main_evidence(turns), f"CSAT {csat} <= {LOW_CSAT_MAX}", None
             )
         )
-    ending = _negative_ending(turns)
+    ending = _negative_ending(turns, folded)
     if ending is not None:
         index, reason = ending
         found.append(
@@ -890,7 +1176,7 @@ def detect(
                 index,
             )
         )
-    found.append(_missed_vulnerability(turns, actions))
+    found.append(_missed_vulnerability(turns, actions, folded))
     return [f for f in found if f is not None]
 
 
