@@ -1,6 +1,6 @@
 """Benchmark: interactions imported per second, end to end, on SQLite and on PostgreSQL.
 
-Run: ``.venv/bin/python bench/import.py [--rows 100000]``: about 4.5 minutes for 100,000 rows on
+Run: ``.venv/bin/python bench/import.py [--rows 100000]``: about 4 minutes for 100,000 rows on
 2 busy cores; nothing is downloaded; the temporary files (an 82 MB CSV, a SQLite database of
 about 175 MB) are deleted at the end and the PostgreSQL schema is dropped.
 
@@ -8,13 +8,20 @@ What is measured
 - The real import job, ``jobs.service.run_import_now`` (what ``voiceloop import`` and the demo
   loader call): the upload is staged, a job row is claimed and ``jobs.tasks.import_interactions``
   runs in this process: read and validate (``coaching.importer.read_batches``), split the
-  transcript into turns, redact PII, detect gap signals (``Store.prepare``, outside the
-  transaction), then store the batch of 500 with its checkpoint in one transaction
-  (``Store.write`` inside ``JobContext.commit_batch``), and finally the summary. Rows per second
-  = rows in the file / wall time of ``run_import_now``. Both backends are migrated from empty
-  with ``api.migrate.upgrade`` (SQLite: a fresh file; PostgreSQL: a fresh schema in the ``test``
+  transcript into turns, redact PII, detect gap signals and build the rows' values
+  (``Store.prepare``, outside the transaction), then store the batch (``importer.BATCH_ROWS``)
+  with its checkpoint in one transaction (``Store.write``'s bulk statements inside
+  ``JobContext.commit_batch``), and finally the summary. Rows per second = rows in the file /
+  wall time of ``run_import_now``. Both backends are migrated from empty with
+  ``api.migrate.upgrade`` (SQLite: a fresh file; PostgreSQL: a fresh schema in the ``test``
   database of ``tests.support.services.postgres_url()``, dropped afterwards), and hold the three
   demo teams and a user per agent code, as after ``voiceloop demo``.
+- CPU per row: this process's CPU time (user + system, ``getrusage``) during the import, divided
+  by the rows: the figure that survives a busy machine (wall time does not). PostgreSQL's own
+  CPU, in its server processes, is not in it.
+- The write phase: the wall time of each ``JobContext.commit_batch`` (the summary's excluded),
+  everything a batch does holding the database's write lock on SQLite (from its first UPDATE
+  to the COMMIT): p50, p95 and max over the batches. Web requests that write wait behind it.
 - Where the time goes: during those same runs, the functions the handler calls are wrapped with
   timers (``read_batches``' generator per batch = read + CSV parse + validate; ``parse_turns``;
   ``Redactor.redact``; ``detect``; ``Store.write``; ``JobContext.commit_batch`` less the write =
@@ -29,7 +36,7 @@ What is measured
   SQLAlchemy's caches are loaded before anything is timed. The PostgreSQL server's own memory
   and CPU are not in these figures.
 - Baseline, in the same run: the first 2,000 rows imported through the same handler on a fresh
-  SQLite file twice, with the batches of 500 it uses and with one row per batch (one
+  SQLite file twice, with the batches it uses (``BATCH_ROWS``) and with one row per batch (one
   transaction and checkpoint per row, what a naive row-by-row importer does).
 
 Data: synthetic interactions from ``coaching.demo.generate`` (seed 2026, 20 agents over the
@@ -156,10 +163,12 @@ class Stages:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.calls: dict[str, int] = {}
+        self.each: dict[str, list[float]] = {}
 
     def add(self, name: str, seconds: float) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
         self.calls[name] = self.calls.get(name, 0) + 1
+        self.each.setdefault(name, []).append(seconds)
 
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -322,8 +331,20 @@ def run_import(
         "stages": stages,
         "rss": sampler.summary(),
         "batches": stages.calls.get("write", 0),
+        "write_phase": write_phase(stages),
         "message": job.message,
     }
+
+
+def write_phase(stages: Stages) -> dict[str, float]:
+    """p50 / p95 / max milliseconds of the batches' ``commit_batch`` (the last, the summary's,
+    left out): the time each batch holds SQLite's write lock."""
+    each = sorted(stages.each.get("commit_batch", [])[:-1]) or [0.0]
+
+    def at(q: float) -> float:
+        return 1000 * each[min(len(each) - 1, int(q * len(each)))]
+
+    return {"p50": at(0.5), "p95": at(0.95), "max": 1000 * each[-1], "n": len(each)}
 
 
 def first_rows(source: Path, target: Path, rows: int) -> Path:
@@ -348,7 +369,7 @@ def stage_rows(result: dict[str, Any]) -> list[tuple[str, float]]:
         ("split transcript into turns (parse_turns)", s.get("turns")),
         ("redact PII (Redactor.redact)", s.get("redact")),
         ("detect gap signals (detect)", s.get("detect")),
-        ("store: ORM writes (Store.write)", store),
+        ("store: bulk writes (Store.write)", store),
         ("store: checkpoint UPDATE + COMMIT", commit),
         ("stage the upload (copy)", s.get("stage")),
         ("summary query", s.get("summary")),
@@ -389,6 +410,12 @@ def show(label: str, result: dict[str, Any]) -> None:
         f"interactions/s ({result['batches']:,} batches, {result['signals']:,} signals stored); "
         f"this process used {result['cpu']:.1f} s CPU ({result['cpu'] / result['wall']:.0%} of "
         f"one core)"
+    )
+    phase = result["write_phase"]
+    print(
+        f"  CPU {1000 * result['cpu'] / result['rows']:.2f} ms per row; write phase (commit_batch, "
+        f"holding the write lock) p50 {phase['p50']:.0f} ms, p95 {phase['p95']:.0f} ms, max "
+        f"{phase['max']:.0f} ms over {phase['n']:,} batches of {importer.BATCH_ROWS}"
     )
     print(
         f"  RSS sampled every {SAMPLE_EVERY} s ({rss['n']} samples): min {rss['min']:.0f} MB, "
@@ -498,6 +525,12 @@ def main() -> None:
                 "bench": "import",
                 "rows_per_s_sqlite": round(sqlite["rate"], 1),
                 "rows_per_s_postgres": round(pg["rate"], 1),
+                "cpu_ms_per_row_sqlite": round(1000 * sqlite["cpu"] / sqlite["rows"], 3),
+                "cpu_ms_per_row_postgres": round(1000 * pg["cpu"] / pg["rows"], 3),
+                "write_phase_ms_sqlite": {
+                    k: round(v, 1) for k, v in sqlite["write_phase"].items() if k != "n"
+                },
+                "batch_rows": importer.BATCH_ROWS,
                 "peak_rss_mb": round(peak, 1),
             }
         )

@@ -632,6 +632,7 @@ _AGENTS = _table(Agent)
 _USERS = _table(User)
 _TEAMS = _table(Team)
 _JSON_COLUMNS = frozenset({"actions", "attributes", "turns", "redactions"})
+_IN_CHUNK = 1000  # ids per IN list, well under SQLite's limit on variables in a statement
 
 
 class _EncodedJSON(TypeDecorator[Any]):
@@ -918,9 +919,10 @@ class Store:
         lo = min(s.values["occurred_at"] for s in stored) - limit
         hi = max(s.values["occurred_at"] for s in stored) + limit
         c = _INTERACTIONS.c
+        window = (c.customer_ref.in_(refs), c.occurred_at >= lo, c.occurred_at <= hi)
         rows = connection.execute(
             select(c.id, c.customer_ref, c.occurred_at)
-            .where(c.customer_ref.in_(refs), c.occurred_at >= lo, c.occurred_at <= hi)
+            .where(*window)
             .order_by(c.customer_ref, c.occurred_at, c.id)
         ).all()
         s_ = _SIGNALS.c
@@ -928,7 +930,7 @@ class Store:
             connection.execute(
                 select(s_.interaction_id).where(
                     s_.kind == SignalKind.repeat_contact,
-                    s_.interaction_id.in_([r[0] for r in rows]),
+                    s_.interaction_id.in_(select(c.id).where(*window)),
                 )
             ).scalars()
         )
@@ -942,11 +944,10 @@ class Store:
         # The earlier contact's turns are its evidence: from this batch, or read in one query.
         turns = {s.id: s.item.turns for s in stored}
         missing = [a_id for a_id, _ in pairs if a_id not in turns]
-        if missing:
-            turns.update(
-                (id_, value)
-                for id_, value in connection.execute(select(c.id, c.turns).where(c.id.in_(missing)))
-            )
+        for first in range(0, len(missing), _IN_CHUNK):
+            chunk = missing[first : first + _IN_CHUNK]
+            query = select(c.id, c.turns).where(c.id.in_(chunk))
+            turns.update((id_, value) for id_, value in connection.execute(query))
         return [
             {
                 **_signal_values(repeat_contact(turns[a_id], gap.total_seconds() / 86400, days)),
