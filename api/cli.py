@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from api import accounts
 from api import migrate as migrations
-from api.demo import (
+from demo.loader import (
     DEMO_PASSWORD,
     load_demo,
     load_demo_coaching,

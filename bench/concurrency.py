@@ -19,7 +19,7 @@ What it does
   at the client (httpx on one asyncio loop), per request.
 - Baseline, in the same run: the same people and load for ``--baseline-seconds`` with nothing
   else running.
-- Then an admin uploads ``--rows`` generated interactions (``coaching.demo.generate``: real
+- Then an admin uploads ``--rows`` generated interactions (``demo.interactions.generate``: real
   BANKING77 openings, synthetic everything else) through the import page, and the same load
   runs until the import and the ``themes.join`` job after it have finished and at least
   ``--seconds`` have passed (bounded by ``--max-seconds`` and ``--max-requests``). Import rows
@@ -64,8 +64,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from api.demo import DEMO_PASSWORD, DOMAIN, SHARED_DATA  # noqa: E402
-from coaching import demo  # noqa: E402
+from demo import interactions  # noqa: E402
+from demo.loader import DEMO_PASSWORD, DOMAIN, SHARED_DATA  # noqa: E402
 
 PASSWORD = "bench password 2026"
 BURST = 40
@@ -453,12 +453,13 @@ def run(
     BURST_TARGET = users
     with tempfile.TemporaryDirectory(prefix="vl-bench-concurrency-") as tmp:
         work = folder or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         source = work / "interactions.csv"
-        agents = demo.demo_agents(20)
+        agents = interactions.demo_agents(20)
         start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        demo.write_csv(
+        interactions.write_csv(
             source,
-            demo.generate(
+            interactions.generate(
                 rows, agents=agents, start=start - timedelta(days=84), data_dir=SHARED_DATA
             ),
         )

@@ -39,7 +39,7 @@ What is measured
   SQLite file twice, with the batches it uses (``BATCH_ROWS``) and with one row per batch (one
   transaction and checkpoint per row, what a naive row-by-row importer does).
 
-Data: synthetic interactions from ``coaching.demo.generate`` (seed 2026, 20 agents over the
+Data: synthetic interactions from ``demo.interactions.generate`` (seed 2026, 20 agents over the
 Thames, Severn and Trent teams, 84 days from 2026-01-05); each contact's opening customer
 message is a real BANKING77 query (Casanueva et al. 2020, CC BY 4.0; ``shared/data/banking77``),
 the rest is templated, about 20% of contacts with synthetic PII for the redactor to find.
@@ -81,8 +81,9 @@ from sqlmodel import Session, func, select
 
 import jobs.tasks  # noqa: F401  (registers the import handler)
 from api.migrate import upgrade
-from coaching import demo, importer
+from coaching import importer
 from coaching.models import ImportProblem, Interaction, Signal
+from demo import interactions
 from foundation.accounts import Role, Team, User
 from foundation.db import make_engine
 from foundation.redaction import Redactor
@@ -442,15 +443,17 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="vl-bench-import-") as tmp_name:
         tmp = Path(tmp_name)
-        agents = demo.demo_agents(AGENTS)
+        agents = interactions.demo_agents(AGENTS)
         source = tmp / "interactions.csv"
         started = time.perf_counter()
-        demo.write_csv(
+        interactions.write_csv(
             source,
-            demo.generate(args.rows, seed=SEED, agents=agents, start=START, data_dir=DATA_DIR),
+            interactions.generate(
+                args.rows, seed=SEED, agents=agents, start=START, data_dir=DATA_DIR
+            ),
         )
         print(
-            f"generated {args.rows:,} synthetic interactions (coaching.demo, seed {SEED}, "
+            f"generated {args.rows:,} synthetic interactions (demo.interactions, seed {SEED}, "
             f"{AGENTS} agents over 3 teams; opening messages are real BANKING77 queries from "
             f"{DATA_DIR / 'banking77'}): {source.stat().st_size / MB:.0f} MB CSV in "
             f"{time.perf_counter() - started:.1f} s"

@@ -17,9 +17,6 @@ Fixed file set:
 - ``guides.py``     best-practice guides: drafts, versions, passages, review dates, feedback
 - ``guide_search.py`` the in-process hybrid (semantic + BM25) index behind real-time guide search
 - ``report.py``     the outcomes evidence report (per theme, for a period; HTML and CSV)
-- ``demo.py``       the synthetic demo interactions generator (plans and renders contacts)
-- ``demo_script.py`` its words: themes, lines, vulnerability cues, synthetic PII shapes
-- ``demo_guides.py`` the demo best-practice guides
 
 Nothing raw is stored: every field of an interaction is redacted (``foundation.redaction``)
 before it touches the database, a log line, a job payload or the error report, and customer and

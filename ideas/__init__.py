@@ -11,7 +11,6 @@ Fixed file set:
                   keywords and labels out (no database)
 - ``themes.py``   themes in the database: applying a run with stable identity, joining between
                   runs, and the CX-lead edits (rename, merge, split, status, action plan)
-- ``demo.py``     synthetic demo ideas
 
 Anonymity is a promise: an anonymous idea stores no author anywhere. Its author holds a receipt
 token (only the hash is stored) to follow it and reply in its thread.

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from api.demo import DEMO_PASSWORD
+from demo.loader import DEMO_PASSWORD
 
 if TYPE_CHECKING:
     from tests.browser.conftest import PageErrors

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from api.demo import DEMO_PASSWORD
 from api.errors import TITLES
 from api.web import navigation
+from demo.loader import DEMO_PASSWORD
 from foundation.accounts import Role
 
 if TYPE_CHECKING:

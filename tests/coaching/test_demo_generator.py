@@ -1,4 +1,4 @@
-"""The synthetic demo interactions generator (coaching.demo).
+"""The synthetic demo interactions generator (demo.interactions).
 
 The rows are synthetic; only each customer's opening message is real (BANKING77, CC BY 4.0,
 from ../shared/data/banking77/). The share ranges checked here are the ones the module
@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from coaching import demo
-from coaching import demo_script as script
 from coaching.importer import COLUMNS
+from demo import interactions, script
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
@@ -91,7 +90,7 @@ def banking77(data_dir: Path) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def rows(data_dir: Path) -> list[dict[str, str]]:
-    return list(demo.generate(N, agents=AGENTS, start=START, days=DAYS, data_dir=data_dir))
+    return list(interactions.generate(N, agents=AGENTS, start=START, days=DAYS, data_dir=data_dir))
 
 
 def lines(row: dict[str, str]) -> list[str]:
@@ -167,8 +166,8 @@ def test_same_seed_gives_the_same_bytes_and_another_seed_differs(
 ) -> None:
     def write(name: str, seed: int, jsonl: bool = False) -> bytes:
         path = tmp_path / name
-        gen = demo.generate(1500, seed=seed, agents=AGENTS, start=START, data_dir=data_dir)
-        count = demo.write_jsonl(path, gen) if jsonl else demo.write_csv(path, gen)
+        gen = interactions.generate(1500, seed=seed, agents=AGENTS, start=START, data_dir=data_dir)
+        count = interactions.write_jsonl(path, gen) if jsonl else interactions.write_csv(path, gen)
         assert count == 1500
         return path.read_bytes()
 
@@ -180,21 +179,21 @@ def test_same_seed_gives_the_same_bytes_and_another_seed_differs(
 
 def test_generate_checks_its_arguments_and_data_up_front(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="banking77"):
-        demo.generate(10, agents=AGENTS, start=START, data_dir=tmp_path)
+        interactions.generate(10, agents=AGENTS, start=START, data_dir=tmp_path)
     with pytest.raises(ValueError, match="agent"):
-        demo.generate(10, agents=[], start=START, data_dir=DATA_DIR)
+        interactions.generate(10, agents=[], start=START, data_dir=DATA_DIR)
 
 
 def test_zero_rows_still_writes_a_header(tmp_path: Path, data_dir: Path) -> None:
     path = tmp_path / "empty.csv"
-    gen = demo.generate(0, agents=AGENTS, start=START, data_dir=data_dir)
-    assert demo.write_csv(path, gen) == 0
+    gen = interactions.generate(0, agents=AGENTS, start=START, data_dir=data_dir)
+    assert interactions.write_csv(path, gen) == 0
     assert path.read_text(encoding="utf-8").strip() == ",".join(COLUMNS)
 
 
 def test_five_thousand_rows_are_fast(data_dir: Path) -> None:
     began = time.perf_counter()
-    count = sum(1 for _ in demo.generate(N, agents=AGENTS, start=START, data_dir=data_dir))
+    count = sum(1 for _ in interactions.generate(N, agents=AGENTS, start=START, data_dir=data_dir))
     assert count == N
     assert time.perf_counter() - began < 5.0
 
@@ -248,7 +247,7 @@ def test_times_spread_over_the_days_with_mondays_busiest(rows: list[dict[str, st
 
 def test_a_naive_start_is_utc_and_an_aware_one_is_converted(data_dir: Path) -> None:
     def first_day(start: datetime) -> set[str]:
-        gen = demo.generate(200, agents=AGENTS, start=start, days=3, data_dir=data_dir)
+        gen = interactions.generate(200, agents=AGENTS, start=start, days=3, data_dir=data_dir)
         return {r["occurred_at"][:10] for r in gen}
 
     assert first_day(datetime(2026, 1, 5)) == first_day(START)
@@ -375,7 +374,7 @@ def test_customers_come_back_within_seven_days_mostly_after_unfinished_contacts(
 def test_coached_agents_are_unsure_less_often_after_their_coaching(
     rows: list[dict[str, str]],
 ) -> None:
-    days = demo.coaching_days(AGENTS, DAYS)
+    days = interactions.coaching_days(AGENTS, DAYS)
     assert sorted(days) == [i for i, (_, team) in enumerate(AGENTS) if team == "Severn"]
     disputes = [r for r in rows if r["disposition"] == "Disputed or unrecognised payment"]
     code_day = {AGENTS[i][0]: day for i, day in days.items()}
@@ -387,7 +386,7 @@ def test_coached_agents_are_unsure_less_often_after_their_coaching(
     assert share([r["outcome"] == "resolved" for r in after]) > share(
         [r["outcome"] == "resolved" for r in before]
     )
-    assert demo.coaching_days(AGENTS, 60) == {}
+    assert interactions.coaching_days(AGENTS, 60) == {}
 
 
 def test_the_payments_incident_shows_as_a_spike(rows: list[dict[str, str]]) -> None:
@@ -409,7 +408,8 @@ def test_the_weaker_agents_are_weak_where_the_docstring_says(rows: list[dict[str
 
     code = [a for a, _ in AGENTS]
     disputes = [r for r in rows if r["disposition"] == "Disputed or unrecognised payment"]
-    coached_from = demo.coaching_days(AGENTS, DAYS)[1]  # Severn is coached on disputes later
+    # Severn is coached on disputes later
+    coached_from = interactions.coaching_days(AGENTS, DAYS)[1]
     mine = [
         r for r in disputes if r["agent_id"] == code[1] and (when(r) - START).days < coached_from
     ]
@@ -430,7 +430,7 @@ def test_the_weaker_agents_are_weak_where_the_docstring_says(rows: list[dict[str
         rate(transferred, [r for r in id_rows if r["agent_id"] == code[3]])
         > rate(transferred, [r for r in id_rows if r["agent_id"] != code[3]]) + 0.25
     )
-    assert demo.weak_spots(AGENTS)[code[1]] == "uncertain on disputed card payments"
+    assert interactions.weak_spots(AGENTS)[code[1]] == "uncertain on disputed card payments"
 
 
 # ------------------------------------------------------------------------------- PII
@@ -442,7 +442,7 @@ def test_pii_is_realistic_in_shape(rows: list[dict[str, str]]) -> None:
     for row in rows:
         text = row["transcript"].replace(opening(row), "")
         for match in CARD_RE.finditer(text):
-            assert demo.luhn_valid(match.group()), match.group()
+            assert interactions.luhn_valid(match.group()), match.group()
             cards += 1
         for pattern in (MOBILE_RE, LANDLINE_RE):
             for match in pattern.finditer(text):
@@ -457,9 +457,9 @@ def test_pii_is_realistic_in_shape(rows: list[dict[str, str]]) -> None:
 
 
 def test_luhn_helpers_agree_with_known_numbers() -> None:
-    assert demo.luhn_valid("4111 1111 1111 1111")
-    assert not demo.luhn_valid("4111 1111 1111 1112")
-    assert demo.luhn_complete("411111111111111") == "4111111111111111"
+    assert interactions.luhn_valid("4111 1111 1111 1111")
+    assert not interactions.luhn_valid("4111 1111 1111 1112")
+    assert interactions.luhn_complete("411111111111111") == "4111111111111111"
 
 
 # ------------------------------------------------------------------------------- files
@@ -471,21 +471,21 @@ def test_csv_and_jsonl_round_trip_with_multiline_transcripts(
     sample = rows[:400]
     assert any("\n" in r["transcript"] for r in sample)
     path = tmp_path / "rows.csv"
-    assert demo.write_csv(path, iter(sample)) == len(sample)
+    assert interactions.write_csv(path, iter(sample)) == len(sample)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         assert tuple(reader.fieldnames or ()) == COLUMNS
         assert list(reader) == sample
 
     jpath = tmp_path / "rows.jsonl"
-    assert demo.write_jsonl(jpath, iter(sample)) == len(sample)
+    assert interactions.write_jsonl(jpath, iter(sample)) == len(sample)
     with jpath.open(encoding="utf-8") as fh:
         assert [json.loads(line) for line in fh] == sample
 
 
 def test_cli_writes_a_file(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture) -> None:
-    out = tmp_path / "demo.csv"
-    demo.main([str(out), "--rows", "50", "--data-dir", str(data_dir)])
+    out = tmp_path / "interactions.csv"
+    interactions.main([str(out), "--rows", "50", "--data-dir", str(data_dir)])
     assert "50 rows" in capsys.readouterr().out
     with out.open(encoding="utf-8", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 50

@@ -1,4 +1,4 @@
-"""The demo ideas: loaded once into a fresh, migrated SQLite file through ``api.demo.load_demo``
+"""The demo ideas: loaded once into a fresh, migrated SQLite file through ``demo.loader.load_demo``
 (the real embedding model), then checked for what the pages and the clustering rely on."""
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from api.demo import load_demo
 from api.migrate import upgrade
+from demo.ideas import SEEDS
+from demo.loader import load_demo
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.db import make_engine, session_scope
 from foundation.embeddings import Embedder, Embedding, get_embedder
 from ideas import service
-from ideas.demo import SEEDS
 from ideas.models import (
     Category,
     Comment,

@@ -17,9 +17,6 @@ from sqlmodel import Session, col, func, select
 
 from api.security import hash_password
 from coaching import assignments, guides, modules
-from coaching.demo import coaching_days, generate, write_csv
-from coaching.demo_guides import GUIDES
-from coaching.demo_script import THEME_BY_KEY
 from coaching.models import (
     Assignment,
     CoachingModule,
@@ -28,11 +25,14 @@ from coaching.models import (
     Interaction,
     ModuleVersion,
 )
+from demo.guides import GUIDES
+from demo.ideas import load_demo_ideas
+from demo.interactions import coaching_days, generate, write_csv
+from demo.script import THEME_BY_KEY
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.embeddings import Embedder, from_bytes, get_embedder
 from foundation.settings import Settings
-from ideas.demo import load_demo_ideas
 from ideas.models import DocumentKind, Theme, ThemeMember
 
 DEMO_PASSWORD = "voiceloop-demo-2026"  # noqa: S105 - development-only, printed on purpose
@@ -194,7 +194,7 @@ def load_demo_themes(engine: Engine, settings: Settings) -> str | None:
 
 # ------------------------------------------------------------------------------ coaching
 # Synthetic like the rest: modules drafted from the demo themes, and assignments whose
-# completion days match the generator's coaching story (``coaching.demo.coaching_days``), so the
+# completion days match the generator's coaching story (``demo.interactions.coaching_days``), so the
 # disputed-payments module has a real before and after to measure; others are overdue or open.
 GUIDE_LINK_MIN = 0.45  # cosine between a guide and a theme's centre for the demo to link them
 DEMO_MODULE_THEMES = {  # generator theme -> the title the CX lead gave the module

@@ -1,4 +1,4 @@
-"""The words of the synthetic demo interactions (``coaching.demo`` plans and renders them): the
+"""The words of the synthetic demo interactions (``demo.interactions`` plans and renders them): the
 action codes, the themes with their intents, explanations, fixes and lines, the
 vulnerability cues and how they are handled, the conversation parts, and the shapes of synthetic
 PII. Everything here was written for this project; no real customer or conversation is in it.

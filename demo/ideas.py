@@ -1279,7 +1279,7 @@ def load_demo_ideas(
     session: Session, embedder: Embedder | None = None, *, now: datetime | None = None
 ) -> int:
     """Add the demo ideas unless any idea exists; returns how many were added. Needs the demo
-    users (``api.demo.load_demo`` creates them first). Flushes, never commits."""
+    users (``demo.loader.load_demo`` creates them first). Flushes, never commits."""
     if session.exec(select(Idea.id).limit(1)).first() is not None:
         return 0
     people = _people(session)

@@ -83,7 +83,8 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 
-from coaching.demo_script import (
+from coaching.importer import COLUMNS
+from demo.script import (
     AFTER_HOLD,
     AFTER_HOLD_FAIL,
     BANK,
@@ -152,7 +153,6 @@ from coaching.demo_script import (
     Theme,
     fits,
 )
-from coaching.importer import COLUMNS
 
 # ------------------------------------------------------------------------- agent profiles
 
