@@ -6,7 +6,7 @@ from sqlmodel import Session, col, func, select
 
 from api.models import ApiToken
 from api.security import end_all_sessions, hash_password, revoke_user_tokens
-from coaching.models import Agent
+from coaching.interactions.models import Agent
 from foundation.accounts import Role, Team, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound

@@ -19,14 +19,14 @@ from api.csrf import CsrfMiddleware
 from api.headers import SecurityHeadersMiddleware
 from api.limits import RequestLimitMiddleware
 from api.routes import ROUTERS
-from coaching.guide_search import GuideIndex
+from coaching.guides.search import GuideIndex
 from foundation.cache import TtlCache
 from foundation.db import make_engine
 from foundation.embeddings import embedding_model_name, get_embedder
 from foundation.redaction import get_redactor
 from foundation.settings import Settings, get_settings
-from ideas.service import SOURCE as IDEA_SOURCE
-from ideas.similar import VectorIndex
+from ideas.submissions.similar import SOURCE as IDEA_SOURCE
+from ideas.submissions.similar import VectorIndex
 from jobs.queue import Queue
 
 STATIC_DIR = Path(__file__).parent / "static"

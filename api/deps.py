@@ -21,13 +21,13 @@ from api.security import (
     touch_due,
     touch_session,
 )
-from coaching.guide_search import GuideIndex
+from coaching.guides.search import GuideIndex
 from foundation.accounts import User, UserPublic
 from foundation.db import transaction, unit_of_work
 from foundation.embeddings import Embedder, get_embedder
 from foundation.settings import Settings
-from ideas import service as ideas_service
-from ideas.similar import VectorIndex
+from ideas.submissions import notifications as idea_notifications
+from ideas.submissions.similar import VectorIndex
 from jobs.queue import Queue
 
 
@@ -141,7 +141,7 @@ def _caller(request: Request, session: Session, settings: Settings) -> User | No
     # must still be able to show who is signed in. Pages show the unread count; JSON does not.
     request.state.user = UserPublic.model_validate(user) if user else None
     page = not request.url.path.startswith("/api/")
-    request.state.unread = ideas_service.unread_count(session, user) if user and page else 0
+    request.state.unread = idea_notifications.unread_count(session, user) if user and page else 0
     return user
 
 

@@ -11,14 +11,17 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from api.access import can_see_team
+from api.presentation import effect_chart
 from foundation.accounts import Role, UserPublic
-from ideas.markdown import render as markdown
+from foundation.markdown import render as markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 # Templates ship with the code: no file-system check on every render (restart to see an edit).
 templates.env.auto_reload = False
-templates.env.globals.update(Role=Role, can_see_team=can_see_team, markdown=markdown)
+templates.env.globals.update(
+    Role=Role, can_see_team=can_see_team, markdown=markdown, effect_chart=effect_chart
+)
 # Macros as a global, so a block rendered on its own for htmx can use them too.
 templates.env.globals["ui"] = templates.env.get_template("macros.html").module
 

@@ -10,8 +10,8 @@ What is measured
   renormalised, with the source's text. Keys mix ``idea:N`` and ``gap:N`` (one in five).
 - Each size runs in its own process, so each peak RSS (``getrusage``) is that size's alone; it
   includes the embeddings the caller holds (1M x 384 float32 = 1.5 GB).
-- ``ideas.clustering.ThemeClusterer().fit`` with the defaults, timed after UMAP's one-off numba
-  compilation (reported apart, with the import time: a worker pays them once per process).
+- ``ideas.themes.clustering.ThemeClusterer().fit`` with the defaults, timed after UMAP's one-off
+  numba compilation (reported apart, with the import time: a worker pays them once per process).
 - What the pipeline does differently at scale: above ``fit_sample`` (10,000) documents, UMAP and
   HDBSCAN see only the documents with the smallest key hashes; every other document joins its
   nearest centroid by cosine (at least ``JOIN_THRESHOLD``) in blocks, and c-TF-IDF reads at most
@@ -57,7 +57,7 @@ def one_size(size: int, cache_dir: Path) -> dict[str, float]:
     """Runs in a child process: build ``size`` documents, fit, report."""
     texts, real = base(cache_dir)
     started = time.perf_counter()
-    from ideas.clustering import ThemeClusterer
+    from ideas.themes.clustering import ThemeClusterer
 
     import_seconds = time.perf_counter() - started
     rng = np.random.default_rng(SEED)

@@ -53,9 +53,10 @@ from sqlmodel import Session, col, select
 
 from api.app import create_app
 from api.security import SESSION_COOKIE
-from coaching import guide_search
-from coaching.guides import SOURCE, passage_text, split_passages
-from coaching.models import Guide, GuidePassage, GuideStatus, GuideVersion
+from coaching.guides import search as guide_search
+from coaching.guides.models import Guide, GuidePassage, GuideStatus, GuideVersion
+from coaching.guides.queries import SOURCE
+from coaching.guides.service import passage_text, split_passages
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import (

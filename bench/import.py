@@ -7,9 +7,9 @@ about 175 MB) are deleted at the end and the PostgreSQL schema is dropped.
 What is measured
 - The real import job, ``jobs.service.run_import_now`` (what ``voiceloop import`` and the demo
   loader call): the upload is staged, a job row is claimed and ``jobs.tasks.import_interactions``
-  runs in this process: read and validate (``coaching.importer.read_batches``), split the
+  runs in this process: read and validate (``coaching.interactions.reader.read_batches``), split the
   transcript into turns, redact PII, detect gap signals and build the rows' values
-  (``Store.prepare``, outside the transaction), then store the batch (``importer.BATCH_ROWS``)
+  (``Store.prepare``, outside the transaction), then store the batch (``import_reader.BATCH_ROWS``)
   with its checkpoint in one transaction (``Store.write``'s bulk statements inside
   ``JobContext.commit_batch``), and finally the summary. Rows per second = rows in the file /
   wall time of ``run_import_now``. Both backends are migrated from empty with
@@ -81,8 +81,10 @@ from sqlmodel import Session, func, select
 
 import jobs.tasks  # noqa: F401  (registers the import handler)
 from api.migrate import upgrade
-from coaching import importer
-from coaching.models import ImportProblem, Interaction, Signal
+from coaching.interactions import importer
+from coaching.interactions import reader as import_reader
+from coaching.interactions import store as import_store
+from coaching.interactions.models import ImportProblem, Interaction, Signal
 from demo import interactions
 from foundation.accounts import Role, Team, User
 from foundation.db import make_engine
@@ -212,14 +214,14 @@ def instrumented(stages: Stages, batch_rows: int | None = None) -> Iterator[None
     time), restoring everything afterwards. ``batch_rows`` overrides the batch size."""
     with contextlib.ExitStack() as stack:
         patches = [
-            (importer, "read_batches", stages.batches(importer.read_batches, batch_rows)),
+            (importer, "read_batches", stages.batches(import_reader.read_batches, batch_rows)),
             (importer, "parse_turns", stages.wrap("turns", importer.parse_turns)),
             (importer, "detect", stages.wrap("detect", importer.detect)),
             (importer, "stage_upload", stages.wrap("stage", importer.stage_upload)),
             (importer, "summary", stages.wrap("summary", importer.summary)),
             (Redactor, "redact", stages.wrap("redact", Redactor.redact)),
-            (importer.Store, "prepare", stages.wrap("prepare", importer.Store.prepare)),
-            (importer.Store, "write", stages.wrap("write", importer.Store.write)),
+            (import_store.Store, "prepare", stages.wrap("prepare", import_store.Store.prepare)),
+            (import_store.Store, "write", stages.wrap("write", import_store.Store.write)),
             (JobContext, "commit_batch", stages.wrap("commit_batch", JobContext.commit_batch)),
         ]
         for owner, name, wrapper in patches:
@@ -351,7 +353,7 @@ def write_phase(stages: Stages) -> dict[str, float]:
 def first_rows(source: Path, target: Path, rows: int) -> Path:
     """The header and the first ``rows`` records of ``source`` (records span lines)."""
     last = None
-    for batch in importer.read_batches(source, "csv", batch_rows=rows):
+    for batch in import_reader.read_batches(source, "csv", batch_rows=rows):
         last = batch
         break
     assert last is not None and len(last.rows) == rows
@@ -416,7 +418,7 @@ def show(label: str, result: dict[str, Any]) -> None:
     print(
         f"  CPU {1000 * result['cpu'] / result['rows']:.2f} ms per row; write phase (commit_batch, "
         f"holding the write lock) p50 {phase['p50']:.0f} ms, p95 {phase['p95']:.0f} ms, max "
-        f"{phase['max']:.0f} ms over {phase['n']:,} batches of {importer.BATCH_ROWS}"
+        f"{phase['max']:.0f} ms over {phase['n']:,} batches of {import_reader.BATCH_ROWS}"
     )
     print(
         f"  RSS sampled every {SAMPLE_EVERY} s ({rss['n']} samples): min {rss['min']:.0f} MB, "
@@ -481,7 +483,7 @@ def main() -> None:
         batched, single = baseline["batched"], baseline["row_by_row"]
         print(
             f"baseline, first {BASELINE_ROWS:,} rows on a fresh SQLite file, same handler: "
-            f"batches of {importer.BATCH_ROWS} {batched['rate']:,.0f} interactions/s; one row "
+            f"batches of {import_reader.BATCH_ROWS} {batched['rate']:,.0f} interactions/s; one row "
             f"per transaction {single['rate']:,.0f} interactions/s "
             f"({batched['rate'] / single['rate']:.1f}x slower)"
         )
@@ -505,7 +507,7 @@ def main() -> None:
     print(
         f"baseline beside it: read + parse + validate alone {parse_rate:,.0f} rows/s; first "
         f"{BASELINE_ROWS:,} rows on SQLite {batched['rate']:,.0f}/s in batches of "
-        f"{importer.BATCH_ROWS} against {single['rate']:,.0f}/s one transaction per row"
+        f"{import_reader.BATCH_ROWS} against {single['rate']:,.0f}/s one transaction per row"
     )
     peak = peak_rss_bytes() / MB
     flat = all(r["rss"]["last_tenth"] <= r["rss"]["first_tenth"] * 1.1 for r in results.values())
@@ -533,7 +535,7 @@ def main() -> None:
                 "write_phase_ms_sqlite": {
                     k: round(v, 1) for k, v in sqlite["write_phase"].items() if k != "n"
                 },
-                "batch_rows": importer.BATCH_ROWS,
+                "batch_rows": import_reader.BATCH_ROWS,
                 "peak_rss_mb": round(peak, 1),
             }
         )

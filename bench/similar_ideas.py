@@ -10,8 +10,8 @@ What is measured
   around the ASGI app: from the moment the request enters the app until the last byte of the
   response has been handed over, so the test client's own work is not counted. The JSON twin
   ``GET /api/v1/ideas/similar?text=...`` is measured the same way.
-- A breakdown of the same work done by ``ideas.service.similar_ideas``: index refresh (one
-  SQL query), query embedding, index search, and the visible-idea lookup (one SQL query).
+- A breakdown of the same work done by ``ideas.submissions.similar.similar_ideas``: index refresh
+  (one SQL query), query embedding, index search, and the visible-idea lookup (one SQL query).
 - Baseline, in the same run: the same query embedding plus a naive brute-force search over
   vectors already in memory as a Python list of arrays (``np.stack`` + dot + full ``argsort``
   per query).
@@ -56,9 +56,8 @@ from api.security import SESSION_COOKIE
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, get_embedder, text_hash, to_bytes
-from ideas.models import Category, Idea, IdeaKind, IdeaStatus
-from ideas.service import MIN_SIMILARITY, SOURCE, _visible_matches
-from ideas.similar import VectorIndex
+from ideas.submissions.models import Category, Idea, IdeaKind, IdeaStatus
+from ideas.submissions.similar import MIN_SIMILARITY, SOURCE, VectorIndex, _visible_matches
 
 BANKING77 = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77"
 SIZES = (10_000, 100_000)

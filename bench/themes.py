@@ -9,7 +9,7 @@ What is measured
 - The texts are embedded once with the real model (cached under ``--cache-dir`` by a hash of
   the texts, so reruns skip it). Both pipelines get the same embeddings. Labels are used only
   for scoring; neither clusterer sees them.
-- VoiceLoop: ``ideas.clustering.ThemeClusterer().fit`` with the CSV row number as each
+- VoiceLoop: ``ideas.themes.clustering.ThemeClusterer().fit`` with the CSV row number as each
   document's key. UMAP's one-off numba compilation is timed first and reported apart (a
   worker pays it once per process); ``seconds`` is the wall time of ``fit`` after it.
 - Order invariance: the same documents fitted again reversed and shuffled; the themes
@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from ideas.clustering import ClusterResult, ThemeClusterer
+from ideas.themes.clustering import ClusterResult, ThemeClusterer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_DATA = SHARED / "banking77" / "test.csv"

@@ -1,5 +1,6 @@
 """Best-practice guides for the demo (synthetic: written for this project for the fictional
-Northbank; not any real bank's procedures). Markdown in the subset ``ideas.markdown`` renders."""
+Northbank; not any real bank's procedures). Markdown in the subset ``foundation.markdown``
+renders."""
 
 from __future__ import annotations
 

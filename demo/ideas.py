@@ -27,8 +27,12 @@ from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, get_embedder
 from foundation.settings import get_settings
-from ideas import service
-from ideas.models import (
+from ideas.submissions import moderation as idea_moderation
+from ideas.submissions import promise as idea_promise
+from ideas.submissions import queries as idea_queries
+from ideas.submissions import service as idea_service
+from ideas.submissions import similar as idea_similar
+from ideas.submissions.models import (
     CommentCreate,
     Idea,
     IdeaCreate,
@@ -1290,7 +1294,8 @@ def load_demo_ideas(
 
 
 def _text(seed: Seed) -> str:
-    # What ``service.idea_text`` will ask the model for, once the fields are cleaned.
+    # What ``ideas.submissions.models.idea_text`` will ask the model for, once the fields are
+    # cleaned.
     return f"{' '.join(seed.title.split())}\n{seed.body.strip()}".strip()
 
 
@@ -1336,8 +1341,8 @@ class _Loader:
         self.now = now
         self.limit = now - timedelta(hours=1)
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
-        self.categories = {c.name: c for c in service.categories(session)}
-        self.stages = {s.name: s for s in service.stages(session)}
+        self.categories = {c.name: c for c in idea_queries.categories(session)}
+        self.stages = {s.name: s for s in idea_queries.stages(session)}
         self.plans: dict[str, _Plan] = {}
         self.events: list[tuple[datetime, int, str, tuple]] = []
         self.ideas: dict[str, Idea] = {}
@@ -1536,8 +1541,8 @@ class _Loader:
             stage_id=stage.id if stage else None,
             anonymous=plan.anonymous,
         )
-        draft = service.draft_idea(data, self.embedder)
-        idea, _receipt = service.submit_idea(
+        draft = idea_service.draft_idea(data, self.embedder)
+        idea, _receipt = idea_service.submit_idea(
             self.session, plan.author, draft, min_group=self.min_group
         )
         idea.created_at = idea.updated_at = when
@@ -1545,7 +1550,7 @@ class _Loader:
         # The vector row's timestamp must not be finer than the idea's own (anonymity).
         row = self.session.exec(
             select(Embedding).where(
-                Embedding.source == service.SOURCE, Embedding.source_id == idea.id
+                Embedding.source == idea_similar.SOURCE, Embedding.source_id == idea.id
             )
         ).one()
         row.updated_at = when
@@ -1554,9 +1559,9 @@ class _Loader:
 
     def _do_support(self, when: datetime, key: str, user: User) -> None:
         idea = self.ideas[key]
-        if service.supports(self.session, user, [idea.id]):  # type: ignore[list-item]
+        if idea_queries.supports(self.session, user, [idea.id]):  # type: ignore[list-item]
             return  # came over with a merged duplicate
-        service.support(self.session, user, idea)
+        idea_service.support(self.session, user, idea)
         row = self.session.exec(
             select(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
         ).one()
@@ -1566,7 +1571,7 @@ class _Loader:
     def _do_comment(
         self, when: datetime, key: str, user: User | None, by_submitter: bool, text: str
     ) -> None:
-        comment = service.add_comment(
+        comment = idea_service.add_comment(
             self.session,
             self.ideas[key],
             CommentCreate(body=text),
@@ -1579,19 +1584,19 @@ class _Loader:
     def _do_status(self, when: datetime, key: str, status: IdeaStatus, response: str) -> None:
         idea = self.ideas[key]
         with self._dated(when, idea):
-            service.change_status(
+            idea_service.change_status(
                 self.session, self.people.cx, idea, StatusUpdate(status=status, response=response)
             )
 
     def _do_merge(self, when: datetime, key: str, target: str) -> None:
         idea = self.ideas[key]
         with self._dated(when, idea):
-            service.merge(self.session, self.people.cx, idea, self.ideas[target])
+            idea_moderation.merge(self.session, self.people.cx, idea, self.ideas[target])
 
     def _do_hide(self, when: datetime, key: str, reason: str) -> None:
         idea = self.ideas[key]
         with self._dated(when, idea):
-            service.hide_idea(self.session, self.people.cx, idea, reason)
+            idea_moderation.hide_idea(self.session, self.people.cx, idea, reason)
 
     def _dated(self, when: datetime, idea: Idea) -> _Dated:
         return _Dated(self, when, idea)
@@ -1636,7 +1641,7 @@ def _midnight(moment: datetime) -> datetime:
 
 
 def _add_working_days(moment: datetime, days: int) -> datetime:
-    day = service.add_working_days(moment.date(), days)
+    day = idea_promise.add_working_days(moment.date(), days)
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 

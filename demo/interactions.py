@@ -83,7 +83,7 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 
-from coaching.importer import COLUMNS
+from coaching.interactions.importer import COLUMNS
 from demo.script import (
     AFTER_HOLD,
     AFTER_HOLD_FAIL,

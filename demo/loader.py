@@ -16,15 +16,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from api.security import hash_password
-from coaching import assignments, guides, modules
-from coaching.models import (
-    Assignment,
-    CoachingModule,
-    Guide,
-    GuideUpdate,
-    Interaction,
-    ModuleVersion,
-)
+from coaching.guides import service as guide_service
+from coaching.guides.models import Guide, GuideUpdate
+from coaching.interactions.models import Interaction
+from coaching.modules import assignments
+from coaching.modules import service as module_service
+from coaching.modules.models import Assignment, CoachingModule, ModuleVersion
 from demo.guides import GUIDES
 from demo.ideas import load_demo_ideas
 from demo.interactions import coaching_days, generate, write_csv
@@ -33,7 +30,7 @@ from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.embeddings import Embedder, from_bytes, get_embedder
 from foundation.settings import Settings
-from ideas.models import DocumentKind, Theme, ThemeMember
+from ideas.themes.models import DocumentKind, Theme, ThemeMember
 
 DEMO_PASSWORD = "voiceloop-demo-2026"  # noqa: S105 - development-only, printed on purpose
 DOMAIN = "northbank.test"
@@ -182,7 +179,7 @@ def load_demo_interactions(
 def load_demo_themes(engine: Engine, settings: Settings) -> str | None:
     """Cluster the demo ideas and gap evidence into themes (the real job, in this process)
     when no run has happened yet; returns the job's summary, or None when nothing was done."""
-    from ideas.themes import latest_run
+    from ideas.themes.queries import latest_run
     from jobs.service import run_now
 
     with Session(engine) as session:
@@ -237,9 +234,11 @@ def _demo_modules(
     severn, thames = team["Severn"], team["Thames"]
 
     def publish(key: str, when: datetime) -> tuple[CoachingModule, ModuleVersion]:
-        module = modules.create_from_theme(session, theme_ids[key], cx, settings.min_group_size)
+        module = module_service.create_from_theme(
+            session, theme_ids[key], cx, settings.min_group_size
+        )
         module.title, module.created_at = DEMO_MODULE_THEMES[key], when
-        return module, modules.publish(session, module, cx, now=when)
+        return module, module_service.publish(session, module, cx, now=when)
 
     def give(module: CoachingModule, to: Team, when: datetime, due: datetime) -> list[Assignment]:
         done = assignments.assign(
@@ -269,7 +268,7 @@ def _demo_modules(
     module, _ = publish("account_access", now - timedelta(days=3))
     give(module, thames, now - timedelta(days=2), now + timedelta(days=10))
     fees = theme_ids["fees_charges"]
-    draft = modules.create_from_theme(session, fees, cx, settings.min_group_size)
+    draft = module_service.create_from_theme(session, fees, cx, settings.min_group_size)
     draft.title = DEMO_MODULE_THEMES["fees_charges"]
 
 
@@ -314,8 +313,9 @@ def _demo_guides(session: Session, cx: User, settings: Settings, embedder: Embed
         if centroids is not None:
             sims = centroids @ vector
             linked = [live[i].id or 0 for i in np.argsort(-sims)[:2] if sims[i] >= GUIDE_LINK_MIN]
-        guide = guides.create(session, GuideUpdate(title=title, body=body, theme_ids=linked), cx)
-        guides.publish(session, guide, cx, embedder, settings.guide_review_days)
+        data = GuideUpdate(title=title, body=body, theme_ids=linked)
+        guide = guide_service.create(session, data, cx)
+        guide_service.publish(session, guide, cx, embedder, settings.guide_review_days)
     if guide is not None:  # one guide is due for review, so the CX lead's list shows one
         guide.review_due_on = utcnow().date() - timedelta(days=5)
     return len(GUIDES)

@@ -9,6 +9,7 @@ Fixed file set:
 - ``redaction.py`` customer PII redaction (Presidio, no NLP model, UK recognizers, names),
                    cheap to import; ``_presidio.py`` is the engine, loaded on first use
 - ``pseudonyms.py`` keyed hashes (HMAC) of ids that may be personal data, and key rotation
+- ``markdown.py``  the safe markdown subset idea bodies, coaching modules and guides are written in
 
 Keep it small: domain behaviour belongs in ``ideas/``, ``coaching/`` or ``jobs/``.
 """

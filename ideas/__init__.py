@@ -1,16 +1,17 @@
 """Employee voice: ideas, problem reports and feedback, and the themes they form together with
-the gap evidence of the interaction logs.
+the gap evidence of the interaction logs. Two rooms, each with a fixed file set (``models.py``
+its tables and schemas, ``service.py`` writes that flush and never commit, ``queries.py`` reads,
+plus the algorithm modules it needs):
 
-Fixed file set:
-- ``models.py``   tables and their Create/Update/Public schemas
-- ``service.py``  what can be done with ideas (submit, support, comment, answer, merge, hide);
-                  functions flush, never commit, and raise ``foundation.errors`` domain errors
-- ``similar.py``  the in-process vector index behind similar-idea suggestions and search
-- ``markdown.py`` the safe markdown subset idea bodies are written in
-- ``clustering.py`` the theme pipeline: precomputed embeddings in, deterministic clusters, c-TF-IDF
-                  keywords and labels out (no database)
-- ``themes.py``   themes in the database: applying a run with stable identity, joining between
-                  runs, and the CX-lead edits (rename, merge, split, status, action plan)
+- ``submissions/`` ideas and what hangs off them: submitting, support, comments, CX answers,
+  notifications, moderation, the response-time promise and similar-idea search
+- ``themes/``      ideas and gap evidence clustered into themes that keep their identity across
+  runs, and the CX-lead review of them
+
+``submissions`` stores a new idea in the nearest theme and takes a hidden or merged one out
+(``themes.service.join`` / ``leave``); ``themes`` reads ideas as documents. Gap evidence comes
+from ``coaching``, which depends on this package, through the ``themes.documents.Corpus``
+protocol. Errors are ``foundation.errors`` domain errors.
 
 Anonymity is a promise: an anonymous idea stores no author anywhere. Its author holds a receipt
 token (only the hash is stored) to follow it and reply in its thread.

@@ -116,7 +116,7 @@ def run_import_now(
     engine: Engine, settings: Settings, source: Path, started_by_id: int | None = None
 ) -> Job:
     """Import a file in this process (CLI, demo data) as a durable job."""
-    from coaching.importer import stage_upload
+    from coaching.interactions.importer import stage_upload
 
     with source.open("rb") as handle:
         staged = stage_upload(handle, Path(settings.upload_dir))

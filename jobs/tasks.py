@@ -67,7 +67,9 @@ def import_interactions(ctx: JobContext) -> None:
     never fatal; only a file that is not CSV or JSON Lines fails the job. The upload holds raw
     PII: ``remove_upload`` deletes it once the job reaches a final state, succeeded or failed,
     and it stays while a killed worker's job waits to resume from its checkpoint."""
-    from coaching import importer
+    from coaching.interactions import importer
+    from coaching.interactions import reader as import_reader
+    from coaching.interactions import store as import_store
     from foundation.redaction import get_redactor
     from foundation.settings import get_settings
 
@@ -77,13 +79,13 @@ def import_interactions(ctx: JobContext) -> None:
     path = Path(str(ctx.params.get("path", "")))
     if not path.is_file():
         raise ValueError("The uploaded file is missing on the server; upload it again.")
-    fmt = importer.sniff_format(path)
-    header = importer.read_header(path) if fmt == "csv" else None
+    fmt = import_reader.sniff_format(path)
+    header = import_reader.read_header(path) if fmt == "csv" else None
     settings = get_settings()
     ctx.set_total(path.stat().st_size)
-    store = importer.Store(settings, get_redactor(), ctx.job_id)
+    store = import_store.Store(settings, get_redactor(), ctx.job_id)
     rows_read = int(checkpoint.get("rows", 0))
-    batches = importer.read_batches(
+    batches = import_reader.read_batches(
         path,
         fmt,
         offset=int(checkpoint.get("offset", 0)),
@@ -137,16 +139,18 @@ def cluster_themes(ctx: JobContext) -> None:
     """Re-cluster every document into themes. Embeddings are committed batch by batch (a
     killed worker resumes without re-embedding); the clustering is deterministic, so a retry
     recomputes the same themes, and they are written in one transaction."""
-    from coaching.evidence import Corpus
+    from coaching.interactions.evidence import Corpus
     from foundation.embeddings import get_embedder
-    from ideas import clustering, themes
+    from ideas.themes import clustering
+    from ideas.themes import documents as theme_documents
+    from ideas.themes import runs as theme_runs
 
     embedder = get_embedder()
     corpus = Corpus(embedder.model_name)
     ctx.set_total(_TOTAL)
     with ctx.read() as session:
         docs = corpus.documents(session)
-        todo = themes.stale(session, docs, corpus.model)
+        todo = theme_documents.stale(session, docs, corpus.model)
     started = time.monotonic()
     for first in range(0, len(todo), EMBED_BATCH):
         batch = todo[first : first + EMBED_BATCH]
@@ -154,7 +158,7 @@ def cluster_themes(ctx: JobContext) -> None:
         done = first + len(batch)
 
         def store(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
-            themes.store_vectors(session, batch, vectors, corpus.model)
+            theme_documents.store_vectors(session, batch, vectors, corpus.model)
 
         ctx.commit_batch(
             store,
@@ -163,7 +167,7 @@ def cluster_themes(ctx: JobContext) -> None:
             message=f"Embedded {done:,} of {len(todo):,} new or changed documents",
         )
     with ctx.read() as session:
-        vectors = themes.load_vectors(session, docs, corpus.model)
+        vectors = theme_documents.load_vectors(session, docs, corpus.model)
 
     def progress(fraction: float) -> None:
         done = _EMBED_END + int((_CLUSTER_END - _EMBED_END) * fraction)
@@ -176,7 +180,9 @@ def cluster_themes(ctx: JobContext) -> None:
     seconds = time.monotonic() - started
 
     def write(session: Session) -> None:
-        run = themes.apply_run(session, docs, vectors, result, job_id=ctx.job_id, seconds=seconds)
+        run = theme_runs.apply_run(
+            session, docs, vectors, result, job_id=ctx.job_id, seconds=seconds
+        )
         session.exec(
             update(Job)
             .where(col(Job.id) == ctx.job_id)
@@ -190,15 +196,17 @@ def cluster_themes(ctx: JobContext) -> None:
 def join_themes(ctx: JobContext) -> None:
     """Between full runs: put the gap evidence of one import into the nearest themes.
     Params: ``import_job_id``. Idempotent: a document already in a theme is left where it is."""
-    from coaching.evidence import gap_documents
-    from coaching.models import Interaction
+    from coaching.interactions.evidence import gap_documents
+    from coaching.interactions.models import Interaction
     from foundation.clock import as_utc
     from foundation.embeddings import get_embedder
-    from ideas import themes
+    from ideas.themes import documents as theme_documents
+    from ideas.themes import queries as theme_queries
+    from ideas.themes import service as theme_service
 
     import_job_id = _int_param(ctx.params, "import_job_id", None, 1)
     with ctx.read() as session:
-        run = themes.latest_run(session)
+        run = theme_queries.latest_run(session)
         imported = session.get(Job, import_job_id)
         if run is None or imported is None:
             return  # nothing to join yet: the first full run will take everything
@@ -215,8 +223,8 @@ def join_themes(ctx: JobContext) -> None:
         vectors = embedder.encode([doc.text for doc in batch])
 
         def write(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
-            themes.store_vectors(session, batch, vectors, embedder.model_name)
-            themes.join_many(session, batch, vectors)
+            theme_documents.store_vectors(session, batch, vectors, embedder.model_name)
+            theme_service.join_many(session, batch, vectors)
 
         ctx.commit_batch(write, checkpoint={"next": first + len(batch)}, done=first + len(batch))
 
@@ -226,7 +234,7 @@ def join_themes(ctx: JobContext) -> None:
 def coaching_remind(ctx: JobContext) -> None:
     """In-app reminders for coaching due within ``coaching_reminder_days`` (or overdue), once
     per assignment: one short transaction, and ``reminded_at`` makes a re-run send nothing."""
-    from coaching import assignments
+    from coaching.modules import assignments
     from foundation.settings import get_settings
 
     days = get_settings().coaching_reminder_days

@@ -36,7 +36,7 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def make_settings(tmp: Path, database_url: str, **overrides: object) -> Settings:
     # Dashboards recompute their figures on every view here (tests change data between views);
-    # tests/coaching/test_gaps_pages.py checks the minute-long cache itself.
+    # tests/coaching/interactions/test_gaps_pages.py checks the minute-long cache itself.
     values: dict[str, object] = {"figures_cache_seconds": 0, **overrides}
     return Settings(
         environment="test",

@@ -9,8 +9,11 @@ from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, IdeaIndexDep, SessionDep, SettingsDep
 from api.errors import API_ERRORS, responses
 from api.params import Id, QueryId
-from ideas import service
-from ideas.models import (
+from ideas.submissions import customer_details
+from ideas.submissions import queries as idea_queries
+from ideas.submissions import service as idea_service
+from ideas.submissions import similar as idea_similar
+from ideas.submissions.models import (
     CommentCreate,
     CommentPublic,
     IdeaCreate,
@@ -54,7 +57,7 @@ def list_ideas(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> IdeaPage:
     """Visible ideas, filtered; ``q`` searches by keyword and by meaning."""
-    filters = service.IdeaFilters(
+    filters = idea_queries.IdeaFilters(
         status=status,
         category_id=category_id,
         stage_id=stage_id,
@@ -64,7 +67,7 @@ def list_ideas(
         sort=sort,
         page=page,
     )
-    ideas, total = service.browse(session, filters, index=index, embedder=embedder)
+    ideas, total = idea_queries.browse(session, filters, index=index, embedder=embedder)
     return IdeaPage(items=[IdeaPublic.model_validate(i) for i in ideas], total=total, page=page)
 
 
@@ -77,7 +80,7 @@ def similar(
     text: Annotated[str, Query(min_length=1, max_length=2000)],
 ) -> list[IdeaPublic]:
     """The five visible ideas most similar in meaning to ``text``."""
-    matches = service.similar_ideas(session, index, embedder, text)
+    matches = idea_similar.similar_ideas(session, index, embedder, text)
     return [IdeaPublic.model_validate(m.idea) for m in matches]
 
 
@@ -90,9 +93,13 @@ def create(
     data: IdeaCreate,
 ) -> IdeaCreated:
     """Submit an idea. For an anonymous one the response carries the receipt token, once."""
-    draft = service.draft_idea(data, embedder)  # the slow part, before the write lock
-    idea, receipt = service.submit_idea(session, user, draft, min_group=settings.min_group_size)
-    removed = service.removed_details(f"{data.title}\n{data.body}", f"{idea.title}\n{idea.body}")
+    draft = idea_service.draft_idea(data, embedder)  # the slow part, before the write lock
+    idea, receipt = idea_service.submit_idea(
+        session, user, draft, min_group=settings.min_group_size
+    )
+    removed = customer_details.removed_details(
+        f"{data.title}\n{data.body}", f"{idea.title}\n{idea.body}"
+    )
     return IdeaCreated.model_validate(
         {**idea.model_dump(), "receipt_token": receipt, "removed": removed}
     )
@@ -100,25 +107,29 @@ def create(
 
 @router.get("/{idea_id}", response_model=IdeaPublic, responses=responses(404))
 def get(session: SessionDep, user: CurrentUser, idea_id: Id) -> IdeaPublic:
-    return IdeaPublic.model_validate(service.get_visible_idea(session, idea_id, user))
+    return IdeaPublic.model_validate(idea_queries.get_visible_idea(session, idea_id, user))
 
 
 @router.post("/{idea_id}/support", status_code=204, responses=responses(404, 409))
 def support(session: SessionDep, user: CurrentUser, idea_id: Id) -> Response:
-    service.support(session, user, service.get_idea(session, idea_id, include_hidden=True))
+    idea_service.support(
+        session, user, idea_queries.get_idea(session, idea_id, include_hidden=True)
+    )
     return Response(status_code=204)
 
 
 @router.delete("/{idea_id}/support", status_code=204, responses=responses(404, 409))
 def withdraw(session: SessionDep, user: CurrentUser, idea_id: Id) -> Response:
-    service.withdraw_support(session, user, service.get_idea(session, idea_id, include_hidden=True))
+    idea_service.withdraw_support(
+        session, user, idea_queries.get_idea(session, idea_id, include_hidden=True)
+    )
     return Response(status_code=204)
 
 
 @router.get("/{idea_id}/comments", response_model=list[CommentPublic], responses=responses(404))
 def list_comments(session: SessionDep, user: CurrentUser, idea_id: Id) -> list[CommentPublic]:
-    idea = service.get_visible_idea(session, idea_id, user)
-    return [CommentPublic.model_validate(c) for c in service.comments(session, idea)]
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
+    return [CommentPublic.model_validate(c) for c in idea_queries.comments(session, idea)]
 
 
 @router.post(
@@ -130,13 +141,13 @@ def list_comments(session: SessionDep, user: CurrentUser, idea_id: Id) -> list[C
 def add_comment(
     session: SessionDep, user: CurrentUser, idea_id: Id, data: CommentCreate
 ) -> CommentPublic:
-    idea = service.get_visible_idea(session, idea_id, user)
-    return CommentPublic.model_validate(service.add_comment(session, idea, data, user=user))
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
+    return CommentPublic.model_validate(idea_service.add_comment(session, idea, data, user=user))
 
 
 @router.post("/{idea_id}/status", response_model=IdeaPublic, responses=responses(404, 409))
 def change_status(session: SessionDep, user: CxUser, idea_id: Id, data: StatusUpdate) -> IdeaPublic:
     """Answer an idea: a new status with the response its submitter and supporters see."""
-    idea = service.get_visible_idea(session, idea_id, user)
-    service.change_status(session, user, idea, data)
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
+    idea_service.change_status(session, user, idea, data)
     return IdeaPublic.model_validate(idea)

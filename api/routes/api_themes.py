@@ -10,8 +10,8 @@ from api.access import CxUser
 from api.deps import SessionDep
 from api.errors import API_ERRORS, responses
 from api.params import Id
-from ideas import themes
-from ideas.models import (
+from ideas.themes import queries as theme_queries
+from ideas.themes.models import (
     DocumentKind,
     ThemeMember,
     ThemeMemberPublic,
@@ -46,9 +46,12 @@ class MemberPage(BaseModel):
 
 @router.get("", response_model=ThemeList)
 def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.active) -> ThemeList:
-    run = themes.latest_run(session)
+    run = theme_queries.latest_run(session)
     return ThemeList(
-        items=[ThemePublic.model_validate(t) for t in themes.list_themes(session, states=[state])],
+        items=[
+            ThemePublic.model_validate(t)
+            for t in theme_queries.list_themes(session, states=[state])
+        ],
         run=None
         if run is None
         else RunPublic(
@@ -66,7 +69,7 @@ def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.a
 
 @router.get("/{theme_id}", response_model=ThemePublic, responses=responses(404))
 def get_theme(session: SessionDep, _: CxUser, theme_id: Id) -> ThemePublic:
-    return ThemePublic.model_validate(themes.get_theme(session, theme_id))
+    return ThemePublic.model_validate(theme_queries.get_theme(session, theme_id))
 
 
 @router.get("/{theme_id}/members", response_model=MemberPage, responses=responses(404))
@@ -78,7 +81,7 @@ def theme_members(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> MemberPage:
-    themes.get_theme(session, theme_id)
+    theme_queries.get_theme(session, theme_id)
     where = [ThemeMember.theme_id == theme_id]
     if kind is not None:
         where.append(ThemeMember.kind == kind)

@@ -21,14 +21,17 @@ from api.deps import SessionDep, SettingsDep
 from api.forms import PostedForm, form_values
 from api.params import FormId, Id, QueryId, parse_id
 from api.web import is_htmx, render, see_other
-from coaching import assignments, effect, modules, suggestions
-from coaching.models import Assignment, CoachingModule, ModuleVersion
+from coaching.modules import assignments, effect, suggestions
+from coaching.modules import completion as completion_figures
+from coaching.modules import queries as module_queries
+from coaching.modules import service as module_service
+from coaching.modules.models import Assignment, CoachingModule, ModuleVersion
 from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
 from foundation.settings import Settings
-from ideas import themes
-from ideas.models import Theme
+from ideas.themes import queries as theme_queries
+from ideas.themes.models import Theme
 
 router = APIRouter(prefix="/coaching", include_in_schema=False)
 
@@ -58,20 +61,20 @@ def _leader_context(session: Session, user: User, today: date) -> dict[str, Any]
         return {"team": None, "published": []}
     return {
         "team": team,
-        "by_module": assignments.team_completion(session, team.id, today),
-        "by_agent": assignments.team_agent_progress(session, team.id, today),
+        "by_module": completion_figures.team_completion(session, team.id, today),
+        "by_agent": completion_figures.team_agent_progress(session, team.id, today),
         "offers": suggestions.offers(session, team.id),
-        "published": modules.published_modules(session),
+        "published": module_queries.published_modules(session),
     }
 
 
 def _cx_context(session: Session, settings: Settings, today: date) -> dict[str, Any]:
-    listed = modules.list_modules(session)
+    listed = module_queries.list_modules(session)
     ids = [m.id for m in listed if m.id is not None]
     return {
         "modules": listed,
-        "archived": modules.list_modules(session, archived=True),
-        "completion": assignments.completion_across_teams(
+        "archived": module_queries.list_modules(session, archived=True),
+        "completion": completion_figures.completion_across_teams(
             session, ids, settings.min_group_size, today
         ),
         "min_group_size": settings.min_group_size,
@@ -81,8 +84,8 @@ def _cx_context(session: Session, settings: Settings, today: date) -> dict[str, 
 # --------------------------------------------------------------------------- writing modules
 def _new_context(session: Session, theme_id: int | None) -> dict[str, Any]:
     return {
-        "theme": themes.get_theme(session, theme_id) if theme_id is not None else None,
-        "themes": themes.list_themes(session),
+        "theme": theme_queries.get_theme(session, theme_id) if theme_id is not None else None,
+        "themes": theme_queries.list_themes(session),
         "values": {},
         "errors": {},
     }
@@ -106,13 +109,13 @@ def create_module(
         theme_id = parse_id(theme_text)
         if theme_id is None:
             raise Invalid("Choose a theme from the list.", field="theme_id")
-        module = modules.create_from_theme(session, theme_id, user, settings.min_group_size)
+        module = module_service.create_from_theme(session, theme_id, user, settings.min_group_size)
     else:
-        data, errors = modules.read_form({"title": values.get("title", "")})
+        data, errors = module_service.read_form({"title": values.get("title", "")})
         if data is None:
             context = {**_new_context(session, None), "values": values, "errors": errors}
             return render(request, "coaching/new.html", context, status_code=422)
-        module = modules.create_module(session, data, user)
+        module = module_service.create_module(session, data, user)
     return see_other(request, f"/coaching/modules/{module.id}")
 
 
@@ -159,10 +162,12 @@ def _module_context(
         **measured,
         "module": module,
         "editor": editor,
-        "latest": modules.latest_version(session, module),
-        "versions": modules.versions(session, module.id),
+        "latest": module_queries.latest_version(session, module),
+        "versions": module_queries.versions(session, module.id),
         "theme": session.get(Theme, module.theme_id) if module.theme_id else None,
-        "completion": assignments.completion_by_module(session, module.id, settings.min_group_size)
+        "completion": completion_figures.completion_by_module(
+            session, module.id, settings.min_group_size
+        )
         if editor
         else None,
         "fieldsets": _fieldsets(module),
@@ -174,7 +179,7 @@ def _module_context(
 
 def _visible_module(session: Session, module_id: int, user: User) -> CoachingModule:
     """CX leads see drafts; team leaders only published, current modules."""
-    module = modules.get_module(session, module_id)
+    module = module_queries.get_module(session, module_id)
     if user.role == Role.team_lead and (module.latest_version == 0 or module.archived):
         raise NotFound(NOT_YOURS)
     return module
@@ -197,9 +202,9 @@ def save_module(
     module_id: Id,
     form: PostedForm,
 ) -> Response:
-    module = modules.get_module(session, module_id)
+    module = module_queries.get_module(session, module_id)
     values = form_values(form)
-    data, errors = modules.read_form(values)
+    data, errors = module_service.read_form(values)
     if data is None:
         context = {
             **_module_context(session, settings, module, user),
@@ -208,19 +213,19 @@ def save_module(
             "errors": errors,
         }
         return render(request, "coaching/module.html", context, status_code=422)
-    modules.update_module(session, module, data, user)
+    module_service.update_module(session, module, data, user)
     return see_other(request, f"/coaching/modules/{module_id}")
 
 
 @router.post("/modules/{module_id}/publish")
 def publish_module(request: Request, session: SessionDep, user: CxUser, module_id: Id) -> Response:
-    modules.publish(session, modules.get_module(session, module_id), user)
+    module_service.publish(session, module_queries.get_module(session, module_id), user)
     return see_other(request, f"/coaching/modules/{module_id}")
 
 
 @router.post("/modules/{module_id}/archive")
 def archive_module(request: Request, session: SessionDep, user: CxUser, module_id: Id) -> Response:
-    modules.archive(session, modules.get_module(session, module_id), user)
+    module_service.archive(session, module_queries.get_module(session, module_id), user)
     return see_other(request, "/coaching")
 
 
@@ -228,7 +233,7 @@ def archive_module(request: Request, session: SessionDep, user: CxUser, module_i
 def _assign_context(
     session: Session, settings: Settings, module: CoachingModule, user: User
 ) -> dict[str, Any]:
-    if modules.latest_version(session, module) is None or module.archived:
+    if module_queries.latest_version(session, module) is None or module.archived:
         raise Conflict("Only a published, current module can be assigned.")
     leader = user.role == Role.team_lead
     if leader and user.team_id is None:
@@ -317,7 +322,7 @@ def _assignment_context(
         "assignment": assignment,
         "version": version,
         "overdue": assignments.is_overdue(assignment, _today()),
-        "marks": modules.mark(version, last.answers) if last else None,
+        "marks": module_service.mark(version, last.answers) if last else None,
         "chosen": last.answers if last else [],
         "errors": {},
     }
@@ -340,7 +345,7 @@ def attempt(
     to the page, which shows the latest attempt."""
     assignment, version, context = _assignment_context(session, assignment_id, user)
     values = form_values(form)
-    answers, errors = modules.read_answers(version.questions, values)
+    answers, errors = module_service.read_answers(version.questions, values)
     if errors:
         count = len(version.questions)
         chosen = [None if f"a{i}" in errors else int(values[f"a{i}"]) for i in range(count)]

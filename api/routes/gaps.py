@@ -2,7 +2,7 @@
 (CX leads and admins, across teams), the weekly trend, remediation effectiveness, and the
 signals behind each figure with their redacted evidence.
 
-Who sees what (see ``coaching.stats`` for the minimum group size):
+Who sees what (see ``coaching.interactions.queries`` for the minimum group size):
 - a team leader: their own team only, whatever team id is typed (404 otherwise), with one row
   per agent and each signal's agent;
 - a CX lead or admin: every team, one row per team, never per agent; evidence without the
@@ -25,8 +25,10 @@ from api.access import NOT_YOURS, LeaderUser, require_team
 from api.deps import SessionDep, SettingsDep
 from api.params import parse_id
 from api.web import render
-from coaching import stats
-from coaching.models import Agent, SignalKind
+from coaching.interactions import evidence
+from coaching.interactions import queries as gap_queries
+from coaching.interactions import remediation as gap_remediation
+from coaching.interactions.models import Agent, SignalKind
 from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
 from foundation.errors import NotFound
@@ -86,7 +88,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _kind_chart(rows: list[stats.KindRate]) -> dict[str, Any]:
+def _kind_chart(rows: list[gap_queries.KindRate]) -> dict[str, Any]:
     return {
         "type": "bar",
         "labels": [r.kind.label for r in rows],
@@ -100,7 +102,7 @@ def _kind_chart(rows: list[stats.KindRate]) -> dict[str, Any]:
     }
 
 
-def _weekly_chart(series: stats.WeeklySeries, shown: list[SignalKind]) -> dict[str, Any]:
+def _weekly_chart(series: gap_queries.WeeklySeries, shown: list[SignalKind]) -> dict[str, Any]:
     return {
         "type": "line",
         "labels": [w.isoformat() for w in series.weeks],
@@ -120,7 +122,7 @@ def _weekly_chart(series: stats.WeeklySeries, shown: list[SignalKind]) -> dict[s
     }
 
 
-def _sorted_agents(rows: list[stats.AgentRate], sort: str) -> list[stats.AgentRate]:
+def _sorted_agents(rows: list[gap_queries.AgentRate], sort: str) -> list[gap_queries.AgentRate]:
     if sort == "agent":
         return sorted(rows, key=lambda r: (r.name or r.code).lower())
     if sort == "signals":
@@ -138,23 +140,23 @@ def _teams(session: Session, user: User) -> list[Team]:
 class Figures:
     """Everything the gaps page aggregates, computed together and cached together."""
 
-    agents: list[stats.AgentRate]
-    kinds: list[stats.KindRate]
-    series: stats.WeeklySeries
-    by_team: list[stats.TeamRate] | None
-    remedy: stats.Remediation
+    agents: list[gap_queries.AgentRate]
+    kinds: list[gap_queries.KindRate]
+    series: gap_queries.WeeklySeries
+    by_team: list[gap_queries.TeamRate] | None
+    remedy: gap_remediation.Remediation
 
 
 def _figures(session: Session, scope: Scope, min_group_size: int) -> Figures:
     args: dict[str, Any] = {"team_ids": scope.team_ids, "since": scope.since, "until": None}
-    agents = stats.gap_rates_by_agent(session, **args) if scope.per_person else []
+    agents = gap_queries.gap_rates_by_agent(session, **args) if scope.per_person else []
     args["min_group_size"] = min_group_size
     return Figures(
         agents=agents,
-        kinds=stats.gap_rates_by_kind(session, **args),
-        series=stats.gap_rates_over_time(session, **args),
-        by_team=None if scope.per_person else stats.gap_rates_by_team(session, **args),
-        remedy=stats.remediation(session, **args),
+        kinds=gap_queries.gap_rates_by_kind(session, **args),
+        series=gap_queries.gap_rates_over_time(session, **args),
+        by_team=None if scope.per_person else gap_queries.gap_rates_by_team(session, **args),
+        remedy=gap_remediation.remediation(session, **args),
     )
 
 
@@ -224,17 +226,17 @@ def evidence_page(
         if not (agent_id and scope.per_person and scope.team_ids):
             raise NotFound(NOT_YOURS)
         agent_row = session.get(Agent, agent_id)
-        if agent_row is None or not stats.agent_worked_in(session, agent_id, scope.team_ids):
+        if agent_row is None or not evidence.agent_worked_in(session, agent_id, scope.team_ids):
             raise NotFound(NOT_YOURS)
         linked = session.get(User, agent_row.user_id) if agent_row.user_id else None
         agent_name = linked.display_name if linked else None
     args: dict[str, Any] = {"team_ids": scope.team_ids, "since": scope.since, "until": None}
-    group = 0 if scope.per_person else stats.agents_in_scope(session, **args)
+    group = 0 if scope.per_person else evidence.agents_in_scope(session, **args)
     withheld = 0 < group < settings.min_group_size
-    rows: list[stats.Evidence] = []
+    rows: list[evidence.Evidence] = []
     total = 0
     if not withheld:
-        rows, total = stats.signal_evidence(
+        rows, total = evidence.signal_evidence(
             session,
             **args,
             kind=_kind(kind),

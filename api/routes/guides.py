@@ -13,18 +13,21 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from api import presentation
 from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, GuideIndexDep, SessionDep, SettingsDep, write_after
 from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
 from api.params import Id, QueryId, parse_id
 from api.web import render, see_other
-from coaching import guide_search, guides
-from coaching.models import Guide, GuideStatus, GuideUpdate
+from coaching.guides import queries as guide_queries
+from coaching.guides import search as guide_search
+from coaching.guides import service as guide_service
+from coaching.guides.models import Guide, GuideStatus, GuideUpdate
 from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder
 from foundation.errors import Invalid
-from ideas import themes
+from ideas.themes import queries as theme_queries
 
 router = APIRouter(prefix="/guides", include_in_schema=False)
 
@@ -36,13 +39,13 @@ def _results(
 ) -> list[dict[str, Any]]:
     hits = index.search(session, embedder, q)
     # The index is current as of this transaction; this also drops a guide archived since.
-    live = {g.id for g in guides.published_among(session, [h.guide_id for h in hits])}
+    live = {g.id for g in guide_queries.published_among(session, [h.guide_id for h in hits])}
     return [
         {
             "guide_id": h.guide_id,
-            "title": guide_search.highlight(h.title, q),
+            "title": presentation.highlight(h.title, q),
             "heading": h.heading,
-            "passage": guide_search.highlight(guide_search.snippet(h.text, q), q),
+            "passage": presentation.highlight(guide_search.snippet(h.text, q), q),
         }
         for h in hits
         if h.guide_id in live
@@ -51,12 +54,12 @@ def _results(
 
 def _list_context(session: Session, user: User, q: str) -> dict[str, Any]:
     context: dict[str, Any] = {"q": q, "results": [], "searched": len(q.strip()) >= 2}
-    if user.role in guides.EDITORS:
-        every = guides.list_guides(session)
+    if user.role in guide_queries.EDITORS:
+        every = guide_queries.list_guides(session)
         context["by_status"] = {
             status: [g for g in every if g.status == status] for status in GuideStatus
         }
-        context["overdue"] = guides.review_overdue(session, utcnow().date())
+        context["overdue"] = guide_queries.review_overdue(session, utcnow().date())
     return context
 
 
@@ -105,7 +108,7 @@ def _form_context(
         "guide": guide,
         "values": values,
         "errors": errors,
-        "themes": themes.list_themes(session),
+        "themes": theme_queries.list_themes(session),
         "chosen": {str(i) for i in values.get("theme_ids", [])},
     }
 
@@ -153,7 +156,11 @@ def new_guide(
     theme_id: QueryId | None = None,
 ) -> HTMLResponse:
     """A blank form, or one pre-filled from a theme (title, skeleton, best actions, link)."""
-    data = guides.draft_from_theme(session, theme_id, settings.min_group_size) if theme_id else None
+    data = (
+        guide_service.draft_from_theme(session, theme_id, settings.min_group_size)
+        if theme_id
+        else None
+    )
     values = _values(None, data, data.theme_ids if data else [])
     return render(request, "guides/form.html", _form_context(session, None, values, {}))
 
@@ -162,7 +169,7 @@ def new_guide(
 def create_guide(request: Request, session: SessionDep, user: CxUser, form: PostedForm) -> Response:
     values = _submitted(form)
     try:
-        guide = guides.create(session, _validated(values), user)
+        guide = guide_service.create(session, _validated(values), user)
     except (FormErrors, Invalid) as exc:
         return _form_again(request, session, None, values, exc)
     return see_other(request, f"/guides/{guide.id}")
@@ -170,8 +177,8 @@ def create_guide(request: Request, session: SessionDep, user: CxUser, form: Post
 
 @router.get("/{guide_id}/edit")
 def edit_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id) -> HTMLResponse:
-    guide = guides.get_guide(session, guide_id)
-    values = _values(guide, None, guides.theme_ids(session, guide))
+    guide = guide_queries.get_guide(session, guide_id)
+    values = _values(guide, None, guide_queries.theme_ids(session, guide))
     return render(request, "guides/form.html", _form_context(session, guide, values, {}))
 
 
@@ -179,10 +186,10 @@ def edit_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id) -
 def save_guide(
     request: Request, session: SessionDep, _: CxUser, guide_id: Id, form: PostedForm
 ) -> Response:
-    guide = guides.get_guide(session, guide_id)
+    guide = guide_queries.get_guide(session, guide_id)
     values = _submitted(form)
     try:
-        guides.update_draft(session, guide, _validated(values))
+        guide_service.update_draft(session, guide, _validated(values))
     except (FormErrors, Invalid) as exc:
         return _form_again(request, session, guide, values, exc)
     return see_other(request, f"/guides/{guide_id}")
@@ -197,14 +204,14 @@ def publish_guide(
     user: CxUser,
     guide_id: Id,
 ) -> Response:
-    guide = guides.get_guide(session, guide_id)
-    guides.publish(session, guide, user, embedder, settings.guide_review_days)
+    guide = guide_queries.get_guide(session, guide_id)
+    guide_service.publish(session, guide, user, embedder, settings.guide_review_days)
     return see_other(request, f"/guides/{guide_id}")
 
 
 @router.post("/{guide_id}/archive")
 def archive_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id) -> Response:
-    guides.archive(session, guides.get_guide(session, guide_id))
+    guide_service.archive(session, guide_queries.get_guide(session, guide_id))
     return see_other(request, f"/guides/{guide_id}")
 
 
@@ -212,22 +219,22 @@ def archive_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id
 def reviewed(
     request: Request, session: SessionDep, settings: SettingsDep, _: CxUser, guide_id: Id
 ) -> Response:
-    guide = guides.get_guide(session, guide_id)
-    guides.mark_reviewed(session, guide, settings.guide_review_days)
+    guide = guide_queries.get_guide(session, guide_id)
+    guide_service.mark_reviewed(session, guide, settings.guide_review_days)
     return see_other(request, f"/guides/{guide_id}")
 
 
 # ------------------------------------------------------------------------------- reading
 def _detail_context(session: Session, user: User, guide: Guide) -> dict[str, Any]:
-    editor = user.role in guides.EDITORS
+    editor = user.role in guide_queries.EDITORS
     return {
         "guide": guide,
-        "version": guides.latest_version(session, guide),
+        "version": guide_queries.latest_version(session, guide),
         "editor": editor,
-        "versions": guides.versions(session, guide) if editor else [],
-        "linked": guides.linked_themes(session, guide),
-        "counts": guides.feedback_counts(session, guide) if editor else None,
-        "mine": guides.my_feedback(session, guide, user),
+        "versions": guide_queries.versions(session, guide) if editor else [],
+        "linked": guide_queries.linked_themes(session, guide),
+        "counts": guide_queries.feedback_counts(session, guide) if editor else None,
+        "mine": guide_queries.my_feedback(session, guide, user),
         "today": utcnow().date(),
     }
 
@@ -240,9 +247,9 @@ def guide_page(
     guide_id: Id,
     from_: Annotated[str, Query(alias="from", max_length=20)] = "",
 ) -> HTMLResponse:
-    guide = guides.readable(session, guide_id, user)
+    guide = guide_queries.readable(session, guide_id, user)
     if from_ == "search" and guide.status == GuideStatus.published:
-        write_after(request, partial(guides.count_reuse, guide_id=guide_id))
+        write_after(request, partial(guide_service.count_reuse, guide_id=guide_id))
     return render(request, "guides/detail.html", _detail_context(session, user, guide))
 
 
@@ -256,10 +263,10 @@ def feedback(
 ) -> Response:
     if helpful not in ("yes", "no"):
         raise Invalid("Answer yes or no.", field="helpful")
-    guide = guides.readable(session, guide_id, user)
+    guide = guide_queries.readable(session, guide_id, user)
     if guide.status != GuideStatus.published:
         raise Invalid("Only a published guide takes feedback.", field="helpful")
-    guides.set_feedback(session, guide, user, helpful == "yes")
+    guide_service.set_feedback(session, guide, user, helpful == "yes")
     if request.headers.get("hx-request") == "true":
         context = _detail_context(session, user, guide)
         return render(request, "guides/detail.html", context, block="feedback")

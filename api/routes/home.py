@@ -19,14 +19,19 @@ from api.access import CurrentUser
 from api.accounts import get_team
 from api.deps import SessionDep, SettingsDep
 from api.web import render
-from coaching import assignments, effect, guides, modules, stats, suggestions
-from coaching.models import CoachingModule
+from coaching.guides import queries as guide_queries
+from coaching.interactions import queries as gap_queries
+from coaching.modules import assignments, effect, suggestions
+from coaching.modules import completion as completion_figures
+from coaching.modules import queries as module_queries
+from coaching.modules.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.settings import Settings
-from ideas import service as ideas
-from ideas import themes
-from ideas.models import ActionPlan, PlanStatus, Theme
+from ideas.submissions import promise as idea_promise
+from ideas.submissions import queries as idea_queries
+from ideas.themes import queries as theme_queries
+from ideas.themes.models import ActionPlan, PlanStatus, Theme
 
 router = APIRouter(include_in_schema=False)
 SHARE_WINDOW_DAYS = 90
@@ -38,11 +43,11 @@ SHOWN = 5
 def home(
     request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> HTMLResponse:
-    my_ideas = ideas.my_ideas(session, user)
+    my_ideas = idea_queries.my_ideas(session, user)
     context: dict[str, object] = {
         "team": get_team(session, user.team_id) if user.team_id else None,
         "my_ideas": my_ideas,
-        "answers": ideas.latest_answers(session, [i.id for i in my_ideas if i.id]),
+        "answers": idea_queries.latest_answers(session, [i.id for i in my_ideas if i.id]),
         "response_days": settings.idea_response_working_days,
     }
     today = utcnow().date()
@@ -51,14 +56,14 @@ def home(
         context["today"] = today
     if user.role == Role.team_lead and user.team_id is not None:
         context.update(_team_lead(session, settings, user.team_id, today))
-    if ideas.can_moderate(user):
+    if idea_queries.can_moderate(user):
         context.update(_cx_lead(session, settings, today))
     return render(request, "home.html", context)
 
 
 def _team_lead(session: Session, settings: Settings, team_id: int, today: date) -> dict[str, Any]:
     now = utcnow()
-    gaps = stats.gap_rates_by_kind(
+    gaps = gap_queries.gap_rates_by_kind(
         session,
         team_ids=[team_id],
         since=now - timedelta(days=GAP_WINDOW_DAYS),
@@ -68,15 +73,15 @@ def _team_lead(session: Session, settings: Settings, team_id: int, today: date) 
     return {
         "team_gaps": sorted(gaps, key=lambda k: -(k.rate or 0))[:SHOWN],
         "gap_window": GAP_WINDOW_DAYS,
-        "completion": assignments.team_completion(session, team_id, today),
+        "completion": completion_figures.team_completion(session, team_id, today),
         "suggestions": suggestions.offers(session, team_id, now),
     }
 
 
 def _cx_lead(session: Session, settings: Settings, today: date) -> dict[str, Any]:
     days = settings.idea_response_working_days
-    waiting, overdue = ideas.awaiting_answer(session, days)
-    on_time, due = ideas.answered_in_time_share(
+    waiting, overdue = idea_promise.awaiting_answer(session, days)
+    on_time, due = idea_promise.answered_in_time_share(
         session, days, utcnow() - timedelta(days=SHARE_WINDOW_DAYS)
     )
     return {
@@ -87,15 +92,15 @@ def _cx_lead(session: Session, settings: Settings, today: date) -> dict[str, Any
         "share_window": SHARE_WINDOW_DAYS,
         "growing": _growing_themes(session),
         "overdue_plans": _overdue_plans(session, today),
-        "reviews_due": guides.review_overdue(session, today),
+        "reviews_due": guide_queries.review_overdue(session, today),
         "effects": _effects(session, settings),
     }
 
 
 def _growing_themes(session: Session) -> list[tuple[Theme, int]]:
-    listed = themes.list_themes(session)
-    trends = themes.weekly_counts(session, [t.id for t in listed if t.id], weeks=8)
-    ranked = [(t, themes.growth(trends.get(t.id or 0, []))) for t in listed]
+    listed = theme_queries.list_themes(session)
+    trends = theme_queries.weekly_counts(session, [t.id for t in listed if t.id], weeks=8)
+    ranked = [(t, theme_queries.growth(trends.get(t.id or 0, []))) for t in listed]
     return sorted((r for r in ranked if r[1] > 0), key=lambda r: (-r[1], r[0].id))[:SHOWN]
 
 
@@ -111,7 +116,7 @@ def _overdue_plans(session: Session, today: date) -> list[tuple[ActionPlan, Them
 
 
 def _effects(session: Session, settings: Settings) -> list[tuple[CoachingModule, Any]]:
-    about_themes = [m for m in modules.published_modules(session) if m.theme_id is not None]
+    about_themes = [m for m in module_queries.published_modules(session) if m.theme_id is not None]
     latest = sorted(about_themes, key=lambda m: m.updated_at, reverse=True)[:SHOWN]
     return [
         (

@@ -13,13 +13,19 @@ from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, IdeaIndexDep, SessionDep, SettingsDep
 from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
 from api.params import FormId, Id, parse_id
+from api.presentation import csv_text
 from api.routes.receipts import set_receipt_cookie
 from api.web import is_htmx, render, see_other
 from foundation.accounts import User
 from foundation.errors import DomainError, NotFound
-from ideas import service
-from ideas.markdown import render as markdown
-from ideas.models import (
+from foundation.markdown import render as markdown
+from ideas.submissions import customer_details
+from ideas.submissions import moderation as idea_moderation
+from ideas.submissions import promise as idea_promise
+from ideas.submissions import queries as idea_queries
+from ideas.submissions import service as idea_service
+from ideas.submissions import similar as idea_similar
+from ideas.submissions.models import (
     Comment,
     CommentCreate,
     Idea,
@@ -33,8 +39,8 @@ router = APIRouter(prefix="/ideas", include_in_schema=False)
 
 
 def _lists(session: Session) -> dict[str, Any]:
-    categories = service.categories(session, active_only=False)
-    stages = service.stages(session, active_only=False)
+    categories = idea_queries.categories(session, active_only=False)
+    stages = idea_queries.stages(session, active_only=False)
     return {
         "categories": categories,
         "stages": stages,
@@ -59,8 +65,8 @@ def _filters(
     q: str | None,
     sort: str,
     page: int,
-) -> service.IdeaFilters:
-    return service.IdeaFilters(
+) -> idea_queries.IdeaFilters:
+    return idea_queries.IdeaFilters(
         status=IdeaStatus(status) if status and status in IdeaStatus.__members__ else None,
         category_id=_int_or_none(category),
         stage_id=_int_or_none(stage),
@@ -90,7 +96,7 @@ def browse(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     filters = _filters(status, category, stage, department, kind, q, sort, page)
-    ideas, total = service.browse(
+    ideas, total = idea_queries.browse(
         session, filters, index=index, embedder=embedder if filters.q else None
     )
     context = {
@@ -98,13 +104,13 @@ def browse(
         "ideas": ideas,
         "total": total,
         "filters": filters,
-        "pages": max(1, -(-total // service.PAGE_SIZE)),
-        "departments": service.departments(session),
-        "supported": service.supports(session, user, [i.id for i in ideas if i.id]),
+        "pages": max(1, -(-total // idea_queries.PAGE_SIZE)),
+        "departments": idea_queries.departments(session),
+        "supported": idea_queries.supports(session, user, [i.id for i in ideas if i.id]),
         "overdue": {
-            i.id for i in ideas if service.is_overdue(i, settings.idea_response_working_days)
+            i.id for i in ideas if idea_promise.is_overdue(i, settings.idea_response_working_days)
         }
-        if service.can_moderate(user)
+        if idea_queries.can_moderate(user)
         else set(),
         "query_string": request.url.query,
     }
@@ -130,8 +136,8 @@ def similar(
 ) -> HTMLResponse:
     """The five existing ideas most like what is being typed (htmx, debounced)."""
     text = f"{title}\n{body[:1000]}".strip()
-    matches = service.similar_ideas(session, index, embedder, text, k=5)
-    supported = service.supports(session, user, [m.idea.id for m in matches if m.idea.id])
+    matches = idea_similar.similar_ideas(session, index, embedder, text, k=5)
+    supported = idea_queries.supports(session, user, [m.idea.id for m in matches if m.idea.id])
     context = {"matches": matches, "supported": supported, "typed": bool(text)}
     if not is_htmx(request):  # without JavaScript: the submit page, with what was typed kept
         context |= {**_lists(session), "values": {"title": title, "body": body}, "errors": {}}
@@ -153,10 +159,10 @@ def submit(
     values["anonymous"] = values.get("anonymous") in ("on", "true", "1")
     try:
         data = validate(IdeaCreate, values)
-        draft = service.draft_idea(data, embedder)  # the slow part, before the write lock
+        draft = idea_service.draft_idea(data, embedder)  # the slow part, before the write lock
         try:
             with session.begin_nested():
-                idea, receipt = service.submit_idea(
+                idea, receipt = idea_service.submit_idea(
                     session, user, draft, min_group=settings.min_group_size
                 )
         except DomainError as exc:
@@ -175,19 +181,19 @@ def submit(
 def _removed_query(typed: str, stored: str) -> str:
     """``?removed=CARD,PHONE`` when customer details were replaced, for the next page to say so
     (the kinds only, never the values)."""
-    kinds = service.removed_details(typed, stored)
+    kinds = customer_details.removed_details(typed, stored)
     return f"?removed={','.join(kinds)}" if kinds else ""
 
 
 def notice_of(request: Request) -> str | None:
     kinds = request.query_params.get("removed", "")[:200].split(",")
-    return service.removed_notice(kinds)
+    return customer_details.removed_notice(kinds)
 
 
 def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> dict[str, Any]:
     author = session.get(User, idea.author_id) if idea.author_id else None
-    moderator = service.can_moderate(user)
-    comments = service.comments(session, idea, include_hidden=moderator)
+    moderator = idea_queries.can_moderate(user)
+    comments = idea_queries.comments(session, idea, include_hidden=moderator)
     return {
         **_lists(session),
         "idea": idea,
@@ -195,14 +201,14 @@ def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> di
         "author": author,
         "is_author": idea.author_id is not None and idea.author_id == user.id,
         "comments": comments,
-        "names": service.display_names(session, {c.author_id for c in comments}),
+        "names": idea_queries.display_names(session, {c.author_id for c in comments}),
         "response_days": settings.idea_response_working_days,
-        "history": service.history(session, idea),
-        "supported": service.supports(session, user, [idea.id]),  # type: ignore[list-item]
+        "history": idea_queries.history(session, idea),
+        "supported": idea_queries.supports(session, user, [idea.id]),  # type: ignore[list-item]
         "merged_into": session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None,
         "moderator": moderator,
-        "overdue": service.is_overdue(idea, settings.idea_response_working_days),
-        "due": service.answer_due(idea, settings.idea_response_working_days),
+        "overdue": idea_promise.is_overdue(idea, settings.idea_response_working_days),
+        "due": idea_promise.answer_due(idea, settings.idea_response_working_days),
         "errors": {},
     }
 
@@ -211,7 +217,10 @@ def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> di
 def export_csv(session: SessionDep, settings: SettingsDep, _: CxUser) -> Response:
     """Every visible idea, for CX leads' own analysis. Anonymous ideas carry no author."""
     return Response(
-        service.export_csv(session, settings.idea_response_working_days),
+        csv_text(
+            idea_queries.EXPORT_COLUMNS,
+            idea_queries.export_rows(session, settings.idea_response_working_days),
+        ),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="voiceloop-ideas.csv"'},
     )
@@ -221,20 +230,20 @@ def export_csv(session: SessionDep, settings: SettingsDep, _: CxUser) -> Respons
 def idea_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, idea_id: Id
 ) -> HTMLResponse:
-    idea = service.get_visible_idea(session, idea_id, user)
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
     context = {**_idea_context(session, settings, user, idea), "notice": notice_of(request)}
     return render(request, "ideas/detail.html", context)
 
 
 def _support_widget(request: Request, session: Session, user: User, idea: Idea) -> HTMLResponse:
-    context = {"idea": idea, "supported": service.supports(session, user, [idea.id])}  # type: ignore[list-item]
+    context = {"idea": idea, "supported": idea_queries.supports(session, user, [idea.id])}  # type: ignore[list-item]
     return render(request, "ideas/detail.html", context, block="support")
 
 
 @router.post("/{idea_id}/support")
 def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: Id) -> Response:
-    idea = service.get_idea(session, idea_id, include_hidden=True)
-    service.support(session, user, idea)
+    idea = idea_queries.get_idea(session, idea_id, include_hidden=True)
+    idea_service.support(session, user, idea)
     if not is_htmx(request):
         return see_other(request, f"/ideas/{idea.id}")
     if request.query_params.get("from") == "suggestion":
@@ -244,8 +253,8 @@ def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: I
 
 @router.post("/{idea_id}/unsupport")
 def unsupport(request: Request, session: SessionDep, user: CurrentUser, idea_id: Id) -> Response:
-    idea = service.get_idea(session, idea_id, include_hidden=True)
-    service.withdraw_support(session, user, idea)
+    idea = idea_queries.get_idea(session, idea_id, include_hidden=True)
+    idea_service.withdraw_support(session, user, idea)
     if not is_htmx(request):
         return see_other(request, f"/ideas/{idea.id}")
     return _support_widget(request, session, user, idea)
@@ -260,18 +269,20 @@ def comment(
     idea_id: Id,
     body: Annotated[str, Form(max_length=20_000)] = "",
 ) -> HTMLResponse:
-    idea = service.get_visible_idea(session, idea_id, user)
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
     context = _idea_context(session, settings, user, idea)
     try:
         data = validate(CommentCreate, {"body": body})
-        added = service.add_comment(session, idea, data, user=user)
+        added = idea_service.add_comment(session, idea, data, user=user)
     except FormErrors as exc:
         context.update(errors=exc.errors, comment_value=body)
         return render(request, "ideas/detail.html", context, block="comments", status_code=422)
-    removed = service.removed_details(data.body, added.body)
-    context["comment_notice"] = service.removed_notice(removed)
-    context["comments"] = service.comments(session, idea, include_hidden=context["moderator"])
-    context["names"] = service.display_names(session, {c.author_id for c in context["comments"]})
+    removed = customer_details.removed_details(data.body, added.body)
+    context["comment_notice"] = customer_details.removed_notice(removed)
+    context["comments"] = idea_queries.comments(session, idea, include_hidden=context["moderator"])
+    context["names"] = idea_queries.display_names(
+        session, {c.author_id for c in context["comments"]}
+    )
     return render(request, "ideas/detail.html", context, block="comments", status_code=201)
 
 
@@ -284,13 +295,13 @@ def change_status(
     idea_id: Id,
     form: PostedForm,
 ) -> Response:
-    idea = service.get_visible_idea(session, idea_id, user)
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
     values = form_values(form)
     try:
         data = validate(StatusUpdate, values)
         try:
             with session.begin_nested():
-                change = service.change_status(session, user, idea, data)
+                change = idea_service.change_status(session, user, idea, data)
         except DomainError as exc:
             raise from_domain(exc, values) from exc
     except FormErrors as exc:
@@ -311,12 +322,12 @@ def merge(
     idea_id: Id,
     target_id: FormId,
 ) -> Response:
-    duplicate = service.get_visible_idea(session, idea_id, user)
+    duplicate = idea_queries.get_visible_idea(session, idea_id, user)
     try:
-        target = service.get_idea(session, target_id)
+        target = idea_queries.get_idea(session, target_id)
     except NotFound as exc:
         raise NotFound("There is no visible idea with that number to merge into.") from exc
-    service.merge(session, user, duplicate, target)
+    idea_moderation.merge(session, user, duplicate, target)
     return see_other(request, f"/ideas/{target.id}")
 
 
@@ -328,8 +339,8 @@ def hide(
     idea_id: Id,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    idea = service.get_visible_idea(session, idea_id, user)
-    service.hide_idea(session, user, idea, reason)
+    idea = idea_queries.get_visible_idea(session, idea_id, user)
+    idea_moderation.hide_idea(session, user, idea, reason)
     return see_other(request, f"/ideas/{idea.id}")
 
 
@@ -347,5 +358,5 @@ def hide_comment(
     found = session.get(Comment, comment_id)
     if found is None:
         raise NotFound("No such comment.")
-    service.hide_comment(session, user, found, reason)
+    idea_moderation.hide_comment(session, user, found, reason)
     return see_other(request, f"/ideas/{found.idea_id}")

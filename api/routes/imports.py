@@ -6,11 +6,13 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
+from api import presentation
 from api.access import AdminUser
 from api.deps import QueueDep, SessionDep, SettingsDep
 from api.params import Id
 from api.web import render
-from coaching.importer import problem_count, problems_csv, stage_upload
+from coaching.interactions import importer
+from coaching.interactions.importer import problem_count, stage_upload
 from foundation.errors import Invalid, NotFound
 from jobs import service as jobs
 from jobs.models import Job
@@ -64,7 +66,7 @@ def problems(session: SessionDep, _: AdminUser, job_id: Id) -> Response:
     if job is None or job.kind != KIND:
         raise NotFound("No such import.")
     return Response(
-        problems_csv(session, job_id),
+        presentation.problems_csv(importer.problems(session, job_id)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{job_id}-problems.csv"'},
     )

@@ -11,8 +11,9 @@ from api.deps import SessionDep
 from api.params import Id
 from api.web import render
 from foundation.errors import DomainError, NotFound
-from ideas import service
-from ideas.models import Category, JourneyStage
+from ideas.submissions import queries as idea_queries
+from ideas.submissions import service as idea_service
+from ideas.submissions.models import Category, JourneyStage
 
 router = APIRouter(prefix="/admin/lists", include_in_schema=False)
 MODELS: dict[str, type[Category] | type[JourneyStage]] = {
@@ -29,8 +30,8 @@ def _model(kind: str) -> type[Category] | type[JourneyStage]:
 
 def _context(session: Session, **extra: object) -> dict[str, object]:
     return {
-        "categories": service.categories(session, active_only=False),
-        "stages": service.stages(session, active_only=False),
+        "categories": idea_queries.categories(session, active_only=False),
+        "stages": idea_queries.stages(session, active_only=False),
         "errors": {},
         **extra,
     }
@@ -52,7 +53,7 @@ def add_item(
     model = _model(kind)
     try:
         with session.begin_nested():
-            service.add_list_item(session, model, name)
+            idea_service.add_list_item(session, model, name)
     except DomainError as exc:
         context = _context(session, errors={kind: exc.message}, values={kind: name})
         return render(request, "admin/lists.html", context, block="lists", status_code=422)
@@ -68,5 +69,5 @@ def set_active(
     item_id: Id,
     active: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
-    service.set_list_item_active(session, _model(kind), item_id, active)
+    idea_service.set_list_item_active(session, _model(kind), item_id, active)
     return render(request, "admin/lists.html", _context(session), block="lists")

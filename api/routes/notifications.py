@@ -4,7 +4,7 @@ from fastapi.responses import HTMLResponse
 from api.access import CurrentUser
 from api.deps import SessionDep
 from api.web import render
-from ideas import service
+from ideas.submissions import notifications as idea_notifications
 
 router = APIRouter(prefix="/notifications", include_in_schema=False)
 
@@ -12,17 +12,19 @@ router = APIRouter(prefix="/notifications", include_in_schema=False)
 @router.get("")
 def notifications(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     return render(
-        request, "notifications.html", {"notifications": service.notifications(session, user)}
+        request,
+        "notifications.html",
+        {"notifications": idea_notifications.notifications(session, user)},
     )
 
 
 @router.post("/read")
 def mark_read(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    service.mark_all_read(session, user)
+    idea_notifications.mark_all_read(session, user)
     request.state.unread = 0
     return render(
         request,
         "notifications.html",
-        {"notifications": service.notifications(session, user)},
+        {"notifications": idea_notifications.notifications(session, user)},
         block="list",
     )

@@ -17,10 +17,12 @@ from api.deps import SessionDep
 from api.forms import FormErrors, validate
 from api.web import render
 from foundation.errors import NotFound
+from foundation.markdown import render as markdown
 from foundation.settings import Settings
-from ideas import service
-from ideas.markdown import render as markdown
-from ideas.models import CommentCreate, Idea
+from ideas.submissions import customer_details
+from ideas.submissions import queries as idea_queries
+from ideas.submissions import service as idea_service
+from ideas.submissions.models import CommentCreate, Idea
 
 router = APIRouter(prefix="/receipts", include_in_schema=False)
 
@@ -47,8 +49,8 @@ def _context(session: Session, idea: Idea, token: str) -> dict[str, object]:
         "idea": idea,
         "token": token,
         "body_html": markdown(idea.body),
-        "history": service.history(session, idea),
-        "comments": service.comments(session, idea),
+        "history": idea_queries.history(session, idea),
+        "comments": idea_queries.comments(session, idea),
         "merged_into": session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None,
         "errors": {},
     }
@@ -59,14 +61,16 @@ def new_receipt(request: Request, session: SessionDep, _: CurrentUser) -> Respon
     """Shows a new receipt once, then forgets it: the cookie is cleared."""
     token = request.cookies.get(RECEIPT_COOKIE, "")
     try:
-        idea = service.idea_for_receipt(session, token)
+        idea = idea_queries.idea_for_receipt(session, token)
     except NotFound:
         raise NotFound(
             "Your receipt link was shown once, just after you shared the idea, and is no longer "
             "available here. If you kept it, open it as before."
         ) from None
     url = str(request.url_for("receipt_page", token=token))
-    notice = service.removed_notice(request.query_params.get("removed", "")[:200].split(","))
+    notice = customer_details.removed_notice(
+        request.query_params.get("removed", "")[:200].split(",")
+    )
     response = render(
         request,
         "ideas/receipt_created.html",
@@ -79,7 +83,7 @@ def new_receipt(request: Request, session: SessionDep, _: CurrentUser) -> Respon
 
 @router.get("/{token}", name="receipt_page")
 def receipt_page(request: Request, session: SessionDep, _: NoUser, token: str) -> HTMLResponse:
-    idea = service.idea_for_receipt(session, token)
+    idea = idea_queries.idea_for_receipt(session, token)
     return render(
         request,
         "ideas/receipt.html",
@@ -96,14 +100,16 @@ def reply(
     token: str,
     body: Annotated[str, Form(max_length=20_000)] = "",
 ) -> HTMLResponse:
-    idea = service.idea_for_receipt(session, token)
+    idea = idea_queries.idea_for_receipt(session, token)
     context = _context(session, idea, token)
     try:
         data = validate(CommentCreate, {"body": body})
-        added = service.add_comment(session, idea, data, user=None, from_submitter=True)
+        added = idea_service.add_comment(session, idea, data, user=None, from_submitter=True)
     except FormErrors as exc:
         context.update(errors=exc.errors, reply_value=body)
         return render(request, "ideas/receipt.html", context, block="thread", status_code=422)
-    context["notice"] = service.removed_notice(service.removed_details(data.body, added.body))
-    context["comments"] = service.comments(session, idea)
+    context["notice"] = customer_details.removed_notice(
+        customer_details.removed_details(data.body, added.body)
+    )
+    context["comments"] = idea_queries.comments(session, idea)
     return render(request, "ideas/receipt.html", context, block="thread", status_code=201)

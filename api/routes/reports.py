@@ -1,5 +1,5 @@
 """Reports for CX leads (and admins): the outcomes evidence report for a chosen period, as a
-printable page and as a CSV (see ``coaching.report``)."""
+printable page and as a CSV (see ``coaching.reports.queries``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from api import presentation
 from api.access import CxUser
 from api.deps import SessionDep, SettingsDep
 from api.web import render
-from coaching import report
+from coaching.reports import queries as report
 from foundation.errors import Invalid
 from foundation.settings import Settings
 
@@ -67,7 +68,7 @@ def outcomes_csv(
     built = _build(session, settings, start, end)  # bad dates: Invalid -> 422
     name = f"voiceloop-outcomes-{built.start.isoformat()}-to-{built.end.isoformat()}.csv"
     return Response(
-        report.to_csv(built),
+        presentation.report_csv(built),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -16,18 +16,22 @@ from api.deps import QueueDep, SessionDep, SettingsDep
 from api.forms import FormErrors, PostedForm, form_values, validate
 from api.params import FormId, Id
 from api.web import is_htmx, render, see_other
-from coaching import effect, evidence, guides, modules
+from coaching.guides import queries as guide_queries
+from coaching.interactions import evidence
+from coaching.modules import effect
+from coaching.modules import queries as module_queries
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.embeddings import embedding_model_name
 from foundation.errors import Invalid
 from foundation.settings import Settings
-from ideas import service as ideas_service
-from ideas import themes
-from ideas.models import (
+from ideas.submissions import queries as idea_queries
+from ideas.submissions.models import Idea
+from ideas.themes import queries as theme_queries
+from ideas.themes import service as theme_service
+from ideas.themes.models import (
     ActionPlanUpdate,
     DocumentKind,
-    Idea,
     PlanStatus,
     Theme,
     ThemeMember,
@@ -65,14 +69,14 @@ def _sparkline(series: list[int]) -> dict[str, Any]:
 
 def _shown(session: Session, view: str) -> list[Theme]:
     if view == "faded":
-        return themes.list_themes(session, states=[ThemeState.faded])
-    listed = themes.list_themes(session)
+        return theme_queries.list_themes(session, states=[ThemeState.faded])
+    listed = theme_queries.list_themes(session)
     dismissed = [t for t in listed if t.status == ThemeStatus.dismissed]
     return dismissed if view == "dismissed" else [t for t in listed if t not in dismissed]
 
 
 def _run_status(session: Session) -> dict[str, Any]:
-    return {"job": jobs.pending(session, CLUSTER_JOB), "run": themes.latest_run(session)}
+    return {"job": jobs.pending(session, CLUSTER_JOB), "run": theme_queries.latest_run(session)}
 
 
 @router.get("")
@@ -88,21 +92,21 @@ def theme_list(
     view = view if view in VIEWS else "active"
     shown = _shown(session, view)
     ids = [t.id for t in shown if t.id is not None]
-    trends = themes.weekly_counts(session, ids, weeks=WEEKS)
+    trends = theme_queries.weekly_counts(session, ids, weeks=WEEKS)
     if sort == "growth":
-        shown.sort(key=lambda t: (-themes.growth(trends[t.id]), -t.size, t.id))  # type: ignore[index]
-    run = themes.latest_run(session)
+        shown.sort(key=lambda t: (-theme_queries.growth(trends[t.id]), -t.size, t.id))  # type: ignore[index]
+    run = theme_queries.latest_run(session)
     context = {
         "themes": shown,
         "trends": trends,
         "sparklines": {i: _sparkline(series) for i, series in trends.items()},
-        "growth": {i: themes.growth(series) for i, series in trends.items()},
+        "growth": {i: theme_queries.growth(series) for i, series in trends.items()},
         "teams": evidence.teams_touched(session, ids, settings.min_group_size),
         "sort": sort,
         "sorts": SORTS,
         "view": view,
         "views": VIEWS,
-        "unthemed": themes.unthemed_count(run),
+        "unthemed": theme_queries.unthemed_count(run),
         "min_group_size": settings.min_group_size,
         **_run_status(session),
     }
@@ -152,30 +156,35 @@ def unthemed(
     ideas = list(
         session.exec(query.order_by(col(Idea.created_at).desc()).offset((page - 1) * 50).limit(50))
     )
-    run = themes.latest_run(session)
-    context = {"ideas": ideas, "page": page, "run": run, "unthemed": themes.unthemed_count(run)}
+    run = theme_queries.latest_run(session)
+    context = {
+        "ideas": ideas,
+        "page": page,
+        "run": run,
+        "unthemed": theme_queries.unthemed_count(run),
+    }
     return render(request, "themes/unthemed.html", context)
 
 
 def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[str, Any]:
     assert theme.id is not None
-    idea_ids = themes.member_ids(session, theme.id, DocumentKind.idea)
+    idea_ids = theme_queries.member_ids(session, theme.id, DocumentKind.idea)
     ideas = {
         i.id: i
         for i in session.exec(select(Idea).where(col(Idea.id).in_(idea_ids[:MEMBERS_SHOWN])))
     }
     gaps, gap_total = evidence.gap_members(session, theme.id, limit=MEMBERS_SHOWN)
-    by_kind = themes.weekly_counts_by_kind(session, theme.id, weeks=WEEKS)
+    by_kind = theme_queries.weekly_counts_by_kind(session, theme.id, weeks=WEEKS)
     inside = evidence.outcomes(session, theme.id, inside=True)
     outside = evidence.outcomes(session, theme.id, inside=False)
-    plan = themes.get_plan(session, theme.id)
-    history = themes.history(session, theme.id)
+    plan = theme_queries.get_plan(session, theme.id)
+    history = theme_queries.history(session, theme.id)
     leads = session.exec(
         select(User)
         .where(col(User.role).in_([Role.cx_lead, Role.admin]), col(User.is_active))
         .order_by(User.display_name)
     ).all()
-    others = [t for t in themes.list_themes(session) if t.id != theme.id]
+    others = [t for t in theme_queries.list_themes(session) if t.id != theme.id]
     return {
         "theme": theme,
         "ideas": [ideas[i] for i in idea_ids[:MEMBERS_SHOWN] if i in ideas],
@@ -203,7 +212,7 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
         "vulnerability": evidence.vulnerability_signals(session, theme.id),
         "teams": evidence.teams_touched(session, [theme.id], settings.min_group_size)[theme.id],
         "history": history,
-        "names": ideas_service.display_names(session, {e.by_id for e in history}),
+        "names": idea_queries.display_names(session, {e.by_id for e in history}),
         "plan": plan,
         "leads": leads,
         "others": others,
@@ -213,8 +222,8 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
         "statuses": ThemeStatus,
         "plan_statuses": PlanStatus,
         "min_group_size": settings.min_group_size,
-        "modules": modules.for_theme(session, theme.id),
-        "guides": guides.for_theme(session, theme.id),
+        "modules": module_queries.for_theme(session, theme.id),
+        "guides": guide_queries.for_theme(session, theme.id),
         "effects": effect.theme_effects(
             session,
             theme.id,
@@ -230,7 +239,7 @@ def _theme_context(session: Session, settings: Settings, theme: Theme) -> dict[s
 def theme_page(
     request: Request, session: SessionDep, settings: SettingsDep, _: CxUser, theme_id: Id
 ) -> HTMLResponse:
-    theme = themes.get_theme(session, theme_id)
+    theme = theme_queries.get_theme(session, theme_id)
     return render(request, "themes/detail.html", _theme_context(session, settings, theme))
 
 
@@ -242,7 +251,7 @@ def rename(
     theme_id: Id,
     name: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    themes.rename(session, themes.get_theme(session, theme_id), name, user)
+    theme_service.rename(session, theme_queries.get_theme(session, theme_id), name, user)
     return see_other(request, f"/themes/{theme_id}")
 
 
@@ -259,7 +268,9 @@ def change_status(
         value = ThemeStatus(status)
     except ValueError as exc:
         raise Invalid("Choose a status from the list.", field="status") from exc
-    themes.set_status(session, themes.get_theme(session, theme_id), value, user, reason)
+    theme_service.set_status(
+        session, theme_queries.get_theme(session, theme_id), value, user, reason
+    )
     return see_other(request, f"/themes/{theme_id}")
 
 
@@ -271,9 +282,9 @@ def merge(
     theme_id: Id,
     into: FormId,
 ) -> Response:
-    source = themes.get_theme(session, theme_id)
-    target = themes.get_theme(session, into)
-    themes.merge(session, source, target, user, _corpus())
+    source = theme_queries.get_theme(session, theme_id)
+    target = theme_queries.get_theme(session, into)
+    theme_service.merge(session, source, target, user, _corpus())
     return see_other(request, f"/themes/{target.id}")
 
 
@@ -289,8 +300,12 @@ def split(
         raise Invalid(
             "Parts must be a whole number, or blank to let VoiceLoop choose.", field="parts"
         )
-    children = themes.split(
-        session, themes.get_theme(session, theme_id), user, _corpus(), int(parts) if parts else None
+    children = theme_service.split(
+        session,
+        theme_queries.get_theme(session, theme_id),
+        user,
+        _corpus(),
+        int(parts) if parts else None,
     )
     return see_other(request, f"/themes/{children[0].id}")
 
@@ -304,7 +319,7 @@ def save_plan(
     theme_id: Id,
     form: PostedForm,
 ) -> Response:
-    theme = themes.get_theme(session, theme_id)
+    theme = theme_queries.get_theme(session, theme_id)
     values = form_values(form)
     try:
         data = validate(ActionPlanUpdate, values)
@@ -315,5 +330,5 @@ def save_plan(
             "values": exc.values,
         }
         return render(request, "themes/detail.html", context, block="plan", status_code=422)
-    themes.save_plan(session, theme, data, user)
+    theme_service.save_plan(session, theme, data, user)
     return see_other(request, f"/themes/{theme_id}")

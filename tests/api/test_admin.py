@@ -170,7 +170,7 @@ def test_oversized_body_is_refused_before_it_is_read(tmp_path, database_url, con
 
 
 def test_agent_id_links_imported_interactions_and_must_be_unique(client, db, admin, make):
-    from coaching.models import Agent
+    from coaching.interactions.models import Agent
 
     agent = Agent(code="AG-77")
     db.add(agent)

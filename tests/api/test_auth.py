@@ -10,7 +10,7 @@ from api.security import SESSION_COOKIE, digest, password_hasher
 from foundation.accounts import Role
 from foundation.clock import as_utc, utcnow
 from tests.conftest import PASSWORD, csrf_token, hx, sign_in, use_session
-from tests.ideas.helpers import idea_form
+from tests.support.ideas import idea_form
 
 
 def login(client, email, password=PASSWORD, **extra):

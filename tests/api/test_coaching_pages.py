@@ -8,13 +8,20 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from coaching import assignments, modules
-from coaching.models import Assignment, CoachingModule, Suggestion
+from coaching.modules import assignments
+from coaching.modules import service as module_service
+from coaching.modules.models import Assignment, CoachingModule, ModuleUpdate, Suggestion
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from tests.coaching.test_assignments import SECOND, seed_suggestion
-from tests.coaching.test_modules import QUESTION, RESOLVED_CALL, published_module, seed_theme
 from tests.conftest import csrf_token, hx, sign_in
+from tests.support.coaching import (
+    QUESTION,
+    RESOLVED_CALL,
+    SECOND,
+    published_module,
+    seed_suggestion,
+    seed_theme,
+)
 
 TODAY = utcnow().date()
 
@@ -65,7 +72,7 @@ def test_cx_lead_writes_a_module_from_a_theme_and_publishes_it(client, db, make,
 
 def test_a_malformed_question_form_is_shown_again_with_its_errors(client, db, make, settings):
     lead = make.user(Role.cx_lead)
-    module = modules.create_module(db, modules.ModuleUpdate(title="Draft", body="Text"), lead)
+    module = module_service.create_module(db, ModuleUpdate(title="Draft", body="Text"), lead)
     db.commit()
     sign_in(client, db, settings, lead)
     bad = {"title": "Draft", "body": "Text", "q0-prompt": "Which?", "q0-options": "Only one",
@@ -76,7 +83,7 @@ def test_a_malformed_question_form_is_shown_again_with_its_errors(client, db, ma
     assert 'value="Which?"' in response.text  # what was typed is kept
     db.refresh(module)
     assert module.questions == []
-    empty = modules.create_module(db, modules.ModuleUpdate(title="Empty"), lead)
+    empty = module_service.create_module(db, ModuleUpdate(title="Empty"), lead)
     db.commit()
     assert post(client, f"/coaching/modules/{empty.id}/publish").status_code == 422
     missing = post(client, "/coaching/modules", title="")

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from foundation.db import make_engine
-from ideas.models import Category
+from ideas.submissions.models import Category
 from tests.conftest import BACKENDS, migrated_database
 from tests.support.server import add_people, page_token, serve, sign_in, signed_out_client
 

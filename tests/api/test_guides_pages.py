@@ -8,12 +8,13 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from coaching import guides
-from coaching.models import Guide, GuideStatus, GuideUpdate
+from coaching.guides import queries as guide_queries
+from coaching.guides import service as guide_service
+from coaching.guides.models import Guide, GuideStatus, GuideUpdate
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.embeddings import get_embedder
-from ideas.models import Theme
+from ideas.themes.models import Theme
 from tests.conftest import csrf_token, hx, sign_in
 
 LOST_CARD = GuideUpdate(
@@ -24,8 +25,8 @@ LOST_CARD = GuideUpdate(
 
 
 def published(db: Session, lead: User, data: GuideUpdate = LOST_CARD) -> Guide:
-    guide = guides.create(db, data, lead)
-    guides.publish(db, guide, lead, get_embedder(), 90)
+    guide = guide_service.create(db, data, lead)
+    guide_service.publish(db, guide, lead, get_embedder(), 90)
     db.commit()
     return guide
 
@@ -49,7 +50,7 @@ def test_staff_cannot_write_guides(client, db, make, settings):
 def test_agents_read_published_guides_only(client, db, make, settings):
     lead = make.user(Role.cx_lead)
     guide = published(db, lead)
-    hidden = guides.create(db, GuideUpdate(title="Secret draft", body="Not yet."), lead)
+    hidden = guide_service.create(db, GuideUpdate(title="Secret draft", body="Not yet."), lead)
     db.commit()
     sign_in(client, db, settings, make.user(Role.staff, make.team()))
     page = client.get(f"/guides/{guide.id}")
@@ -62,7 +63,7 @@ def test_agents_read_published_guides_only(client, db, make, settings):
     assert (
         page.status_code == 200 and "Secret draft" not in page.text and "New guide" not in page.text
     )
-    guides.archive(db, guide)
+    guide_service.archive(db, guide)
     db.commit()
     assert client.get(f"/guides/{guide.id}").status_code == 404
 
@@ -147,7 +148,8 @@ def test_cx_lead_writes_publishes_reviews_and_archives(client, db, make, setting
     assert created.status_code == 303
     guide_id = int(created.headers["location"].rsplit("/", 1)[1])
     guide = db.get(Guide, guide_id)
-    assert guide.status == GuideStatus.draft and guides.for_theme(db, cards.id or 0) == [guide]
+    assert guide.status == GuideStatus.draft
+    assert guide_queries.for_theme(db, cards.id or 0) == [guide]
     draft_page = client.get(f"/guides/{guide_id}")
     assert "Not published yet" in draft_page.text and "Five days." in draft_page.text
     assert client.post(f"/guides/{guide_id}/publish", headers=hx(client)).status_code == 204

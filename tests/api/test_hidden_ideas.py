@@ -6,9 +6,10 @@ import pytest
 
 from api.security import create_api_token
 from foundation.accounts import Role
-from ideas import service
+from ideas.submissions import moderation as idea_moderation
+from ideas.submissions import service as idea_service
 from tests.conftest import csrf_token, hx, sign_in
-from tests.ideas.helpers import make_idea
+from tests.support.ideas import make_idea
 
 UNKNOWN = 99_999_999  # no idea has this id: idea ids have nine digits
 
@@ -31,8 +32,8 @@ PAGES = [
 def hidden(make, db):
     author = make.user()
     idea, _ = make_idea(db, author, "Hidden for a reason")
-    service.support(db, make.user(), idea)
-    service.hide_idea(db, make.user(Role.cx_lead), idea, "Names a customer")
+    idea_service.support(db, make.user(), idea)
+    idea_moderation.hide_idea(db, make.user(Role.cx_lead), idea, "Names a customer")
     db.commit()
     return idea
 

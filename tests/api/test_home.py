@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from coaching import assignments
-from coaching.models import Guide, GuideStatus
+from coaching.guides.models import Guide, GuideStatus
+from coaching.modules import assignments
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from ideas.models import ActionPlan, PlanStatus, Theme
-from tests.coaching.test_modules import published_module
+from ideas.themes.models import ActionPlan, PlanStatus, Theme
 from tests.conftest import sign_in
-from tests.ideas.helpers import make_idea
+from tests.support.coaching import published_module
+from tests.support.ideas import make_idea
 
 
 def test_an_agent_sees_their_answers_their_coaching_with_overdue_marked_and_guide_search(

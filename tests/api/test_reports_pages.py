@@ -11,13 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from api.web import templates
-from coaching import effect, report
+from coaching.modules import effect
+from coaching.reports import queries as report
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from ideas.models import Theme
-from tests.coaching.test_stats import add_agents, add_interaction
+from ideas.themes.models import Theme
 from tests.conftest import sign_in
-from tests.ideas.helpers import add_member
+from tests.support.coaching import add_agents, add_interaction
+from tests.support.ideas import add_member
 
 EVIL = '=HYPERLINK("http://evil.example","Click")'
 URLS = ("/reports/outcomes", "/reports/outcomes.csv")

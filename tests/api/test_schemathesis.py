@@ -30,7 +30,7 @@ from api.app import create_app
 from api.models import ALL_SCOPES
 from api.security import create_api_token
 from foundation.accounts import Role
-from ideas.models import Category
+from ideas.submissions.models import Category
 from tests.conftest import make_settings
 
 EXAMPLES = 5

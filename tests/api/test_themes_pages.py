@@ -10,17 +10,20 @@ from datetime import timedelta
 import numpy as np
 from sqlmodel import Session, select
 
-from coaching.evidence import Corpus
-from coaching.models import Outcome, SignalKind
+from coaching.interactions.evidence import Corpus
+from coaching.interactions.models import Outcome, SignalKind
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import get_embedder
-from ideas import clustering, themes
-from ideas.models import Theme, ThemeEvent, ThemeMember, ThemeState, ThemeStatus
+from ideas.themes import clustering
+from ideas.themes import documents as theme_documents
+from ideas.themes import queries as theme_queries
+from ideas.themes import runs as theme_runs
+from ideas.themes.models import Theme, ThemeEvent, ThemeMember, ThemeState, ThemeStatus
 from jobs.models import Job
-from tests.coaching.test_stats import add_agents, add_interaction
 from tests.conftest import hx, sign_in
-from tests.ideas.helpers import make_idea
+from tests.support.coaching import add_agents, add_interaction
+from tests.support.ideas import make_idea
 
 CARD_IDEAS = ("New cards take ten days to arrive", "Let customers track a replacement card")
 CARD_CALLS = (
@@ -56,7 +59,7 @@ def seed(db: Session, make) -> tuple[Theme, Theme]:
     model = get_embedder().model_name
     docs = Corpus(model).documents(db)
     vectors = get_embedder().encode([d.text for d in docs])
-    themes.store_vectors(db, docs, vectors, model)
+    theme_documents.store_vectors(db, docs, vectors, model)
     groups = [
         [i for i, d in enumerate(docs) if ("card" in d.text.lower()) == wanted]
         for wanted in (True, False)
@@ -77,9 +80,9 @@ def seed(db: Session, make) -> tuple[Theme, Theme]:
     for c, members in enumerate(groups):
         labels[members] = c
     result = clustering.ClusterResult(labels=labels, clusters=infos, unthemed_share=0.0)
-    themes.apply_run(db, docs, vectors, result)
+    theme_runs.apply_run(db, docs, vectors, result)
     db.commit()
-    cards, mortgages = themes.list_themes(db)
+    cards, mortgages = theme_queries.list_themes(db)
     return cards, mortgages
 
 
@@ -166,7 +169,7 @@ def test_review_actions_change_the_theme_and_its_history(client, db, make, setti
     db.expire_all()
     theme = db.get(Theme, cards.id)
     assert theme.name == "Card delivery" and theme.renamed and theme.status == ThemeStatus.actioned
-    actions = [e.action for e in themes.history(db, cards.id)]
+    actions = [e.action for e in theme_queries.history(db, cards.id)]
     assert actions[:3] == ["plan", "actioned", "renamed"]
     page = client.get(f"/themes/{cards.id}").text
     assert "Tracking link" in page and lead.display_name in page
@@ -219,7 +222,7 @@ def test_merge_and_split_from_the_page(client, db, make, settings):
     children = db.exec(select(Theme).where(Theme.split_from_id == cards.id)).all()
     assert len(children) == 2 and db.get(Theme, cards.id).state == ThemeState.split_up
     assert sum(c.size for c in children) == total
-    assert all(e.action == "created" for c in children for e in themes.history(db, c.id))
+    assert all(e.action == "created" for c in children for e in theme_queries.history(db, c.id))
 
 
 def test_rerun_button_starts_one_job_and_shows_progress(client, db, make, settings):
@@ -265,9 +268,9 @@ def test_a_submitted_idea_joins_its_theme_and_a_hidden_one_leaves(client, db, ma
         select(ThemeMember).where(ThemeMember.source_id == idea.id, ThemeMember.kind == "idea")
     ).first()
     assert member is not None and member.theme_id == cards.id and member.via == "nearest"
-    from ideas import service
+    from ideas.submissions import moderation as idea_moderation
 
-    service.hide_idea(db, make.user(Role.cx_lead), idea, "duplicate")
+    idea_moderation.hide_idea(db, make.user(Role.cx_lead), idea, "duplicate")
     assert (
         db.exec(
             select(ThemeMember).where(ThemeMember.source_id == idea.id, ThemeMember.kind == "idea")

@@ -6,12 +6,14 @@ import pytest
 from sqlmodel import select
 
 from api.security import create_api_token
-from coaching.models import CoachingModule, Guide
+from coaching.guides.models import Guide
+from coaching.modules.models import CoachingModule
 from foundation.accounts import Role, Team, User
 from foundation.text import clean_line, clean_text
-from ideas.models import Idea, Theme
+from ideas.submissions.models import Idea
+from ideas.themes.models import Theme
 from tests.conftest import csrf_token, hx, sign_in
-from tests.ideas.helpers import first_category
+from tests.support.ideas import first_category
 
 INVISIBLE = [
     "\u200b",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from coaching.importer import COLUMNS
+from coaching.interactions.importer import COLUMNS
 from demo import interactions, script
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -557,7 +557,10 @@ def test_false_positive_rate_on_banking77(redactor: Redactor) -> None:
     """BANKING77 (CC BY 4.0, shared/data/banking77): 13,083 real online-banking customer
     queries with no personal data in them, so any change is a false positive."""
     if not BANKING77.is_dir():
-        pytest.skip(f"BANKING77 not found at {BANKING77}")
+        raise FileNotFoundError(
+            f"BANKING77 not found at {BANKING77}: the shared data folder must sit beside the "
+            "clone (../shared/data)"
+        )
     texts = [
         row["text"]
         for split in ("train", "test")

@@ -16,16 +16,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from api.migrate import upgrade
-from coaching.models import Agent, Interaction, Signal, SignalKind
+from coaching.interactions.models import Agent, Interaction, Signal, SignalKind
 from foundation.clock import utcnow
 from foundation.db import make_engine, session_scope
 from foundation.embeddings import Embedding
 from foundation.settings import Settings
-from ideas.models import Category, Idea, Theme, ThemeMember, ThemeRun
+from ideas.submissions.models import Category, Idea
+from ideas.themes.models import Theme, ThemeMember, ThemeRun
 from jobs.models import Job, JobStatus
 from jobs.queue import Queue
 from jobs.service import run_import_now, run_now, start_job
-from tests.coaching.test_import import row, write_csv
 from tests.jobs.test_worker_kill import (
     STALE_SECONDS,
     Backend,
@@ -34,6 +34,7 @@ from tests.jobs.test_worker_kill import (
     wait_for,
     wait_until_stale,
 )
+from tests.support.coaching import row, write_csv
 
 BANKING77 = Path(__file__).resolve().parents[3] / "shared" / "data" / "banking77"
 INTENTS = ("card_arrival", "exchange_rate", "pending_top_up", "passcode_forgotten")

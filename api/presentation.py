@@ -1,0 +1,175 @@
+"""How the web layer shows domain figures: Chart.js configurations (for ``data-chart``), CSV
+downloads and highlighted text. Domain code returns numbers and rows; only this module turns
+them into chart JSON, CSV text or markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from coaching.guides.search import query_pattern
+from coaching.interactions.models import ImportProblem
+from coaching.modules.effect import Effect, Rates
+from coaching.reports.queries import ModuleLine, Report, Responses, ThemeRow
+
+
+# --- coaching: charts, CSV and highlighting of coaching figures ---
+def effect_rates_chart(rates: Rates, days: int) -> dict[str, Any]:
+    """Grouped bars: each group's rate before and after (its own, or the median) completion."""
+    return {
+        "type": "bar",
+        "labels": [f"{days} days before completion", f"{days} days after completion"],
+        "datasets": [
+            {
+                "label": "Coached agents",
+                "data": [round(rates.treated_before, 2), round(rates.treated_after, 2)],
+            },
+            {
+                "label": "Not coached (split at the median completion)",
+                "data": [round(rates.control_before, 2), round(rates.control_after, 2)],
+            },
+        ],
+        "options": {
+            "scales": {
+                "y": {
+                    "beginAtZero": True,
+                    "title": {"display": True, "text": "Theme gap signals per 100 interactions"},
+                }
+            }
+        },
+    }
+
+
+def effect_chart(effect: Effect) -> dict[str, Any] | None:
+    """Grouped bars: each group's rate before and after (its own, or the median) completion;
+    none when there is no estimate."""
+    if not effect.enough or effect.rates is None:
+        return None
+    return effect_rates_chart(effect.rates, effect.days)
+
+
+def highlight(text: str, query: str) -> Markup:
+    """``text`` escaped, with the words that match the query's terms wrapped in <mark>.
+    Splitting the raw text first and escaping every piece means no markup from the text (or
+    an entity the escaping made) can be matched or survive."""
+    pattern = query_pattern(query)
+    if pattern is None:
+        return escape(text)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(str(escape(text[last : match.start()])))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))  # noqa: S704 - every piece escaped above
+
+
+def problems_csv(problems: Iterable[ImportProblem]) -> str:
+    """The downloadable error report of an import: line, field, reason."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "field", "reason"])
+    for p in problems:
+        writer.writerow([p.line, p.field or "", p.reason])
+    return out.getvalue()
+
+
+REPORT_CSV_FIELDS = [
+    "theme_id",
+    "theme",
+    "status",
+    "ideas_in_period",
+    "gap_interactions_in_period",
+    "plan_owner",
+    "plan_due",
+    "plan_status",
+    "modules",
+    "guides",
+    "assigned",
+    "completed",
+    "overdue",
+    "coaching_effect",
+    "ideas_submitted",
+    "answered_in_time",
+    "answers_due",
+    "answered_in_time_share",
+]
+
+
+def effect_text(line: ModuleLine) -> str:
+    """One module's effect in a cell: the estimate and interval, or why there is none."""
+    e = line.effect
+    if not e.enough or e.estimate is None:
+        return f"{line.title}: not enough data"
+    return (
+        f"{line.title}: {e.estimate:+.1f} per 100 interactions "
+        f"(95% interval {e.low:+.1f} to {e.high:+.1f}; {e.treated_agents} coached and "
+        f"{e.control_agents} uncoached agents)"
+    )
+
+
+def _report_share(responses: Responses) -> str:
+    return "" if responses.share is None else f"{responses.share:.3f}"
+
+
+def _report_row(row: ThemeRow) -> list[object]:
+    plan = row.plan
+    return [
+        row.theme_id,
+        row.name,
+        row.status,
+        row.ideas,
+        row.gaps,
+        plan.owner if plan else "",
+        plan.due.isoformat() if plan and plan.due else "",
+        plan.status.label if plan else "",
+        "; ".join(f"{m.title} (v{m.version})" for m in row.modules),
+        "; ".join(f"{g.title} ({g.status.value})" for g in row.guides),
+        row.completion.assigned,
+        row.completion.completed,
+        row.completion.overdue,
+        "; ".join(effect_text(m) for m in row.modules),
+        row.responses.ideas,
+        row.responses.on_time,
+        row.responses.due,
+        _report_share(row.responses),
+    ]
+
+
+def report_csv(report: Report) -> str:
+    """One line per theme and a last "All ideas" line; every cell is neutralised against
+    spreadsheet formula injection (theme names and titles are typed by people)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_CSV_FIELDS)
+    for row in report.rows:
+        writer.writerow([csv_cell(v) for v in _report_row(row)])
+    o = report.overall
+    overall: list[object] = ["", "All ideas", "", "", "", "", "", "", "", "", "", "", "", ""]
+    writer.writerow([csv_cell(v) for v in [*overall, o.ideas, o.on_time, o.due, _report_share(o)]])
+    return out.getvalue()
+
+
+# --- ideas: CSV and charts of ideas and themes ---
+
+
+def csv_cell(value: object) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is neutralised.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV download: the header as given, then every row with each cell through ``csv_cell``
+    (the ideas export: ``ideas.submissions.queries.export_rows``)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return out.getvalue()

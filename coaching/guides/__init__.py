@@ -1,0 +1,10 @@
+"""Best-practice guides: drafts, versions, passages, review dates, feedback, and the real-time
+search agents use during a contact.
+
+Fixed file set:
+- ``models.py``  Guide, GuideVersion, GuidePassage, GuideTheme, GuideFeedback (and the form)
+- ``queries.py`` reading guides: lookups, versions, linked themes, reviews due, feedback counts
+- ``service.py`` writing guides: create, update, publish (with passages), archive, review,
+                 reuse and feedback; a draft from a theme
+- ``search.py``  the in-process hybrid (semantic + BM25) index behind real-time guide search
+"""

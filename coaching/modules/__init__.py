@@ -1,0 +1,13 @@
+"""Coaching modules: drafts pre-filled from a theme's evidence, published versions and check
+questions, assignments and completion, suggestions, and the measured coaching effect.
+
+Fixed file set:
+- ``models.py``      CoachingModule, ModuleVersion, Assignment, Attempt, Suggestion (and forms)
+- ``queries.py``     reading modules, their versions and check questions
+- ``service.py``     writing modules (create, update, publish, archive), the edit form, marking
+- ``drafts.py``      the pre-filled draft of a module from a theme's evidence
+- ``assignments.py`` assigning versions to agents, attempts, completion, overdue, reminders
+- ``completion.py``  completion figures per team, agent and module
+- ``suggestions.py`` offering a theme's module for agents with a high gap rate in it
+- ``effect.py``      the coaching effect: difference in differences with a cluster bootstrap
+"""

@@ -1,0 +1,199 @@
+"""Themes and what hangs off them: members (ideas and gap evidence), clustering runs, the
+history of each theme, and its action plan."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from foundation.accounts import string_enum
+from foundation.clock import utcnow
+from foundation.ids import IdRef
+from ideas.submissions.models import COMMENT_MAX
+
+NAME_MAX = 120
+
+
+class ThemeStatus(StrEnum):
+    """Where a CX lead's review of the theme stands."""
+
+    new = "new"
+    reviewing = "reviewing"
+    actioned = "actioned"
+    dismissed = "dismissed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ThemeState(StrEnum):
+    """Whether the latest clustering run still finds the theme. ``merged`` and ``split`` themes
+    keep their row and history; their members live on in the themes they went into."""
+
+    active = "active"
+    faded = "faded"
+    merged = "merged"
+    split_up = "split"
+
+
+class DocumentKind(StrEnum):
+    """A theme's members come from two sources, clustered as one kind of document."""
+
+    idea = "idea"
+    gap = "gap"  # the evidence of an interaction's knowledge-gap signals
+
+    @property
+    def label(self) -> str:
+        return {"idea": "Idea", "gap": "Gap evidence"}[self.value]
+
+
+class PlanStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Theme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # What people see; starts as the generated label and is kept once a CX lead renames it.
+    name: str = Field(max_length=120)
+    renamed: bool = False
+    auto_label: str = Field(max_length=120)
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: ThemeStatus = Field(default=ThemeStatus.new, sa_type=string_enum(ThemeStatus))
+    state: ThemeState = Field(default=ThemeState.active, sa_type=string_enum(ThemeState))
+    dismiss_reason: str | None = Field(default=None, max_length=500)
+    merged_into_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")
+    split_from_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")
+    # L2-normalised mean of the members' embeddings (float32 bytes), for matching and joining.
+    centroid: bytes | None = Field(default=None, sa_type=LargeBinary)
+    size: int = 0
+    idea_count: int = 0
+    gap_count: int = 0
+    # [{"kind": "idea" | "gap", "id": ...}], most central first.
+    representatives: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    first_run_id: int | None = Field(default=None, foreign_key="theme_run.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def live(self) -> bool:
+        return self.state in (ThemeState.active, ThemeState.faded)
+
+
+class ThemePublic(SQLModel):
+    id: int
+    name: str
+    auto_label: str
+    keywords: list[str]
+    status: ThemeStatus
+    state: ThemeState
+    merged_into_id: int | None
+    split_from_id: int | None
+    size: int
+    idea_count: int
+    gap_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ThemeMember(SQLModel, table=True):
+    """A document in a theme. A document is in at most one theme; one not in any is unthemed."""
+
+    __tablename__ = "theme_member"
+    __table_args__ = (
+        UniqueConstraint("kind", "source_id"),
+        Index("ix_theme_member_theme_kind", "theme_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
+    kind: DocumentKind = Field(sa_type=string_enum(DocumentKind))
+    source_id: int  # the idea id, or the interaction id of gap evidence
+    # Cosine to the theme's centroid when it joined.
+    similarity: float = 0.0
+    # "cluster" (a full run), "nearest" (joined between runs), or a CX lead's "split" / "merge".
+    via: str = Field(default="cluster", max_length=16)
+    occurred_at: datetime = Field(index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+
+
+class ThemeMemberPublic(SQLModel):
+    theme_id: int
+    kind: DocumentKind
+    source_id: int
+    similarity: float
+    via: str
+    occurred_at: datetime
+
+
+class ThemeRun(SQLModel, table=True):
+    """One full clustering: what it saw and what it changed."""
+
+    __tablename__ = "theme_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = Field(default=None, foreign_key="job.id", ondelete="SET NULL")
+    documents: int = 0
+    themed: int = 0
+    themes: int = 0
+    new_themes: int = 0
+    faded_themes: int = 0
+    seconds: float = 0.0
+    finished_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def unthemed_share(self) -> float:
+        return (self.documents - self.themed) / self.documents if self.documents else 0.0
+
+
+class ThemeEvent(SQLModel, table=True):
+    """The theme's history: what a run or a CX lead did to it."""
+
+    __tablename__ = "theme_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE", index=True)
+    action: str = Field(max_length=32)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    run_id: int | None = Field(default=None, foreign_key="theme_run.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionPlan(SQLModel, table=True):
+    """What the business will do about a theme: one plan per theme."""
+
+    __tablename__ = "theme_action_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE", unique=True)
+    owner_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    due_date: date | None = None
+    status: PlanStatus = Field(default=PlanStatus.open, sa_type=string_enum(PlanStatus))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionPlanUpdate(SQLModel):
+    owner_id: IdRef | None = None
+    due_date: date | None = None
+    status: PlanStatus = PlanStatus.open
+    note: str = Field(default="", max_length=COMMENT_MAX)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _strip_note(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else ("" if value is None else value)

@@ -1,0 +1,143 @@
+"""Coaching modules: the draft pre-filled from a theme's evidence, the question form, and
+publishing immutable versions (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coaching.modules import drafts as module_drafts
+from coaching.modules import queries as module_queries
+from coaching.modules import service as module_service
+from coaching.modules.models import ModuleUpdate
+from foundation.accounts import Role
+from foundation.errors import Conflict, Forbidden, Invalid
+from tests.support.coaching import (
+    QUESTION,
+    RESOLVED_ANSWER,
+    RESOLVED_CALL,
+    UNRESOLVED_CALL,
+    published_module,
+    seed_theme,
+)
+
+
+def test_prefilled_draft_contains_the_evidence(db, make):
+    theme = seed_theme(db, make.team())
+    lead = make.user(Role.cx_lead)
+    module = module_service.create_from_theme(db, theme.id, lead, min_group_size=5)
+    body = module.body
+    assert module.theme_id == theme.id and module.title == theme.name
+    assert module.latest_version == 0 and module.draft_changed
+    for heading in ("## Why it matters", "## What good looks like", "## What goes wrong"):
+        assert heading in body
+    assert "10 items in this theme: 10 customer contacts" in body
+    # Resolution inside (50%) against outside (100%): the outcome gap.
+    assert "Resolved first time: 50% of contacts in this theme against 100% elsewhere" in body
+    assert "1 customer vulnerability cue" in body
+    # The best action first, with its figures; resolved and unresolved snippets where they belong.
+    good, wrong = body.split("## What goes wrong")
+    assert "**card_reissued** resolved 100% of 5 contacts" in good
+    assert "**callback_booked**" not in good  # it never resolved anything
+    # Good practice in the agent's own answer; each snippet once.
+    assert good.count(f"{RESOLVED_CALL} / Agent: {RESOLVED_ANSWER}") == 1
+    assert UNRESOLVED_CALL not in good
+    assert UNRESOLVED_CALL in wrong and RESOLVED_CALL not in wrong
+    questions = module_queries.check_questions(module.questions)
+    assert len(questions) == 3
+    first = questions[0]
+    assert first.options[first.answer] == "card_reissued" and "callback_booked" in first.options
+    assert any("bereavement" in q.prompt for q in questions)
+    assert module_queries.for_theme(db, theme.id) == [module]
+
+
+def test_small_groups_keep_outcomes_out_of_the_draft(db, make):
+    theme = seed_theme(db, make.team())
+    draft = module_drafts.draft_from_theme(db, theme, min_group_size=50)
+    assert "Outcome figures are withheld" in draft.body
+    assert "resolved 100%" not in draft.body  # the actions' figures are withheld too
+    assert not any("which action" in q.prompt.lower() for q in draft.questions)
+    assert len(draft.questions) == 2  # vulnerability and confirming the outcome
+
+
+def test_publishing_freezes_versions_and_edits_make_a_new_draft(db, make):
+    lead = make.user(Role.cx_lead)
+    module = published_module(db, lead)
+    assert module.latest_version == 1 and not module.draft_changed
+    with pytest.raises(Conflict):
+        module_service.publish(db, module, lead)  # nothing changed
+    edited = ModuleUpdate(title="Lost cards", body="## Why\n\nNew words.", questions=[QUESTION])
+    module_service.update_module(db, module, edited, lead)
+    assert module.draft_changed
+    v2 = module_service.publish(db, module, lead)
+    v2_number, (newest, oldest) = v2.number, module_queries.versions(db, module.id)
+    assert v2_number == 2 and newest.id == v2.id
+    assert oldest.body == "## Why\n\nBecause." and newest.body == "## Why\n\nNew words."
+    # Editing back to the published content is not a change.
+    module_service.update_module(db, module, edited, lead)
+    assert not module.draft_changed
+
+
+def test_publishing_refuses_an_empty_body_or_a_broken_question(db, make):
+    lead = make.user(Role.cx_lead)
+    empty = module_service.create_module(db, ModuleUpdate(title="Empty"), lead)
+    with pytest.raises(Invalid) as excinfo:
+        module_service.publish(db, empty, lead)
+    assert excinfo.value.field == "body"
+    broken = module_service.create_module(db, ModuleUpdate(title="Broken", body="Text"), lead)
+    broken.questions = [{"prompt": "Which?", "options": ["a", "b"], "answer": 5}]
+    with pytest.raises(Invalid):
+        module_service.publish(db, broken, lead)
+    assert broken.latest_version == 0
+
+
+def test_only_cx_leads_write_modules(db, make):
+    team = make.team()
+    for role in (Role.staff, Role.team_lead):
+        with pytest.raises(Forbidden):
+            module_service.create_module(db, ModuleUpdate(title="Nope"), make.user(role, team))
+    archived = published_module(db, make.user(Role.admin))
+    module_service.archive(db, archived, make.user(Role.cx_lead))
+    assert archived.archived and archived not in module_queries.published_modules(db)
+
+
+def test_the_question_form_is_read_and_checked():
+    values = {
+        "title": "Lost cards",
+        "body": "Text",
+        "q0-prompt": "Which action?",
+        "q0-options": "Reissue\n\n  Close  \n",
+        "q0-answer": "1",
+        "q0-explanation": "Because.",
+        "q1-prompt": "Removed",
+        "q1-options": "a\nb",
+        "q1-answer": "2",
+        "q1-remove": "1",
+        "q2-prompt": "",
+        "q2-options": "",
+        "q2-answer": "",  # the blank "add a question" fieldset
+    }
+    data, errors = module_service.read_form(values)
+    assert errors == {} and data is not None
+    assert [q.model_dump() for q in data.questions] == [
+        {"prompt": "Which action?", "options": ["Reissue", "Close"], "answer": 0,
+         "explanation": "Because."}
+    ]  # fmt: skip
+    bad = {
+        "title": "",
+        "q0-prompt": "One option only",
+        "q0-options": "a",
+        "q0-answer": "1",
+        "q1-prompt": "Bad answer",
+        "q1-options": "a\nb",
+        "q1-answer": "x",
+        "q2-prompt": "",
+        "q2-options": "a\nb",
+        "q2-answer": "3",
+    }
+    data, errors = module_service.read_form(bad)
+    assert data is None
+    assert set(errors) == {"title", "q0-options", "q1-answer", "q2-answer"}
+    _, errors = module_service.read_form(
+        {"title": "x", "q0-prompt": "", "q0-options": "a\nb", "q0-answer": "1"}
+    )
+    assert set(errors) == {"q0-prompt"}
