@@ -54,23 +54,14 @@ def create_app(
         app.state.queue = queue or Queue(settings)
         # The index holds the vectors of the model the embedder has (int8 ONNX unless configured
         # otherwise), named without loading it; if loading falls back to torch, swap the index.
-        app.state.idea_index = VectorIndex(IDEA_SOURCE, embedding_model_name())
-        app.state.guide_index = GuideIndex(embedding_model_name())
-
-        def warm_up() -> None:
-            model = get_embedder().model_name
-            if model != app.state.idea_index.model:
-                app.state.idea_index = VectorIndex(IDEA_SOURCE, model)
-            if model != app.state.guide_index.model:
-                app.state.guide_index = GuideIndex(model)
-            # Load the guides too, so an agent's first search during a call is as fast as the rest.
-            with app.state.session_factory() as session:
-                app.state.guide_index.refresh(session)
-            get_redactor()  # what staff write is redacted before it is stored (seconds to build)
+        app.state.idea_index = VectorIndex(IDEA_SOURCE, embedding_model_name(settings))
+        app.state.guide_index = GuideIndex(embedding_model_name(settings))
 
         if settings.environment != "test":
             # Load the embedding model in the background so the first suggestion is not slow.
-            threading.Thread(target=warm_up, name="embedder-warmup", daemon=True).start()
+            threading.Thread(
+                target=_warm_up, args=(app, settings), name="embedder-warmup", daemon=True
+            ).start()
         yield
         held_lines.flush(everything=True)
         if engine is not None:
@@ -101,3 +92,17 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def _warm_up(app: FastAPI, settings: Settings) -> None:
+    """Load the embedding model, the guides' index and the redactor before the first request
+    needs them; if the model fell back to torch, swap in indexes of its vectors."""
+    model = get_embedder(settings).model_name
+    if model != app.state.idea_index.model:
+        app.state.idea_index = VectorIndex(IDEA_SOURCE, model)
+    if model != app.state.guide_index.model:
+        app.state.guide_index = GuideIndex(model)
+    # Load the guides too, so an agent's first search during a call is as fast as the rest.
+    with app.state.session_factory() as session:
+        app.state.guide_index.refresh(session)
+    get_redactor()  # what staff write is redacted before it is stored (seconds to build)

@@ -133,6 +133,7 @@ def serve(
 
     torch.set_num_threads(1)
     os.environ.setdefault("VOICELOOP_EMBEDDING_THREADS", "1")  # the same for ONNX Runtime
+    get_settings.cache_clear()  # read again with that default (`run` read them before it)
     options = server_options(get_settings())
     uvicorn.run(
         "api.main:app", host=host, port=port, workers=workers, log_config=LOG_CONFIG, **options

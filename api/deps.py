@@ -178,8 +178,8 @@ def _record_activity(request: Request, touch: Callable[[Session], None]) -> None
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def get_embedder_dep() -> Embedder:
-    return get_embedder()
+def get_embedder_dep(settings: SettingsDep) -> Embedder:
+    return get_embedder(settings)
 
 
 async def get_idea_index(request: Request) -> VectorIndex:

@@ -7,15 +7,97 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NotRequired, TypedDict
 
 from markupsafe import Markup, escape
 
 from coaching.guides.search import query_pattern
-from coaching.interactions.models import ImportProblem
+from coaching.interactions.models import ImportProblem, SignalKind
+from coaching.interactions.queries import KindRate, WeeklySeries
 from coaching.modules.effect import Effect, Rates
 from coaching.reports.queries import ModuleLine, Report, Responses, ThemeRow
+
+
+# --- charts: the Chart.js configurations a page model holds (JSON-ready, for ``data-chart``) ---
+class ChartDataset(TypedDict):
+    data: Sequence[float | None]  # None: no figure that week (a gap in the line)
+    label: NotRequired[str]
+    borderWidth: NotRequired[int]
+    fill: NotRequired[bool]
+    tension: NotRequired[float]
+    spanGaps: NotRequired[bool]
+
+
+class ChartConfig(TypedDict):
+    type: str
+    labels: list[str]
+    datasets: list[ChartDataset]
+    options: NotRequired[Mapping[str, object]]
+
+
+def sparkline_chart(labels: list[str], series: list[int]) -> ChartConfig:
+    """A theme's weekly members as a small line (the theme list)."""
+    return {
+        "type": "line",
+        "labels": labels,
+        "datasets": [{"data": series, "borderWidth": 2, "fill": False, "tension": 0.3}],
+    }
+
+
+def theme_trend_chart(labels: list[str], ideas: list[int], gaps: list[int]) -> ChartConfig:
+    """A theme's weekly ideas and gap evidence as stacked bars (the theme's page)."""
+    return {
+        "type": "bar",
+        "labels": labels,
+        "datasets": [
+            {"label": "Ideas", "data": ideas},
+            {"label": "Gap evidence", "data": gaps},
+        ],
+        "options": {
+            "scales": {"x": {"stacked": True}, "y": {"stacked": True, "beginAtZero": True}}
+        },
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def gap_kinds_chart(rows: Sequence[KindRate]) -> ChartConfig:
+    """Gap signals per 100 interactions, one bar per kind (the gaps page)."""
+    return {
+        "type": "bar",
+        "labels": [r.kind.label for r in rows],
+        "datasets": [
+            {"label": "Signals per 100 interactions", "data": [_round(r.rate) for r in rows]}
+        ],
+        "options": {
+            "plugins": {"legend": {"display": False}},
+            "scales": {"y": {"beginAtZero": True}},
+        },
+    }
+
+
+def gap_weekly_chart(series: WeeklySeries, shown: Sequence[SignalKind]) -> ChartConfig:
+    """Each shown kind's weekly rate as a line, with gaps where a week was withheld."""
+    return {
+        "type": "line",
+        "labels": [w.isoformat() for w in series.weeks],
+        "datasets": [
+            {"label": k.label, "data": [_round(v) for v in series.rates[k]], "spanGaps": False}
+            for k in shown
+        ],
+        "options": {
+            "scales": {
+                "y": {
+                    "beginAtZero": True,
+                    "title": {"display": True, "text": "Signals per 100 interactions"},
+                },
+                "x": {"title": {"display": True, "text": "Week starting (Monday)"}},
+            }
+        },
+    }
 
 
 # --- coaching: charts, CSV and highlighting of coaching figures ---

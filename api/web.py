@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,6 +16,9 @@ from api.access import can_see_team
 from api.presentation import effect_chart
 from foundation.accounts import Role, UserPublic
 from foundation.markdown import render as markdown
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -28,6 +33,16 @@ templates.env.globals["ui"] = templates.env.get_template("macros.html").module
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
+
+
+def page_context(page: DataclassInstance | Mapping[str, Any] | None) -> dict[str, Any]:
+    """A page model (a frozen dataclass from ``api.pages``) as template variables: its fields,
+    shallow, so the templates read them by name as before; a plain mapping as it is."""
+    if page is None:
+        return {}
+    if is_dataclass(page):
+        return {f.name: getattr(page, f.name) for f in fields(page)}
+    return dict(page)
 
 
 def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
@@ -46,14 +61,15 @@ def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
 def render(
     request: Request,
     template: str,
-    context: dict[str, Any] | None = None,
+    context: DataclassInstance | Mapping[str, Any] | None = None,
     *,
     block: str | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render ``template``; for an htmx request naming ``block``, render only that block."""
-    ctx = _context(request, context or {})
+    """Render ``template`` with ``context`` (a page model from ``api.pages``, or a mapping);
+    for an htmx request naming ``block``, render only that block."""
+    ctx = _context(request, page_context(context))
     if block is not None and is_htmx(request):
         tmpl = templates.env.get_template(template)
         html = "".join(tmpl.blocks[block](tmpl.new_context(ctx)))

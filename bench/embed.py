@@ -47,6 +47,7 @@ from common import ms
 
 from foundation import embeddings
 from foundation.embeddings import Embedder
+from foundation.settings import Settings, get_settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77" / "test.csv"
 CHUNK = 512
@@ -65,9 +66,9 @@ def read_texts(path: Path, text_col: str, label_col: str) -> tuple[list[str], li
     return texts, labels
 
 
-def timed_load(backend: str) -> tuple[Embedder, float]:
+def timed_load(settings: Settings, backend: str) -> tuple[Embedder, float]:
     started = time.perf_counter()
-    embedder = embeddings.load_embedder(backend)
+    embedder = embeddings.load_embedder(settings, backend)
     return embedder, time.perf_counter() - started
 
 
@@ -122,11 +123,12 @@ def main() -> None:
     )
 
     tmp = tempfile.TemporaryDirectory(prefix="vl-bench-embed-") if args.fresh_export else None
+    settings = get_settings()
     if tmp is not None:
-        os.environ[embeddings.CACHE_ENV] = tmp.name
+        settings = settings.model_copy(update={"model_cache": Path(tmp.name)})
     try:
-        default, t_default = timed_load(embeddings.TORCH)
-        fast, t_fast = timed_load(embeddings.ONNX_INT8)
+        default, t_default = timed_load(settings, embeddings.TORCH)
+        fast, t_fast = timed_load(settings, embeddings.ONNX_INT8)
     finally:
         if tmp is not None:
             tmp.cleanup()  # the model is in memory by now
@@ -145,7 +147,7 @@ def main() -> None:
     )
     print(
         f"fast:    {fast.model_name} (ONNX Runtime {versions['onnxruntime']}, "
-        f"{fast.file_name}, {embeddings.onnx_threads()} intra-op threads), loaded in "
+        f"{fast.file_name}, {embeddings.onnx_threads(settings)} intra-op threads), loaded in "
         f"{t_fast:.1f} s; {export_note}"
     )
 

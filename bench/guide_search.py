@@ -68,6 +68,7 @@ from foundation.embeddings import (
     text_hash,
     to_bytes,
 )
+from foundation.settings import get_settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GUIDES, OTHERS = 1_000, 100_000
@@ -257,7 +258,7 @@ def main() -> None:
     warmup = [t for t in test[5::50] if t not in queries][:WARMUP]
     built = build_guides()
     started = time.perf_counter()
-    embedder = get_embedder()
+    embedder = get_embedder(get_settings())
     t_load = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory(prefix="vl-bench-") as tmp:

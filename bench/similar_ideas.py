@@ -56,6 +56,7 @@ from api.security import SESSION_COOKIE
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, get_embedder, text_hash, to_bytes
+from foundation.settings import get_settings
 from ideas.submissions.models import Category, Idea, IdeaKind, IdeaStatus
 from ideas.submissions.similar import MIN_SIMILARITY, SOURCE, VectorIndex, _visible_matches
 
@@ -196,7 +197,7 @@ def main() -> None:
     queries = test[::15][:QUERIES]  # 200 real test queries spread over all 77 intents
     warmup = test[1::15][:WARMUP]
 
-    embedder, t_load = timed(get_embedder)
+    embedder, t_load = timed(lambda: get_embedder(get_settings()))
     real_titles = train[::4]
     real, t_encode = timed(lambda: embedder.encode(real_titles))
     print(

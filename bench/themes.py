@@ -64,6 +64,7 @@ def read(path: Path, text_col: str, label_col: str) -> tuple[list[str], list[str
 
 def embed(texts: list[str], cache_dir: Path) -> np.ndarray:
     from foundation.embeddings import MODEL_NAME, get_embedder
+    from foundation.settings import get_settings
 
     digest = hashlib.sha256("\n".join([MODEL_NAME, *texts]).encode()).hexdigest()[:16]
     cache = cache_dir / f"voiceloop-bench-embeddings-{digest}.npy"
@@ -71,7 +72,7 @@ def embed(texts: list[str], cache_dir: Path) -> np.ndarray:
         print(f"embeddings: cached {cache}")
         return np.load(cache)
     started = time.perf_counter()
-    vectors = get_embedder().encode(texts)
+    vectors = get_embedder(get_settings()).encode(texts)
     print(f"embeddings: {len(texts)} texts in {time.perf_counter() - started:.1f} s")
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.save(cache, vectors)

@@ -1289,7 +1289,7 @@ def load_demo_ideas(
     people = _people(session)
     if people is None:
         return 0
-    prepared = _Prepared(embedder or get_embedder(), [_text(seed) for seed in SEEDS])
+    prepared = _Prepared(embedder or get_embedder(get_settings()), [_text(seed) for seed in SEEDS])
     return _Loader(session, prepared, people, now or utcnow()).run()
 
 

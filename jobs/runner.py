@@ -27,6 +27,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from foundation.clock import utcnow
 from foundation.db import on_commit
+from foundation.settings import Settings
 from jobs.models import Job, JobStatus
 from jobs.registry import finalise, get_handler
 
@@ -91,6 +92,7 @@ class JobContext:
         params: Mapping[str, Any],
         checkpoint: dict[str, Any] | None,
         enqueue: Callable[[int], None] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.job_id = job_id
         self.kind = kind
@@ -99,6 +101,7 @@ class JobContext:
         self._engine = engine
         self._owner = owner
         self._enqueue = enqueue
+        self._settings = settings
         # One writer at a time per job in this process: the heartbeat thread and a batch commit
         # would otherwise fight over SQLite's write lock.
         self._write_lock = threading.Lock()
@@ -110,6 +113,7 @@ class JobContext:
         job_id: int,
         owner: str,
         enqueue: Callable[[int], None] | None = None,
+        settings: Settings | None = None,
     ) -> JobContext:
         with Session(engine) as session:
             job = session.get(Job, job_id)
@@ -123,7 +127,16 @@ class JobContext:
                 params=job.params,
                 checkpoint=job.checkpoint,
                 enqueue=enqueue,
+                settings=settings,
             )
+
+    @property
+    def settings(self) -> Settings:
+        """The settings of the process running the job, passed in by whoever runs it (the
+        queue's worker, ``run_now``); a handler that needs them fails loudly without."""
+        if self._settings is None:
+            raise RuntimeError(f"job {self.job_id} ({self.kind}) was run without settings")
+        return self._settings
 
     def set_total(self, total: int) -> None:
         self._write(_guarded(self.job_id, self._owner).values(total=total, heartbeat_at=utcnow()))
@@ -240,15 +253,17 @@ def run_job(
     job_id: int,
     stale_seconds: float,
     enqueue: Callable[[int], None] | None = None,
+    settings: Settings | None = None,
 ) -> None:
-    """Claim ``job_id`` and run its handler; a no-op when another worker has it or it is done."""
+    """Claim ``job_id`` and run its handler (with ``settings``, which the handlers of most kinds
+    need); a no-op when another worker has it or it is done."""
     owner = claim(engine, job_id, stale_seconds)
     if owner is None:
         logger.info("job %d: not claimed (finished or owned by a live worker)", job_id)
         return
     kind = "?"
     try:
-        context = JobContext.load(engine, job_id, owner, enqueue)
+        context = JobContext.load(engine, job_id, owner, enqueue, settings)
         kind = context.kind
         handler = get_handler(kind)
         if handler is None:

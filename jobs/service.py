@@ -105,7 +105,7 @@ def run_now(
         session.commit()
         job_id = job.id
     assert job_id is not None
-    run_job(engine, job_id, settings.job_stale_seconds)
+    run_job(engine, job_id, settings.job_stale_seconds, settings=settings)
     with Session(engine) as session:
         finished = session.get(Job, job_id)
         assert finished is not None

@@ -71,7 +71,6 @@ def import_interactions(ctx: JobContext) -> None:
     from coaching.interactions import reader as import_reader
     from coaching.interactions import store as import_store
     from foundation.redaction import get_redactor
-    from foundation.settings import get_settings
 
     checkpoint = ctx.checkpoint or {}
     if checkpoint.get("done"):
@@ -81,7 +80,7 @@ def import_interactions(ctx: JobContext) -> None:
         raise ValueError("The uploaded file is missing on the server; upload it again.")
     fmt = import_reader.sniff_format(path)
     header = import_reader.read_header(path) if fmt == "csv" else None
-    settings = get_settings()
+    settings = ctx.settings
     ctx.set_total(path.stat().st_size)
     store = import_store.Store(settings, get_redactor(), ctx.job_id)
     rows_read = int(checkpoint.get("rows", 0))
@@ -145,7 +144,7 @@ def cluster_themes(ctx: JobContext) -> None:
     from ideas.themes import documents as theme_documents
     from ideas.themes import runs as theme_runs
 
-    embedder = get_embedder()
+    embedder = get_embedder(ctx.settings)
     corpus = Corpus(embedder.model_name)
     ctx.set_total(_TOTAL)
     with ctx.read() as session:
@@ -216,7 +215,7 @@ def join_themes(ctx: JobContext) -> None:
             session.exec(select(Interaction.id).where(Interaction.import_job_id == import_job_id))
         )
         docs = gap_documents(session, [i for i in ids if i is not None])
-    embedder = get_embedder()
+    embedder = get_embedder(ctx.settings)
     ctx.set_total(len(docs))
     for first in range(0, len(docs), EMBED_BATCH):
         batch = docs[first : first + EMBED_BATCH]
@@ -235,9 +234,8 @@ def coaching_remind(ctx: JobContext) -> None:
     """In-app reminders for coaching due within ``coaching_reminder_days`` (or overdue), once
     per assignment: one short transaction, and ``reminded_at`` makes a re-run send nothing."""
     from coaching.modules import assignments
-    from foundation.settings import get_settings
 
-    days = get_settings().coaching_reminder_days
+    days = ctx.settings.coaching_reminder_days
     sent: list[int] = []
 
     def write(session: Session) -> None:

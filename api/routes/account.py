@@ -8,20 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
 
 from api import accounts
 from api.access import AdminUser, CurrentUser
 from api.deps import SessionDep, SettingsDep
 from api.forms import FormErrors, validate
 from api.models import ApiTokenCreate, TokenScope
+from api.pages import account as pages
 from api.params import Id
 from api.security import create_api_token
 from api.web import render
 from foundation.accounts import User
-from foundation.clock import utcnow
 from foundation.errors import Forbidden
-from foundation.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,29 +46,13 @@ PersonUser = Annotated[User, Depends(signed_in_person)]
 PersonAdmin = Annotated[User, Depends(signed_in_admin)]
 
 
-def _page(
-    request: Request,
-    session: Session,
-    settings: Settings,
-    user: User,
-    status_code: int = 200,
-    **context: object,
-) -> HTMLResponse:
-    ctx = {
-        "tokens": accounts.tokens_of(session, user.id),
-        "now": utcnow(),
-        "token_days": settings.api_token_days,
-        "revoke_base": "/account/tokens",
-        **context,
-    }
-    return render(request, "tokens.html", ctx, block="tokens", status_code=status_code)
-
-
 @router.get("/account/tokens")
 def tokens_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: PersonUser
 ) -> HTMLResponse:
-    return _page(request, session, settings, user)
+    return render(
+        request, "tokens.html", pages.tokens_page(session, settings, user), block="tokens"
+    )
 
 
 @router.post("/account/tokens")
@@ -87,11 +69,13 @@ def create_token(
         data = validate(ApiTokenCreate, {"name": name, "scopes": scopes})
     except FormErrors:
         message = "Give the token a name of 1 to 100 characters, with letters or digits."
-        return _page(request, session, settings, user, 422, name=name, write=write, error=message)
+        page = pages.tokens_page(session, settings, user, name=name, write=write, error=message)
+        return render(request, "tokens.html", page, block="tokens", status_code=422)
     _, secret = create_api_token(
         session, user, data.name, scopes=data.scopes, days=settings.api_token_days
     )
-    return _page(request, session, settings, user, 201, secret=secret)
+    page = pages.tokens_page(session, settings, user, secret=secret)
+    return render(request, "tokens.html", page, block="tokens", status_code=201)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -100,4 +84,6 @@ def revoke(
 ) -> HTMLResponse:
     token = accounts.get_token(session, token_id, owner_id=user.id)
     accounts.revoke_token(session, token)
-    return _page(request, session, settings, user)
+    return render(
+        request, "tokens.html", pages.tokens_page(session, settings, user), block="tokens"
+    )

@@ -1,6 +1,7 @@
 """Best-practice guides: real-time search for everyone (agents use it during a contact), the
 published guide with "was this helpful?", and for CX leads (and admins) writing, publishing,
-reviewing and archiving guides, from scratch or from a theme."""
+reviewing and archiving guides, from scratch or from a theme. The pages' data comes from
+``api.pages.guides``."""
 
 from __future__ import annotations
 
@@ -13,54 +14,21 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api import presentation
 from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, GuideIndexDep, SessionDep, SettingsDep, write_after
 from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
+from api.pages import guides as pages
 from api.params import Id, QueryId, parse_id
 from api.web import render, see_other
 from coaching.guides import queries as guide_queries
 from coaching.guides import search as guide_search
 from coaching.guides import service as guide_service
 from coaching.guides.models import Guide, GuideStatus, GuideUpdate
-from foundation.accounts import User
-from foundation.clock import utcnow
-from foundation.embeddings import Embedder
 from foundation.errors import Invalid
-from ideas.themes import queries as theme_queries
 
 router = APIRouter(prefix="/guides", include_in_schema=False)
 
 QueryText = Annotated[str, Query(max_length=guide_search.QUERY_MAX)]
-
-
-def _results(
-    session: Session, index: guide_search.GuideIndex, embedder: Embedder, q: str
-) -> list[dict[str, Any]]:
-    hits = index.search(session, embedder, q)
-    # The index is current as of this transaction; this also drops a guide archived since.
-    live = {g.id for g in guide_queries.published_among(session, [h.guide_id for h in hits])}
-    return [
-        {
-            "guide_id": h.guide_id,
-            "title": presentation.highlight(h.title, q),
-            "heading": h.heading,
-            "passage": presentation.highlight(guide_search.snippet(h.text, q), q),
-        }
-        for h in hits
-        if h.guide_id in live
-    ]
-
-
-def _list_context(session: Session, user: User, q: str) -> dict[str, Any]:
-    context: dict[str, Any] = {"q": q, "results": [], "searched": len(q.strip()) >= 2}
-    if user.role in guide_queries.EDITORS:
-        every = guide_queries.list_guides(session)
-        context["by_status"] = {
-            status: [g for g in every if g.status == status] for status in GuideStatus
-        }
-        context["overdue"] = guide_queries.review_overdue(session, utcnow().date())
-    return context
 
 
 @router.get("")
@@ -72,10 +40,9 @@ def guide_list(
     user: CurrentUser,
     q: QueryText = "",
 ) -> HTMLResponse:
-    context = _list_context(session, user, q)
-    if context["searched"]:  # the form's fallback without JavaScript
-        context["results"] = _results(session, index, embedder, q)
-    return render(request, "guides/list.html", context)
+    # The search in the page is the form's fallback without JavaScript.
+    found = pages.search_results(session, index, embedder, q)
+    return render(request, "guides/list.html", pages.guide_list(session, user, found))
 
 
 @router.get("/search")
@@ -89,37 +56,19 @@ def search(
 ) -> HTMLResponse:
     """The results block htmx swaps in as the agent types (the whole page without htmx)."""
     started = time.perf_counter()
-    context = {"q": q, "searched": len(q.strip()) >= 2, "results": []}
-    if context["searched"]:
-        context["results"] = _results(session, index, embedder, q)
+    found = pages.search_results(session, index, embedder, q)
     elapsed = 1000 * (time.perf_counter() - started)
-    if request.headers.get("hx-request") != "true":
-        context = {**_list_context(session, user, q), **context}
-    response = render(request, "guides/list.html", context, block="results")
+    page = (
+        found
+        if request.headers.get("hx-request") == "true"
+        else pages.guide_list(session, user, found)
+    )
+    response = render(request, "guides/list.html", page, block="results")
     response.headers["Server-Timing"] = f"search;dur={elapsed:.1f}"
     return response
 
 
 # ------------------------------------------------------------------------------- writing
-def _form_context(
-    session: Session, guide: Guide | None, values: dict[str, Any], errors: dict[str, str]
-) -> dict[str, Any]:
-    return {
-        "guide": guide,
-        "values": values,
-        "errors": errors,
-        "themes": theme_queries.list_themes(session),
-        "chosen": {str(i) for i in values.get("theme_ids", [])},
-    }
-
-
-def _values(guide: Guide | None, data: GuideUpdate | None, linked: list[int]) -> dict[str, Any]:
-    source = data or guide
-    if source is None:
-        return {"title": "", "body": "", "theme_ids": []}
-    return {"title": source.title, "body": source.body, "theme_ids": linked}
-
-
 def _submitted(form: FormData) -> dict[str, Any]:
     values = form_values(form)
     values["theme_ids"] = [v for v in form.getlist("theme_ids") if isinstance(v, str) and v]
@@ -143,8 +92,8 @@ def _form_again(
 ) -> HTMLResponse:
     """The form again with what was typed and why it was refused (422)."""
     error = exc if isinstance(exc, FormErrors) else from_domain(exc, values)
-    context = _form_context(session, guide, error.values, error.errors)
-    return render(request, "guides/form.html", context, status_code=422)
+    page = pages.guide_form(session, guide, error.values, error.errors)
+    return render(request, "guides/form.html", page, status_code=422)
 
 
 @router.get("/new")
@@ -156,13 +105,7 @@ def new_guide(
     theme_id: QueryId | None = None,
 ) -> HTMLResponse:
     """A blank form, or one pre-filled from a theme (title, skeleton, best actions, link)."""
-    data = (
-        guide_service.draft_from_theme(session, theme_id, settings.min_group_size)
-        if theme_id
-        else None
-    )
-    values = _values(None, data, data.theme_ids if data else [])
-    return render(request, "guides/form.html", _form_context(session, None, values, {}))
+    return render(request, "guides/form.html", pages.new_guide_form(session, settings, theme_id))
 
 
 @router.post("")
@@ -178,8 +121,7 @@ def create_guide(request: Request, session: SessionDep, user: CxUser, form: Post
 @router.get("/{guide_id}/edit")
 def edit_guide(request: Request, session: SessionDep, _: CxUser, guide_id: Id) -> HTMLResponse:
     guide = guide_queries.get_guide(session, guide_id)
-    values = _values(guide, None, guide_queries.theme_ids(session, guide))
-    return render(request, "guides/form.html", _form_context(session, guide, values, {}))
+    return render(request, "guides/form.html", pages.edit_guide_form(session, guide))
 
 
 @router.post("/{guide_id}/edit")
@@ -225,20 +167,6 @@ def reviewed(
 
 
 # ------------------------------------------------------------------------------- reading
-def _detail_context(session: Session, user: User, guide: Guide) -> dict[str, Any]:
-    editor = user.role in guide_queries.EDITORS
-    return {
-        "guide": guide,
-        "version": guide_queries.latest_version(session, guide),
-        "editor": editor,
-        "versions": guide_queries.versions(session, guide) if editor else [],
-        "linked": guide_queries.linked_themes(session, guide),
-        "counts": guide_queries.feedback_counts(session, guide) if editor else None,
-        "mine": guide_queries.my_feedback(session, guide, user),
-        "today": utcnow().date(),
-    }
-
-
 @router.get("/{guide_id}")
 def guide_page(
     request: Request,
@@ -250,7 +178,7 @@ def guide_page(
     guide = guide_queries.readable(session, guide_id, user)
     if from_ == "search" and guide.status == GuideStatus.published:
         write_after(request, partial(guide_service.count_reuse, guide_id=guide_id))
-    return render(request, "guides/detail.html", _detail_context(session, user, guide))
+    return render(request, "guides/detail.html", pages.guide_detail(session, user, guide))
 
 
 @router.post("/{guide_id}/feedback")
@@ -268,6 +196,6 @@ def feedback(
         raise Invalid("Only a published guide takes feedback.", field="helpful")
     guide_service.set_feedback(session, guide, user, helpful == "yes")
     if request.headers.get("hx-request") == "true":
-        context = _detail_context(session, user, guide)
-        return render(request, "guides/detail.html", context, block="feedback")
+        page = pages.guide_detail(session, user, guide)
+        return render(request, "guides/detail.html", page, block="feedback")
     return see_other(request, f"/guides/{guide_id}")

@@ -3,7 +3,7 @@ with support, comments, history and the CX lead's actions."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -12,19 +12,17 @@ from sqlmodel import Session
 from api.access import CurrentUser, CxUser
 from api.deps import EmbedderDep, IdeaIndexDep, SessionDep, SettingsDep
 from api.forms import FormErrors, PostedForm, form_values, from_domain, validate
+from api.pages import ideas as pages
 from api.params import FormId, Id, parse_id
 from api.presentation import csv_text
 from api.routes.receipts import set_receipt_cookie
 from api.web import is_htmx, render, see_other
 from foundation.accounts import User
 from foundation.errors import DomainError, NotFound
-from foundation.markdown import render as markdown
 from ideas.submissions import customer_details
 from ideas.submissions import moderation as idea_moderation
-from ideas.submissions import promise as idea_promise
 from ideas.submissions import queries as idea_queries
 from ideas.submissions import service as idea_service
-from ideas.submissions import similar as idea_similar
 from ideas.submissions.models import (
     Comment,
     CommentCreate,
@@ -36,19 +34,6 @@ from ideas.submissions.models import (
 )
 
 router = APIRouter(prefix="/ideas", include_in_schema=False)
-
-
-def _lists(session: Session) -> dict[str, Any]:
-    categories = idea_queries.categories(session, active_only=False)
-    stages = idea_queries.stages(session, active_only=False)
-    return {
-        "categories": categories,
-        "stages": stages,
-        "cat_names": {c.id: c.name for c in categories},
-        "stage_names": {s.id: s.name for s in stages},
-        "kinds": list(IdeaKind),
-        "statuses": list(IdeaStatus),
-    }
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -96,32 +81,15 @@ def browse(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     filters = _filters(status, category, stage, department, kind, q, sort, page)
-    ideas, total = idea_queries.browse(
-        session, filters, index=index, embedder=embedder if filters.q else None
+    found = pages.browse_page(
+        session, settings, user, filters, request.url.query, index=index, embedder=embedder
     )
-    context = {
-        **_lists(session),
-        "ideas": ideas,
-        "total": total,
-        "filters": filters,
-        "pages": max(1, -(-total // idea_queries.PAGE_SIZE)),
-        "departments": idea_queries.departments(session),
-        "supported": idea_queries.supports(session, user, [i.id for i in ideas if i.id]),
-        "overdue": {
-            i.id for i in ideas if idea_promise.is_overdue(i, settings.idea_response_working_days)
-        }
-        if idea_queries.can_moderate(user)
-        else set(),
-        "query_string": request.url.query,
-    }
-    return render(request, "ideas/list.html", context, block="results")
+    return render(request, "ideas/list.html", found, block="results")
 
 
 @router.get("/new")
 def new_idea(request: Request, session: SessionDep, _: CurrentUser) -> HTMLResponse:
-    return render(
-        request, "ideas/new.html", {**_lists(session), "values": {"kind": "idea"}, "errors": {}}
-    )
+    return render(request, "ideas/new.html", pages.new_idea_page(session, {"kind": "idea"}))
 
 
 @router.get("/similar")
@@ -135,13 +103,12 @@ def similar(
     body: Annotated[str, Query(max_length=10_000)] = "",
 ) -> HTMLResponse:
     """The five existing ideas most like what is being typed (htmx, debounced)."""
-    text = f"{title}\n{body[:1000]}".strip()
-    matches = idea_similar.similar_ideas(session, index, embedder, text, k=5)
-    supported = idea_queries.supports(session, user, [m.idea.id for m in matches if m.idea.id])
-    context = {"matches": matches, "supported": supported, "typed": bool(text)}
-    if not is_htmx(request):  # without JavaScript: the submit page, with what was typed kept
-        context |= {**_lists(session), "values": {"title": title, "body": body}, "errors": {}}
-    return render(request, "ideas/new.html", context, block="similar")
+    found = pages.similar_ideas(session, user, index, embedder, title, body)
+    if is_htmx(request):
+        return render(request, "ideas/new.html", found, block="similar")
+    # Without JavaScript: the submit page, with what was typed kept.
+    page = pages.new_idea_page(session, {"title": title, "body": body}, similar=found)
+    return render(request, "ideas/new.html", page, block="similar")
 
 
 @router.post("")
@@ -168,8 +135,8 @@ def submit(
         except DomainError as exc:
             raise from_domain(exc, values) from exc
     except FormErrors as exc:
-        context = {**_lists(session), "values": exc.values, "errors": exc.errors}
-        return render(request, "ideas/new.html", context, block="form", status_code=422)
+        page = pages.new_idea_page(session, exc.values, exc.errors)
+        return render(request, "ideas/new.html", page, block="form", status_code=422)
     removed = _removed_query(f"{data.title}\n{data.body}", f"{idea.title}\n{idea.body}")
     if receipt is None:
         return see_other(request, f"/ideas/{idea.id}{removed}")
@@ -190,29 +157,6 @@ def notice_of(request: Request) -> str | None:
     return customer_details.removed_notice(kinds)
 
 
-def _idea_context(session: Session, settings: Any, user: User, idea: Idea) -> dict[str, Any]:
-    author = session.get(User, idea.author_id) if idea.author_id else None
-    moderator = idea_queries.can_moderate(user)
-    comments = idea_queries.comments(session, idea, include_hidden=moderator)
-    return {
-        **_lists(session),
-        "idea": idea,
-        "body_html": markdown(idea.body),
-        "author": author,
-        "is_author": idea.author_id is not None and idea.author_id == user.id,
-        "comments": comments,
-        "names": idea_queries.display_names(session, {c.author_id for c in comments}),
-        "response_days": settings.idea_response_working_days,
-        "history": idea_queries.history(session, idea),
-        "supported": idea_queries.supports(session, user, [idea.id]),  # type: ignore[list-item]
-        "merged_into": session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None,
-        "moderator": moderator,
-        "overdue": idea_promise.is_overdue(idea, settings.idea_response_working_days),
-        "due": idea_promise.answer_due(idea, settings.idea_response_working_days),
-        "errors": {},
-    }
-
-
 @router.get("/export.csv")
 def export_csv(session: SessionDep, settings: SettingsDep, _: CxUser) -> Response:
     """Every visible idea, for CX leads' own analysis. Anonymous ideas carry no author."""
@@ -231,13 +175,13 @@ def idea_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, idea_id: Id
 ) -> HTMLResponse:
     idea = idea_queries.get_visible_idea(session, idea_id, user)
-    context = {**_idea_context(session, settings, user, idea), "notice": notice_of(request)}
-    return render(request, "ideas/detail.html", context)
+    page = pages.idea_page(session, settings, user, idea, notice=notice_of(request))
+    return render(request, "ideas/detail.html", page)
 
 
 def _support_widget(request: Request, session: Session, user: User, idea: Idea) -> HTMLResponse:
-    context = {"idea": idea, "supported": idea_queries.supports(session, user, [idea.id])}  # type: ignore[list-item]
-    return render(request, "ideas/detail.html", context, block="support")
+    widget = pages.support_widget(session, user, idea)
+    return render(request, "ideas/detail.html", widget, block="support")
 
 
 @router.post("/{idea_id}/support")
@@ -247,7 +191,8 @@ def support(request: Request, session: SessionDep, user: CurrentUser, idea_id: I
     if not is_htmx(request):
         return see_other(request, f"/ideas/{idea.id}")
     if request.query_params.get("from") == "suggestion":
-        return render(request, "ideas/new.html", {"supported_idea": idea}, block="supported")
+        notice = pages.SupportedNotice(supported_idea=idea)
+        return render(request, "ideas/new.html", notice, block="supported")
     return _support_widget(request, session, user, idea)
 
 
@@ -270,20 +215,16 @@ def comment(
     body: Annotated[str, Form(max_length=20_000)] = "",
 ) -> HTMLResponse:
     idea = idea_queries.get_visible_idea(session, idea_id, user)
-    context = _idea_context(session, settings, user, idea)
     try:
         data = validate(CommentCreate, {"body": body})
         added = idea_service.add_comment(session, idea, data, user=user)
     except FormErrors as exc:
-        context.update(errors=exc.errors, comment_value=body)
-        return render(request, "ideas/detail.html", context, block="comments", status_code=422)
+        page = pages.idea_page(session, settings, user, idea, errors=exc.errors, comment_value=body)
+        return render(request, "ideas/detail.html", page, block="comments", status_code=422)
     removed = customer_details.removed_details(data.body, added.body)
-    context["comment_notice"] = customer_details.removed_notice(removed)
-    context["comments"] = idea_queries.comments(session, idea, include_hidden=context["moderator"])
-    context["names"] = idea_queries.display_names(
-        session, {c.author_id for c in context["comments"]}
-    )
-    return render(request, "ideas/detail.html", context, block="comments", status_code=201)
+    notice = customer_details.removed_notice(removed)
+    page = pages.idea_page(session, settings, user, idea, comment_notice=notice)
+    return render(request, "ideas/detail.html", page, block="comments", status_code=201)
 
 
 @router.post("/{idea_id}/status")
@@ -305,12 +246,10 @@ def change_status(
         except DomainError as exc:
             raise from_domain(exc, values) from exc
     except FormErrors as exc:
-        context = {
-            **_idea_context(session, settings, user, idea),
-            "errors": exc.errors,
-            "status_values": exc.values,
-        }
-        return render(request, "ideas/detail.html", context, block="moderation", status_code=422)
+        page = pages.idea_page(
+            session, settings, user, idea, errors=exc.errors, status_values=exc.values
+        )
+        return render(request, "ideas/detail.html", page, block="moderation", status_code=422)
     return see_other(request, f"/ideas/{idea.id}{_removed_query(data.response, change.response)}")
 
 

@@ -1,29 +1,25 @@
-"""Admin: interaction-log imports. Upload (progress bar), the running jobs, the error reports."""
+"""Admin: interaction-log imports. Upload (progress bar), the running jobs, the error reports.
+The page's data comes from ``api.pages.imports``."""
 
 from pathlib import Path
 
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import col, select
 
 from api import presentation
 from api.access import AdminUser
 from api.deps import QueueDep, SessionDep, SettingsDep
+from api.pages import imports as pages
+from api.pages.imports import KIND
 from api.params import Id
 from api.web import render
 from coaching.interactions import importer
-from coaching.interactions.importer import problem_count, stage_upload
+from coaching.interactions.importer import stage_upload
 from foundation.errors import Invalid, NotFound
 from jobs import service as jobs
 from jobs.models import Job
 
 router = APIRouter(prefix="/admin/imports", include_in_schema=False)
-KIND = "interactions.import"
-
-
-def _imports(session: SessionDep) -> list[tuple[Job, int]]:
-    query = select(Job).where(Job.kind == KIND).order_by(col(Job.id).desc()).limit(30)
-    return [(job, problem_count(session, job.id)) for job in session.exec(query)]  # type: ignore[arg-type]
 
 
 @router.get("")
@@ -33,7 +29,7 @@ def imports_page(
     return render(
         request,
         "imports.html",
-        {"imports": _imports(session), "limit_mb": settings.upload_max_bytes // 1024**2},
+        pages.imports_page(session, settings),
         block="imports",
     )
 
@@ -54,7 +50,7 @@ def upload(
     return render(
         request,
         "imports.html",
-        {"imports": _imports(session), "limit_mb": settings.upload_max_bytes // 1024**2},
+        pages.imports_page(session, settings),
         block="imports",
         status_code=201,
     )

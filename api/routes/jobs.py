@@ -1,4 +1,5 @@
-"""The jobs page: every background job with a live progress bar and its error."""
+"""The jobs page: every background job with a live progress bar and its error (the data from
+``api.pages.jobs``)."""
 
 from typing import Annotated
 
@@ -7,30 +8,25 @@ from fastapi.responses import HTMLResponse
 
 from api.access import AdminUser, CxUser, require_owner_or
 from api.deps import QueueDep, SessionDep
+from api.pages import jobs as pages
 from api.params import Id
 from api.web import render
-from foundation.accounts import Role, User
+from foundation.accounts import Role
 from jobs import service
-from jobs.models import Job
 
 router = APIRouter(prefix="/jobs", include_in_schema=False)
 
 
-def _visible_jobs(session: SessionDep, user: User) -> list[Job]:
-    # Admins see every job; a CX lead sees the jobs they started.
-    return service.list_jobs(session, started_by_id=None if user.role == Role.admin else user.id)
-
-
 @router.get("")
 def jobs_page(request: Request, session: SessionDep, user: CxUser) -> HTMLResponse:
-    return render(request, "jobs.html", {"jobs": _visible_jobs(session, user)}, block="jobs")
+    return render(request, "jobs.html", pages.jobs_page(session, user), block="jobs")
 
 
 @router.get("/{job_id}")
 def job_page(request: Request, session: SessionDep, user: CxUser, job_id: Id) -> HTMLResponse:
     job = service.get_job(session, job_id)
     require_owner_or(user, job.started_by_id, Role.admin)
-    return render(request, "job.html", {"job": job}, block="job")
+    return render(request, "job.html", pages.job_page(job), block="job")
 
 
 @router.post("/demo")
@@ -50,5 +46,5 @@ def start_demo(
         started_by_id=user.id,
     )
     return render(
-        request, "jobs.html", {"jobs": _visible_jobs(session, user)}, block="jobs", status_code=201
+        request, "jobs.html", pages.jobs_page(session, user), block="jobs", status_code=201
     )

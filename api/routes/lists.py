@@ -4,14 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
 
 from api.access import AdminUser
 from api.deps import SessionDep
+from api.pages import lists as pages
 from api.params import Id
 from api.web import render
 from foundation.errors import DomainError, NotFound
-from ideas.submissions import queries as idea_queries
 from ideas.submissions import service as idea_service
 from ideas.submissions.models import Category, JourneyStage
 
@@ -28,18 +27,9 @@ def _model(kind: str) -> type[Category] | type[JourneyStage]:
     return MODELS[kind]
 
 
-def _context(session: Session, **extra: object) -> dict[str, object]:
-    return {
-        "categories": idea_queries.categories(session, active_only=False),
-        "stages": idea_queries.stages(session, active_only=False),
-        "errors": {},
-        **extra,
-    }
-
-
 @router.get("")
 def lists_page(request: Request, session: SessionDep, _: AdminUser) -> HTMLResponse:
-    return render(request, "admin/lists.html", _context(session))
+    return render(request, "admin/lists.html", pages.lists_page(session))
 
 
 @router.post("/{kind}")
@@ -55,9 +45,11 @@ def add_item(
         with session.begin_nested():
             idea_service.add_list_item(session, model, name)
     except DomainError as exc:
-        context = _context(session, errors={kind: exc.message}, values={kind: name})
-        return render(request, "admin/lists.html", context, block="lists", status_code=422)
-    return render(request, "admin/lists.html", _context(session), block="lists", status_code=201)
+        page = pages.lists_page(session, errors={kind: exc.message}, values={kind: name})
+        return render(request, "admin/lists.html", page, block="lists", status_code=422)
+    return render(
+        request, "admin/lists.html", pages.lists_page(session), block="lists", status_code=201
+    )
 
 
 @router.post("/{kind}/{item_id}/active")
@@ -70,4 +62,4 @@ def set_active(
     active: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     idea_service.set_list_item_active(session, _model(kind), item_id, active)
-    return render(request, "admin/lists.html", _context(session), block="lists")
+    return render(request, "admin/lists.html", pages.lists_page(session), block="lists")

@@ -10,19 +10,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
 from api.access import CurrentUser, NoUser
 from api.deps import SessionDep
 from api.forms import FormErrors, validate
+from api.pages import receipts as pages
 from api.web import render
-from foundation.errors import NotFound
-from foundation.markdown import render as markdown
 from foundation.settings import Settings
 from ideas.submissions import customer_details
 from ideas.submissions import queries as idea_queries
 from ideas.submissions import service as idea_service
-from ideas.submissions.models import CommentCreate, Idea
+from ideas.submissions.models import CommentCreate
 
 router = APIRouter(prefix="/receipts", include_in_schema=False)
 
@@ -44,38 +42,18 @@ def set_receipt_cookie(response: Response, token: str, settings: Settings) -> No
     )
 
 
-def _context(session: Session, idea: Idea, token: str) -> dict[str, object]:
-    return {
-        "idea": idea,
-        "token": token,
-        "body_html": markdown(idea.body),
-        "history": idea_queries.history(session, idea),
-        "comments": idea_queries.comments(session, idea),
-        "merged_into": session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None,
-        "errors": {},
-    }
-
-
 @router.get("/new")
 def new_receipt(request: Request, session: SessionDep, _: CurrentUser) -> Response:
     """Shows a new receipt once, then forgets it: the cookie is cleared."""
     token = request.cookies.get(RECEIPT_COOKIE, "")
-    try:
-        idea = idea_queries.idea_for_receipt(session, token)
-    except NotFound:
-        raise NotFound(
-            "Your receipt link was shown once, just after you shared the idea, and is no longer "
-            "available here. If you kept it, open it as before."
-        ) from None
-    url = str(request.url_for("receipt_page", token=token))
     notice = customer_details.removed_notice(
         request.query_params.get("removed", "")[:200].split(",")
     )
+    page = pages.new_receipt_page(
+        session, token, lambda t: str(request.url_for("receipt_page", token=t)), notice
+    )
     response = render(
-        request,
-        "ideas/receipt_created.html",
-        {"idea": idea, "receipt_url": url, "notice": notice},
-        headers={"Referrer-Policy": "no-referrer"},
+        request, "ideas/receipt_created.html", page, headers={"Referrer-Policy": "no-referrer"}
     )
     response.delete_cookie(RECEIPT_COOKIE, path="/receipts/new")
     return response
@@ -87,7 +65,7 @@ def receipt_page(request: Request, session: SessionDep, _: NoUser, token: str) -
     return render(
         request,
         "ideas/receipt.html",
-        _context(session, idea, token),
+        pages.receipt_page(session, idea, token),
         headers={"Referrer-Policy": "no-referrer"},
     )
 
@@ -101,15 +79,14 @@ def reply(
     body: Annotated[str, Form(max_length=20_000)] = "",
 ) -> HTMLResponse:
     idea = idea_queries.idea_for_receipt(session, token)
-    context = _context(session, idea, token)
     try:
         data = validate(CommentCreate, {"body": body})
         added = idea_service.add_comment(session, idea, data, user=None, from_submitter=True)
     except FormErrors as exc:
-        context.update(errors=exc.errors, reply_value=body)
-        return render(request, "ideas/receipt.html", context, block="thread", status_code=422)
-    context["notice"] = customer_details.removed_notice(
+        page = pages.receipt_page(session, idea, token, errors=exc.errors, reply_value=body)
+        return render(request, "ideas/receipt.html", page, block="thread", status_code=422)
+    notice = customer_details.removed_notice(
         customer_details.removed_details(data.body, added.body)
     )
-    context["comments"] = idea_queries.comments(session, idea)
-    return render(request, "ideas/receipt.html", context, block="thread", status_code=201)
+    page = pages.receipt_page(session, idea, token, notice=notice)
+    return render(request, "ideas/receipt.html", page, block="thread", status_code=201)

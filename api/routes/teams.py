@@ -1,11 +1,12 @@
-"""A team's page: its people. Leaders read their own team only, whatever id is typed."""
+"""A team's page: its people (from ``api.pages.teams``). Leaders read their own team only,
+whatever id is typed."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import accounts
 from api.access import LeaderUser, require_team
 from api.deps import SessionDep
+from api.pages import teams as pages
 from api.params import Id
 from api.web import render
 from foundation.errors import NotFound
@@ -23,6 +24,4 @@ def my_team(user: LeaderUser) -> Response:
 @router.get("/{team_id}")
 def team_page(request: Request, session: SessionDep, user: LeaderUser, team_id: Id) -> HTMLResponse:
     require_team(user, team_id)
-    team = accounts.get_team(session, team_id)
-    members = accounts.list_users(session, team_id=team_id)
-    return render(request, "team.html", {"team": team, "members": members})
+    return render(request, "team.html", pages.team_page(session, team_id))

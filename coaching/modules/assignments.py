@@ -21,7 +21,6 @@ from coaching.modules.models import Assignment, Attempt, CoachingModule, ModuleV
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Conflict, Invalid, NotFound
-from foundation.settings import get_settings
 from ideas.submissions.models import Notification
 
 NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
@@ -231,14 +230,10 @@ def _complete_if_done(assignment: Assignment, version: ModuleVersion, now: datet
 
 
 # ------------------------------------------------------------------------------- reminders
-def due_reminders(
-    session: Session, today: date | None = None, *, days: int | None = None
-) -> list[Notification]:
+def due_reminders(session: Session, today: date | None = None, *, days: int) -> list[Notification]:
     """An in-app reminder for each open assignment due within ``days`` (the
     ``coaching_reminder_days`` setting) or already overdue, sent once per assignment."""
     today = today or _today()
-    if days is None:
-        days = get_settings().coaching_reminder_days
     rows = session.exec(
         select(Assignment, ModuleVersion.title)
         .join(ModuleVersion, col(ModuleVersion.id) == col(Assignment.version_id))

@@ -13,7 +13,6 @@ from sqlmodel import Session
 from coaching.interactions import evidence
 from coaching.interactions.models import Outcome, SignalKind
 from coaching.modules.models import CheckQuestion, ModuleUpdate
-from foundation.settings import get_settings
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import Theme
 
@@ -41,8 +40,15 @@ class Evidence:
 
 
 def gather(
-    session: Session, theme: Theme, min_group_size: int, *, now: datetime | None = None
+    session: Session,
+    theme: Theme,
+    min_group_size: int,
+    *,
+    uncertainty_phrases: list[str],
+    now: datetime | None = None,
 ) -> Evidence:
+    """The theme's evidence for a draft; ``uncertainty_phrases`` (the setting the gap signals
+    use) tell an agent's answer from their hesitation."""
     assert theme.id is not None
     inside = evidence.outcomes(session, theme.id, inside=True)
     remedies = [
@@ -58,7 +64,7 @@ def gather(
         for m in members
         if m.outcome == Outcome.resolved and SignalKind.uncertainty not in m.kinds
     ]
-    answers = evidence.resolution_texts(session, resolved, get_settings().uncertainty_phrases)
+    answers = evidence.resolution_texts(session, resolved, uncertainty_phrases)
     good = [answers[i] for i in resolved if i in answers]
     bad = [m.evidence for m in members if m.outcome is None or m.outcome.value != "resolved"]
     return Evidence(
@@ -75,11 +81,16 @@ def gather(
 
 
 def draft_from_theme(
-    session: Session, theme: Theme, min_group_size: int, *, now: datetime | None = None
+    session: Session,
+    theme: Theme,
+    min_group_size: int,
+    *,
+    uncertainty_phrases: list[str],
+    now: datetime | None = None,
 ) -> ModuleUpdate:
     """A draft for the CX lead to edit: why it matters, what good looks like, what goes wrong,
     and two or three check questions, all from the theme's evidence."""
-    ev = gather(session, theme, min_group_size, now=now)
+    ev = gather(session, theme, min_group_size, uncertainty_phrases=uncertainty_phrases, now=now)
     body = "\n\n".join([_why(ev), _good(ev), _wrong(ev)])
     return ModuleUpdate(title=theme.name[:200], body=body, questions=draft_questions(ev))
 

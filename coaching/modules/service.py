@@ -61,12 +61,21 @@ def create_module(
 
 
 def create_from_theme(
-    session: Session, theme_id: int, by: User, min_group_size: int, *, now: datetime | None = None
+    session: Session,
+    theme_id: int,
+    by: User,
+    min_group_size: int,
+    *,
+    uncertainty_phrases: list[str],
+    now: datetime | None = None,
 ) -> CoachingModule:
+    """A draft module written from the theme's evidence (``coaching.modules.drafts``); the
+    settings' ``min_group_size`` and ``uncertainty_phrases`` come from the caller."""
     theme = theme_queries.get_theme(session, theme_id)
-    return create_module(
-        session, draft_from_theme(session, theme, min_group_size, now=now), by, theme_id=theme.id
+    draft = draft_from_theme(
+        session, theme, min_group_size, uncertainty_phrases=uncertainty_phrases, now=now
     )
+    return create_module(session, draft, by, theme_id=theme.id)
 
 
 def update_module(

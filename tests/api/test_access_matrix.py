@@ -4,8 +4,8 @@ rule fails here, and every role gets the answer its rule says."""
 import pytest
 
 from foundation.accounts import Role
-from tests.api.routes import ROUTES, STATE_CHANGING, RouteCase
-from tests.conftest import csrf_token, sign_in
+from tests.support.harness import csrf_token, sign_in
+from tests.support.routes import ROUTES, STATE_CHANGING, RouteCase
 
 
 def call(client, case: RouteCase, **headers):

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from api.app import create_app
 from foundation.accounts import Role, Team, User
-from tests.conftest import csrf_token, hx, make_settings, sign_in
+from tests.support.harness import csrf_token, hx, make_settings, sign_in
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from api.models import ApiToken
 from api.security import create_api_token, digest
 from foundation.accounts import Role
-from tests.conftest import csrf_token, sign_in
+from tests.support.harness import csrf_token, sign_in
 
 
 def bearer(secret):
@@ -92,11 +92,21 @@ def test_team_leader_reads_only_their_own_team(client, make, db, settings):
 
 def test_cx_lead_reads_every_team(client, make, db, settings):
     teams = [make.team(), make.team()]
+    members = {
+        team.id: {make.user(Role.staff, team).id, make.user(Role.staff, team).id} for team in teams
+    }
     _, secret = create_api_token(db, make.user(Role.cx_lead), "cx")
     db.commit()
+    listed = {
+        t["id"]: t["name"] for t in client.get("/api/v1/teams", headers=bearer(secret)).json()
+    }
+    assert {team.id: team.name for team in teams}.items() <= listed.items()  # every team is listed
     for team in teams:
         response = client.get(f"/api/v1/teams/{team.id}/members", headers=bearer(secret))
         assert response.status_code == 200
+        answer = response.json()
+        assert {m["id"] for m in answer} == members[team.id]  # its own members, all of them
+        assert all(m["team_id"] == team.id for m in answer)
 
 
 def test_admin_creates_users_through_the_api(client, make, db, settings):

@@ -9,7 +9,7 @@ from api.models import LoginAttempt, UserSession
 from api.security import SESSION_COOKIE, digest, password_hasher
 from foundation.accounts import Role
 from foundation.clock import as_utc, utcnow
-from tests.conftest import PASSWORD, csrf_token, hx, sign_in, use_session
+from tests.support.harness import PASSWORD, csrf_token, hx, sign_in, use_session
 from tests.support.ideas import idea_form
 
 

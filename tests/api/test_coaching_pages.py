@@ -13,7 +13,6 @@ from coaching.modules import service as module_service
 from coaching.modules.models import Assignment, CoachingModule, ModuleUpdate, Suggestion
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from tests.conftest import csrf_token, hx, sign_in
 from tests.support.coaching import (
     QUESTION,
     RESOLVED_CALL,
@@ -22,6 +21,7 @@ from tests.support.coaching import (
     seed_suggestion,
     seed_theme,
 )
+from tests.support.harness import csrf_token, hx, sign_in
 
 TODAY = utcnow().date()
 

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from foundation.db import make_engine
 from ideas.submissions.models import Category
-from tests.conftest import BACKENDS, migrated_database
+from tests.support.harness import BACKENDS, migrated_database
 from tests.support.server import add_people, page_token, serve, sign_in, signed_out_client
 
 pytestmark = pytest.mark.slow

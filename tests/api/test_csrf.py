@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from api.schema import metadata
 from api.security import create_api_token
 from foundation.accounts import Role
-from tests.api.routes import ROUTES, STATE_CHANGING
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.support.harness import PASSWORD, csrf_token, sign_in
+from tests.support.routes import ROUTES, STATE_CHANGING
 
 CHANGING = [c for c in ROUTES if c.method in STATE_CHANGING]
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.security import SESSION_COOKIE
 from foundation.accounts import Role
-from tests.conftest import PASSWORD, sign_in
+from tests.support.harness import PASSWORD, sign_in
 
 HX_HEADERS = re.compile(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'')
 FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -14,8 +14,9 @@ from coaching.guides.models import Guide, GuideStatus, GuideUpdate
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.embeddings import get_embedder
+from foundation.settings import get_settings
 from ideas.themes.models import Theme
-from tests.conftest import csrf_token, hx, sign_in
+from tests.support.harness import csrf_token, hx, sign_in
 
 LOST_CARD = GuideUpdate(
     title="Replacing a lost or stolen card",
@@ -26,7 +27,7 @@ LOST_CARD = GuideUpdate(
 
 def published(db: Session, lead: User, data: GuideUpdate = LOST_CARD) -> Guide:
     guide = guide_service.create(db, data, lead)
-    guide_service.publish(db, guide, lead, get_embedder(), 90)
+    guide_service.publish(db, guide, lead, get_embedder(get_settings()), 90)
     db.commit()
     return guide
 

@@ -8,7 +8,7 @@ from api.security import create_api_token
 from foundation.accounts import Role
 from ideas.submissions import moderation as idea_moderation
 from ideas.submissions import service as idea_service
-from tests.conftest import csrf_token, hx, sign_in
+from tests.support.harness import csrf_token, hx, sign_in
 from tests.support.ideas import make_idea
 
 UNKNOWN = 99_999_999  # no idea has this id: idea ids have nine digits

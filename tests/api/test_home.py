@@ -11,8 +11,8 @@ from coaching.modules import assignments
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from ideas.themes.models import ActionPlan, PlanStatus, Theme
-from tests.conftest import sign_in
 from tests.support.coaching import published_module
+from tests.support.harness import sign_in
 from tests.support.ideas import make_idea
 
 

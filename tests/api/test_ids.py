@@ -6,8 +6,8 @@ import re
 import pytest
 
 from foundation.accounts import Role
-from tests.api.routes import ROUTES, RouteCase
-from tests.conftest import csrf_token, sign_in
+from tests.support.harness import csrf_token, sign_in
+from tests.support.routes import ROUTES, RouteCase
 
 # Out of range: past PostgreSQL's (32-bit) and SQLite's (64-bit) integers, and below 1.
 OUT_OF_RANGE = [2**31, 2**63 - 1, 2**63, 2**64, -1, 0]

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from foundation.accounts import Role
 from jobs.models import Job, JobStatus
-from tests.conftest import hx, sign_in
+from tests.support.harness import hx, sign_in
 
 
 def test_admin_starts_the_demo_job_and_it_is_enqueued_after_commit(client, app, make, db, settings):

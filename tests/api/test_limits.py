@@ -18,7 +18,7 @@ from api.limits import RequestLimitMiddleware
 from api.security import SESSION_COOKIE, create_api_token
 from foundation.accounts import Role
 from foundation.settings import Settings
-from tests.conftest import hx, make_settings, sign_in
+from tests.support.harness import hx, make_settings, sign_in
 
 MiB = 1024**2
 

@@ -3,7 +3,7 @@
 import pytest
 
 from foundation.accounts import Role
-from tests.conftest import hx, sign_in
+from tests.support.harness import hx, sign_in
 
 
 def test_security_headers_on_pages(client, make, db, settings):

@@ -16,8 +16,8 @@ from coaching.reports import queries as report
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from ideas.themes.models import Theme
-from tests.conftest import sign_in
 from tests.support.coaching import add_agents, add_interaction
+from tests.support.harness import sign_in
 from tests.support.ideas import add_member
 
 EVIL = '=HYPERLINK("http://evil.example","Click")'

@@ -31,7 +31,7 @@ from api.models import ALL_SCOPES
 from api.security import create_api_token
 from foundation.accounts import Role
 from ideas.submissions.models import Category
-from tests.conftest import make_settings
+from tests.support.harness import make_settings
 
 EXAMPLES = 5
 CHECKS = [

@@ -15,14 +15,15 @@ from coaching.interactions.models import Outcome, SignalKind
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import get_embedder
+from foundation.settings import get_settings
 from ideas.themes import clustering
 from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
 from ideas.themes import runs as theme_runs
 from ideas.themes.models import Theme, ThemeEvent, ThemeMember, ThemeState, ThemeStatus
 from jobs.models import Job
-from tests.conftest import hx, sign_in
 from tests.support.coaching import add_agents, add_interaction
+from tests.support.harness import hx, sign_in
 from tests.support.ideas import make_idea
 
 CARD_IDEAS = ("New cards take ten days to arrive", "Let customers track a replacement card")
@@ -56,9 +57,9 @@ def seed(db: Session, make) -> tuple[Theme, Theme]:
         )
         row.turns = [{"speaker": "customer", "text": question}]
     db.flush()
-    model = get_embedder().model_name
+    model = get_embedder(get_settings()).model_name
     docs = Corpus(model).documents(db)
-    vectors = get_embedder().encode([d.text for d in docs])
+    vectors = get_embedder(get_settings()).encode([d.text for d in docs])
     theme_documents.store_vectors(db, docs, vectors, model)
     groups = [
         [i for i, d in enumerate(docs) if ("card" in d.text.lower()) == wanted]

@@ -12,7 +12,7 @@ from foundation.accounts import Role, Team, User
 from foundation.text import clean_line, clean_text
 from ideas.submissions.models import Idea
 from ideas.themes.models import Theme
-from tests.conftest import csrf_token, hx, sign_in
+from tests.support.harness import csrf_token, hx, sign_in
 from tests.support.ideas import first_category
 
 INVISIBLE = [

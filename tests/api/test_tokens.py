@@ -17,7 +17,7 @@ from api.security import create_api_token
 from foundation.accounts import Role
 from foundation.clock import as_utc, utcnow
 from foundation.db import make_engine
-from tests.conftest import (
+from tests.support.harness import (
     csrf_token,
     drop_postgres_schema,
     fresh_postgres_schema,

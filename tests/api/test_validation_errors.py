@@ -87,7 +87,7 @@ def test_a_short_password_is_not_echoed(client, admin_headers):
 
 
 def test_pages_name_the_fields_without_the_input(client, make, db, settings):
-    from tests.conftest import csrf_token, sign_in
+    from tests.support.harness import csrf_token, sign_in
 
     sign_in(client, db, settings, make.user())
     response = client.post(

@@ -18,7 +18,6 @@ Every test in this folder is marked ``browser``. Screenshots go to ``test-artifa
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -29,11 +28,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from tests.support.browser import PageErrors
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -253,27 +254,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
     + e.sourceFile + ":" + e.lineNumber + (e.sample ? " sample=" + e.sample : ""));
 }, true);
 """
-
-
-@dataclass
-class PageErrors:
-    """Problems the browser reported, and the few a test says it expects."""
-
-    problems: list[str] = field(default_factory=list)
-    _allowed: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = field(default_factory=list)
-
-    def allow(self, text: str, url: str | None = None) -> None:
-        """Expect console errors matching regex ``text`` (and, if given, location ``url``)."""
-        self._allowed.append((re.compile(text), re.compile(url) if url else None))
-
-    def record(self, kind: str, text: str, url: str = "") -> None:
-        csp = "content security policy" in text.lower()
-        if not csp:  # a CSP violation is never expected
-            for text_re, url_re in self._allowed:
-                if text_re.search(text) and (url_re is None or url_re.search(url)):
-                    return
-        label = "CSP violation" if csp else kind
-        self.problems.append(f"[{label}] {text}" + (f"  (at {url})" if url else ""))
 
 
 @pytest.fixture

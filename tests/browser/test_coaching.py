@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from foundation.accounts import Role
-from tests.browser.test_roles import ACCOUNTS, sign_in
+from tests.support.browser import ACCOUNTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -104,13 +104,21 @@ def test_an_agent_finds_a_guide_in_their_own_words(page: Page, screenshot: Scree
 
 def test_the_demo_measures_the_effect_of_its_coaching(page: Page, screenshot: Screenshot) -> None:
     """The demo's Severn agents were coached on disputed payments (and the generator handles
-    their later contacts better), so the module page has an estimate, not "not enough data"."""
+    their later contacts better), so the module page has an estimate, not "not enough data",
+    and it is negative: the coached agents' gap rate fell, and by more than the others'."""
     sign_in(page, ACCOUNTS[Role.cx_lead][0])
     page.get_by_role("link", name="Coaching", exact=True).click()
     page.get_by_role("link", name="Disputed card payments and chargebacks").click()
     effect = page.locator(".coaching-effect")
-    expect(effect).to_contain_text(re.compile(r"per 100 interactions \(95% interval -?\d"))
+    expect(effect).to_contain_text(re.compile(r"per 100 interactions \(95% interval [+-]?\d"))
     expect(effect.locator("canvas")).to_be_visible()
+    estimate = float(effect.locator("strong").first.inner_text())
+    assert estimate < 0, f"the coached agents' gap rate should fall against the others: {estimate}"
+    # The figures table (inside a closed <details>): the coached row's change, before to after.
+    coached = effect.locator("tbody tr").first
+    assert (coached.locator("th").text_content() or "").strip() == "Coached"
+    change = float((coached.locator("td").last.text_content() or "").strip())
+    assert change < 0, f"the coached agents' gap rate should fall: {change:+.1f}"
     screenshot(page, "coaching-effect")
 
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page
 
 from foundation.accounts import Role
-from tests.browser.test_roles import ACCOUNTS, sign_in
+from tests.support.browser import ACCOUNTS, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from demo.loader import DEMO_PASSWORD
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import PageErrors
+    from tests.support.browser import PageErrors
 
 pytestmark = pytest.mark.browser
 

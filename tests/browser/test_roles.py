@@ -16,31 +16,16 @@ from api.errors import TITLES
 from api.web import navigation
 from demo.loader import DEMO_PASSWORD
 from foundation.accounts import Role
+from tests.support.browser import ACCOUNTS, JOB_TIMEOUT_MS, sign_in
 
 if TYPE_CHECKING:
-    from tests.browser.conftest import PageErrors
+    from tests.support.browser import PageErrors
 
 pytestmark = pytest.mark.browser
 
 Screenshot = Callable[[Page, str], Path]
 
-# (role, demo login, display name): one of each role from `voiceloop demo`.
-ACCOUNTS = {
-    Role.admin: ("admin@northbank.test", "Amira Admin"),
-    Role.cx_lead: ("cx.lead@northbank.test", "Charlotte Reid"),
-    Role.team_lead: ("lead.thames@northbank.test", "Marcus Webb"),
-    Role.staff: ("aisha.khan@northbank.test", "Aisha Khan"),
-}
 ERROR_TITLES = set(TITLES.values()) | {"Something went wrong"}
-JOB_TIMEOUT_MS = 60_000
-
-
-def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real form, starting from /login."""
-    page.goto("/login")
-    page.get_by_label("Work email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 UNREAD = re.compile(r" \d+ unread$")

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from foundation.accounts import Role
-from tests.browser.test_roles import ACCOUNTS, JOB_TIMEOUT_MS, sign_in
+from tests.support.browser import ACCOUNTS, JOB_TIMEOUT_MS, sign_in
 
 pytestmark = pytest.mark.browser
 

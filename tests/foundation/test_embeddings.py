@@ -17,7 +17,6 @@ import pytest
 
 from foundation import embeddings
 from foundation.embeddings import (
-    CACHE_ENV,
     DIMENSIONS,
     MARKER,
     MODEL_NAME,
@@ -28,6 +27,7 @@ from foundation.embeddings import (
     Embedding,
     OnnxInt8Embedder,
 )
+from foundation.settings import Settings
 
 BANKING = [
     "How do I locate my card?",
@@ -45,26 +45,22 @@ BANKING = [
 def export_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh model cache holding one real export, made here (the only export of the file)."""
     cache = tmp_path_factory.mktemp("models")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(CACHE_ENV, str(cache))
-        folder, _, seconds = embeddings.ensure_onnx_int8()
-        assert seconds > 0  # exported, not found
-        assert folder.parent == cache
-        yield cache
+    folder, _, seconds = embeddings.ensure_onnx_int8(Settings(model_cache=cache))
+    assert seconds > 0  # exported, not found
+    assert folder.parent == cache
+    yield cache
 
 
 @pytest.fixture(scope="module")
 def fast(export_cache: Path) -> Iterator[Embedder]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(CACHE_ENV, str(export_cache))
-        embedder = embeddings.load_embedder(ONNX_INT8)
+    embedder = embeddings.load_embedder(Settings(model_cache=export_cache), ONNX_INT8)
     assert isinstance(embedder, OnnxInt8Embedder)
     yield embedder
 
 
 @pytest.fixture(scope="module")
 def reference() -> Embedder:
-    return embeddings.get_embedder(TORCH)  # shared with the other tests of the session
+    return embeddings.get_embedder(Settings(), TORCH)  # shared with the other tests of the session
 
 
 def test_fast_vectors_match_the_torch_reference(fast: Embedder, reference: Embedder) -> None:
@@ -115,13 +111,13 @@ def test_the_export_is_reused_from_the_cache(
     def no_export(target: Path, config: str) -> None:
         raise AssertionError("exported again")
 
-    monkeypatch.setenv(CACHE_ENV, str(export_cache))
+    settings = Settings(model_cache=export_cache)
     monkeypatch.setattr(embeddings, "export_onnx_int8", no_export)
-    folder, file_name, seconds = embeddings.ensure_onnx_int8()
+    folder, file_name, seconds = embeddings.ensure_onnx_int8(settings)
     assert seconds == 0.0
     assert (folder / MARKER).is_file() and (folder / file_name).is_file()
     assert not (folder / "onnx" / "model.onnx").exists()  # the fp32 export is not kept
-    again = embeddings.load_embedder(ONNX_INT8)
+    again = embeddings.load_embedder(settings, ONNX_INT8)
     assert isinstance(again, OnnxInt8Embedder) and again.model_dir == folder
     np.testing.assert_allclose(again.encode(BANKING), fast.encode(BANKING), atol=1e-6)
     assert [p.name for p in export_cache.iterdir()] == [folder.name]  # no leftovers
@@ -131,7 +127,7 @@ def test_losing_the_export_race_uses_the_winners_copy(
     export_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (done,) = export_cache.iterdir()
-    config = embeddings.quantization_config()
+    config = embeddings.quantization_config(Settings())
     final = embeddings.onnx_model_dir(config, tmp_path)
 
     def export_while_another_process_finishes_first(target: Path, config: str) -> None:
@@ -140,7 +136,7 @@ def test_losing_the_export_race_uses_the_winners_copy(
         shutil.copytree(done, final)  # the other process renames its copy into place now
 
     monkeypatch.setattr(embeddings, "export_onnx_int8", export_while_another_process_finishes_first)
-    folder, _, _ = embeddings.ensure_onnx_int8(tmp_path)
+    folder, _, _ = embeddings.ensure_onnx_int8(Settings(), tmp_path)
     assert folder == final and (final / MARKER).is_file()
     assert [p.name for p in tmp_path.iterdir()] == [final.name]  # our copy was dropped
 
@@ -156,10 +152,9 @@ def test_a_failed_export_falls_back_to_torch(
         (target / "half-written").write_text("x")
         raise RuntimeError("no space left on device")
 
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(embeddings, "export_onnx_int8", broken)
     with caplog.at_level(logging.WARNING, logger="foundation.embeddings"):
-        embedder = embeddings.load_embedder(ONNX_INT8)
+        embedder = embeddings.load_embedder(Settings(model_cache=tmp_path), ONNX_INT8)
     assert embedder is reference
     assert embedder.model_name == MODEL_NAME
     assert "using torch" in caplog.text
@@ -167,27 +162,50 @@ def test_a_failed_export_falls_back_to_torch(
     assert list(tmp_path.iterdir()) == []  # the half-written export was removed
 
 
-def test_the_backend_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(embeddings.BACKEND_ENV, raising=False)
-    assert embeddings.configured_backend() == ONNX_INT8
-    monkeypatch.setenv(embeddings.BACKEND_ENV, "torch")
-    assert embeddings.configured_backend() == TORCH
-    assert embeddings.get_embedder() is embeddings.get_embedder(TORCH)
-    assert embeddings.embedding_model_name() == MODEL_NAME
-    monkeypatch.setenv(embeddings.BACKEND_ENV, "tensorflow")
-    assert embeddings.configured_backend() == ONNX_INT8
+def test_the_backend_comes_from_the_settings(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("VOICELOOP_EMBEDDING_BACKEND", raising=False)
+    assert embeddings.configured_backend(Settings()) == ONNX_INT8
+    monkeypatch.setenv("VOICELOOP_EMBEDDING_BACKEND", "torch")  # the variable names the setting
+    settings = Settings()
+    assert embeddings.configured_backend(settings) == TORCH
+    assert embeddings.get_embedder(settings) is embeddings.get_embedder(Settings(), TORCH)
+    assert embeddings.embedding_model_name(settings) == MODEL_NAME
+    monkeypatch.setenv("VOICELOOP_EMBEDDING_BACKEND", "tensorflow")
+    with caplog.at_level(logging.WARNING, logger="foundation.settings"):
+        assert embeddings.configured_backend(Settings()) == ONNX_INT8  # a typo: the default
+    assert "not one of" in caplog.text
     with pytest.raises(ValueError, match="unknown embedding backend"):
-        embeddings.load_embedder("tensorflow")
+        embeddings.load_embedder(settings, "tensorflow")
+
+
+def test_the_embedding_settings_read_their_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICELOOP_MODEL_CACHE", "/tmp/models")
+    monkeypatch.setenv("VOICELOOP_EMBEDDING_THREADS", "3")
+    monkeypatch.setenv("VOICELOOP_ONNX_QUANTIZATION", "avx2")
+    settings = Settings()
+    assert embeddings.model_cache_dir(settings) == Path("/tmp/models")
+    assert embeddings.onnx_threads(settings) == 3
+    assert embeddings.quantization_config(settings) == "avx2"
+    for name in ("VOICELOOP_MODEL_CACHE", "VOICELOOP_EMBEDDING_THREADS"):
+        monkeypatch.setenv(name, "")  # empty: the default, as before
+    monkeypatch.delenv("VOICELOOP_ONNX_QUANTIZATION")
+    settings = Settings()
+    assert embeddings.model_cache_dir(settings) == Path.cwd() / "var" / "models"
+    assert embeddings.onnx_threads(settings) == max(1, min(2, os.cpu_count() or 1))
+    monkeypatch.setenv("VOICELOOP_EMBEDDING_THREADS", "many")  # not a number: the default
+    assert Settings().embedding_threads is None
 
 
 def test_the_quantisation_preset_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(embeddings.QUANTIZATION_ENV, raising=False)
+    monkeypatch.delenv("VOICELOOP_ONNX_QUANTIZATION", raising=False)
+    settings = Settings()
     monkeypatch.setattr(embeddings.platform, "machine", lambda: "x86_64")
     monkeypatch.setattr(embeddings, "cpu_flags", lambda: {"avx2", "avx512f", "avx512_vnni"})
-    assert embeddings.quantization_config() == "avx512_vnni"
+    assert embeddings.quantization_config(settings) == "avx512_vnni"
     monkeypatch.setattr(embeddings, "cpu_flags", lambda: {"avx2"})
-    assert embeddings.quantization_config() == "avx512"  # U8S8: measured faster on AVX2 too
+    assert embeddings.quantization_config(settings) == "avx512"  # U8S8: measured faster on AVX2 too
     monkeypatch.setattr(embeddings.platform, "machine", lambda: "aarch64")
-    assert embeddings.quantization_config() == "arm64"
-    monkeypatch.setenv(embeddings.QUANTIZATION_ENV, "avx2")
-    assert embeddings.quantization_config() == "avx2"
+    assert embeddings.quantization_config(settings) == "arm64"
+    assert embeddings.quantization_config(Settings(onnx_quantization="avx2")) == "avx2"

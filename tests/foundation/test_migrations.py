@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from api.migrate import alembic_config, downgrade, upgrade
 from api.schema import metadata
 from foundation.db import make_engine
-from tests.conftest import drop_postgres_schema, fresh_postgres_schema
+from tests.support.harness import drop_postgres_schema, fresh_postgres_schema
 
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 

@@ -18,6 +18,8 @@ What is checked:
 - skipping recognizers by their pre-filters never changes what is found;
 - importing the module is cheap (Presidio is imported when the redactor is first built);
 - nothing is fetched over the network and nothing logs the text.
+
+Speed is not checked here: bench/import.py measures ``Redactor.redact`` per row.
 """
 
 from __future__ import annotations
@@ -26,18 +28,16 @@ import csv
 import logging
 import random
 import re
-import statistics
 import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from foundation import redaction
+from foundation import redaction_names, redaction_patterns
 from foundation.redaction import TOKENS, Redactor, get_redactor
 
 REPO = Path(__file__).resolve().parents[2]
@@ -431,7 +431,7 @@ def test_names_from_the_row_are_replaced(
     names, value, sentence = case
     out, counts = redactor.redact(sentence, names=names)
     assert value not in out
-    assert redaction._fold(value)[0] not in redaction._fold(out)[0]
+    assert redaction_names._fold(value)[0] not in redaction_names._fold(out)[0]
     assert "[NAME]" in out
     assert counts["NAME"] >= 1
 
@@ -608,8 +608,8 @@ def test_email_windowing_matches_the_whole_text_scan() -> None:
     texts = [s.format(v=v) for k, v, s in VALID if k == "EMAIL"] + CLEAN
     texts += [t for t in fuzz_texts(seed=11, count=3000) if "@" in t]
     for text in texts:
-        windowed = sorted(redaction._find_emails(text))
-        whole = sorted(m.span() for m in redaction._EMAIL.finditer(text))
+        windowed = sorted(redaction_patterns._find_emails(text))
+        whole = sorted(m.span() for m in redaction_patterns._EMAIL.finditer(text))
         assert windowed == whole, text
 
 
@@ -725,32 +725,3 @@ def test_the_text_is_never_logged(redactor: Redactor) -> None:
         for original in variants(value):
             assert original not in logged
     assert "Jane" not in logged
-
-
-# ---------------------------------------------------------------------------------------------
-# speed
-# ---------------------------------------------------------------------------------------------
-
-
-def test_speed_per_1500_char_transcript(redactor: Redactor) -> None:
-    """Target: <= 1 ms per ~1,500-char, ~10-turn transcript (the import must reach 300
-    interactions/s end to end on 2 cores). The assertion is looser, for loaded CI machines."""
-    pii = "\n".join(TRANSCRIPT)
-    clean = "\n".join(CLEAN)
-    pii = (pii + "\n" + pii)[:1500]
-    clean = clean[:1500]
-    timings: dict[str, float] = {}
-    for label, text in (("with PII", pii), ("PII-free", clean)):
-        for _ in range(50):
-            redactor.redact(text, names=["Jane Smith"])
-        samples = []
-        for _ in range(300):
-            start = time.perf_counter()
-            redactor.redact(text, names=["Jane Smith"])
-            samples.append(time.perf_counter() - start)
-        timings[label] = statistics.median(samples) * 1000
-    print(
-        "\nredaction speed, median per 1,500-char transcript: "
-        + ", ".join(f"{label} {ms:.2f} ms" for label, ms in timings.items())
-    )
-    assert max(timings.values()) < 5.0

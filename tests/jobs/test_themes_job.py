@@ -26,7 +26,8 @@ from ideas.themes.models import Theme, ThemeMember, ThemeRun
 from jobs.models import Job, JobStatus
 from jobs.queue import Queue
 from jobs.service import run_import_now, run_now, start_job
-from tests.jobs.test_worker_kill import (
+from tests.support.coaching import row, write_csv
+from tests.support.workers import (
     STALE_SECONDS,
     Backend,
     Workers,
@@ -34,7 +35,6 @@ from tests.jobs.test_worker_kill import (
     wait_for,
     wait_until_stale,
 )
-from tests.support.coaching import row, write_csv
 
 BANKING77 = Path(__file__).resolve().parents[3] / "shared" / "data" / "banking77"
 INTENTS = ("card_arrival", "exchange_rate", "pending_top_up", "passcode_forgotten")

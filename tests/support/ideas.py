@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from foundation.embeddings import get_embedder
+from foundation.settings import get_settings
 from ideas.submissions.models import Category, Idea, IdeaCreate, JourneyStage
 from ideas.submissions.service import draft_idea, submit_idea
 from ideas.themes.models import DocumentKind, Theme, ThemeMember
@@ -31,7 +32,9 @@ def make_idea(
     data = IdeaCreate(
         title=title, body=body, category_id=first_category(db).id, anonymous=anonymous
     )
-    idea, receipt = submit_idea(db, user, draft_idea(data, get_embedder()), min_group=5)
+    idea, receipt = submit_idea(
+        db, user, draft_idea(data, get_embedder(get_settings())), min_group=5
+    )
     db.commit()
     return idea, receipt
 

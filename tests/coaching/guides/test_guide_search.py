@@ -15,6 +15,7 @@ from coaching.guides.models import Guide, GuideUpdate
 from coaching.guides.search import GuideIndex, Hit, query_terms, snippet, tokens
 from foundation.accounts import Role, User
 from foundation.embeddings import Embedder, get_embedder
+from foundation.settings import get_settings
 
 TODAY = date(2026, 3, 2)
 LOST_CARD = (
@@ -48,7 +49,7 @@ OTHERS = (
 
 def publish(db: Session, lead: User, title: str, body: str) -> Guide:
     guide = guide_service.create(db, GuideUpdate(title=title, body=body), lead)
-    guide_service.publish(db, guide, lead, get_embedder(), 90, today=TODAY)
+    guide_service.publish(db, guide, lead, get_embedder(get_settings()), 90, today=TODAY)
     return guide
 
 
@@ -59,8 +60,8 @@ def library(db: Session, make) -> tuple[User, Guide, list[Guide]]:
 
 
 def search(db: Session, query: str, index: GuideIndex | None = None) -> list[Hit]:
-    index = index or GuideIndex(get_embedder().model_name)
-    return index.search(db, get_embedder(), query)
+    index = index or GuideIndex(get_embedder(get_settings()).model_name)
+    return index.search(db, get_embedder(get_settings()), query)
 
 
 def test_a_query_in_other_words_finds_the_guide(db, make):
@@ -91,7 +92,7 @@ def test_keywords_find_a_passage_and_the_best_passage_is_shown(db, make):
 
 def test_a_word_still_being_typed_matches_by_prefix(db, make):
     library(db, make)
-    snap_index = GuideIndex(get_embedder().model_name)
+    snap_index = GuideIndex(get_embedder(get_settings()).model_name)
     snap_index.refresh(db)
     terms = query_terms(snap_index._snapshot, "direct deb")
     assert "debit" in terms and "deb" in terms
@@ -103,7 +104,7 @@ def test_drafts_and_archived_guides_never_appear(db, make):
     guide_service.create(
         db, GuideUpdate(title="Lost card draft", body="Stolen wallet, lost card."), lead
     )
-    index = GuideIndex(get_embedder().model_name)
+    index = GuideIndex(get_embedder(get_settings()).model_name)
     assert all(h.title != "Lost card draft" for h in search(db, "lost card", index))
     guide_service.archive(db, card)
     hits = search(db, "someone nicked my wallet", index)  # the same index notices the archive
@@ -114,7 +115,7 @@ def test_drafts_and_archived_guides_never_appear(db, make):
 def test_a_new_version_replaces_the_searched_text(db, make):
     lead, _, others = library(db, make)
     address = others[3]
-    index = GuideIndex(get_embedder().model_name)
+    index = GuideIndex(get_embedder(get_settings()).model_name)
     assert search(db, "letter old address", index)[0].guide_id == address.id
     guide_service.update_draft(
         db,
@@ -126,7 +127,7 @@ def test_a_new_version_replaces_the_searched_text(db, make):
     )
     # Not published yet: readers and search keep version 1.
     assert all("postcode" not in h.text for h in search(db, "confirm postcode", index))
-    guide_service.publish(db, address, lead, get_embedder(), 90, today=TODAY)
+    guide_service.publish(db, address, lead, get_embedder(get_settings()), 90, today=TODAY)
     assert [v.number for v in guide_queries.versions(db, address)] == [2, 1]
     top = search(db, "confirm postcode text message", index)[0]
     assert top.guide_id == address.id and "postcode" in top.text
@@ -145,7 +146,7 @@ def test_short_queries_show_nothing_and_query_vectors_are_cached(db, make):
             self.calls += 1
             return self.inner.encode(texts, batch_size)
 
-    counting = Counting(get_embedder())
+    counting = Counting(get_embedder(get_settings()))
     index = GuideIndex(counting.model_name)
     assert index.search(db, counting, "c") == [] and index.search(db, counting, "  ") == []
     first = index.search(db, counting, "cheque book")

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from foundation.db import make_engine
 from foundation.settings import Settings
-from tests.conftest import migrated_database
+from tests.support.harness import migrated_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,7 +30,7 @@ def import_engine(import_db: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def import_settings(import_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings for code that reads them itself (the job handler calls get_settings())."""
+    """Settings for the import, also in the environment for code that reads them itself."""
     values = {
         "VOICELOOP_ENVIRONMENT": "test",
         "VOICELOOP_SECRET_KEY": secrets.token_urlsafe(32),

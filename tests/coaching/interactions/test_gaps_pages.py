@@ -13,8 +13,8 @@ from coaching.interactions.models import Agent, Outcome, SignalKind
 from foundation.accounts import Role
 from foundation.cache import TtlCache
 from foundation.clock import utcnow
-from tests.conftest import hx, sign_in
 from tests.support.coaching import add_agents, add_interaction
+from tests.support.harness import hx, sign_in
 
 CHART = re.compile(r"data-chart='([^']*)'")
 

@@ -20,7 +20,8 @@ from foundation.settings import Settings
 from jobs.models import JobStatus
 from jobs.queue import Queue
 from jobs.service import start_job
-from tests.jobs.test_worker_kill import (
+from tests.support.coaching import row, write_csv
+from tests.support.workers import (
     STALE_SECONDS,
     Backend,
     Workers,
@@ -28,7 +29,6 @@ from tests.jobs.test_worker_kill import (
     wait_for,
     wait_until_stale,
 )
-from tests.support.coaching import row, write_csv
 
 ROWS = 12_000  # 120 checkpointed batches (reader.BATCH_ROWS): the kill lands part-way
 TRANSCRIPTS = [

@@ -32,7 +32,7 @@ from foundation.pseudonyms import Pseudonyms
 from foundation.settings import get_settings
 from jobs.models import JobStatus
 from jobs.service import run_import_now
-from tests.conftest import drop_postgres_schema, fresh_postgres_schema
+from tests.support.harness import drop_postgres_schema, fresh_postgres_schema
 
 CARDS = ["4111.1111.1111.1111", "5555-5555-5555-4444", "4012888888881881", "3782 822463 10005"]
 PHONES = ["07700.900.124", "07700.900124", "+44.7700.900124", "07700 900123", "020 7946 0018"]

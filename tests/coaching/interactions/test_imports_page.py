@@ -7,7 +7,7 @@ from sqlmodel import select
 from coaching.interactions.models import ImportProblem
 from foundation.accounts import Role
 from jobs.models import Job, JobStatus
-from tests.conftest import hx, sign_in
+from tests.support.harness import hx, sign_in
 
 
 def test_admin_upload_stages_the_file_and_queues_an_import(

@@ -162,14 +162,16 @@ def test_overdue_and_reminders_with_fixed_dates(db, make):
     assert items[0].overdue and items[0].days_left == -1
 
 
-def test_the_reminder_job_writes_notifications(db, make, settings, monkeypatch):
+def test_the_reminder_job_writes_notifications(db, make, settings):
     team, cx = make.team(), make.user(Role.cx_lead)
     agent = make.user(Role.staff, team)
     module = published_module(db, cx, questions=())
     assignments.assign(db, module, cx, due_on=utcnow().date(), user_ids=[agent.id])
-    monkeypatch.setattr("foundation.settings.get_settings", lambda: settings)
 
     class Context:
+        def __init__(self) -> None:
+            self.settings = settings
+
         def set_total(self, total: int) -> None: ...
         def progress(self, done: int, message: str | None = None) -> None:
             self.message = message

@@ -11,6 +11,7 @@ from coaching.modules import service as module_service
 from coaching.modules.models import ModuleUpdate
 from foundation.accounts import Role
 from foundation.errors import Conflict, Forbidden, Invalid
+from foundation.settings import Settings
 from tests.support.coaching import (
     QUESTION,
     RESOLVED_ANSWER,
@@ -20,11 +21,15 @@ from tests.support.coaching import (
     seed_theme,
 )
 
+PHRASES = Settings().uncertainty_phrases  # the default list, as the app passes it
+
 
 def test_prefilled_draft_contains_the_evidence(db, make):
     theme = seed_theme(db, make.team())
     lead = make.user(Role.cx_lead)
-    module = module_service.create_from_theme(db, theme.id, lead, min_group_size=5)
+    module = module_service.create_from_theme(
+        db, theme.id, lead, min_group_size=5, uncertainty_phrases=PHRASES
+    )
     body = module.body
     assert module.theme_id == theme.id and module.title == theme.name
     assert module.latest_version == 0 and module.draft_changed
@@ -52,7 +57,9 @@ def test_prefilled_draft_contains_the_evidence(db, make):
 
 def test_small_groups_keep_outcomes_out_of_the_draft(db, make):
     theme = seed_theme(db, make.team())
-    draft = module_drafts.draft_from_theme(db, theme, min_group_size=50)
+    draft = module_drafts.draft_from_theme(
+        db, theme, min_group_size=50, uncertainty_phrases=PHRASES
+    )
     assert "Outcome figures are withheld" in draft.body
     assert "resolved 100%" not in draft.body  # the actions' figures are withheld too
     assert not any("which action" in q.prompt.lower() for q in draft.questions)

@@ -15,7 +15,7 @@ from api.schema import metadata
 from foundation.accounts import Role
 from foundation.clock import as_utc
 from ideas.submissions.models import Comment, Idea
-from tests.conftest import csrf_token, hx, sign_in
+from tests.support.harness import csrf_token, hx, sign_in
 from tests.support.ideas import idea_form
 
 RECEIPT = re.compile(r'value="http://testserver(/receipts/[^"]+)"')

@@ -6,7 +6,7 @@ from sqlalchemy import select as sa_select
 from api.schema import metadata
 from foundation.accounts import Role
 from ideas.submissions.models import Comment, Idea, Notification, StatusChange
-from tests.conftest import hx, sign_in
+from tests.support.harness import hx, sign_in
 from tests.support.ideas import idea_form, make_idea
 
 CARD = "4539 1488 0343 6467"

@@ -14,7 +14,7 @@ from ideas.submissions import promise as idea_promise
 from ideas.submissions import queries as idea_queries
 from ideas.submissions import service as idea_service
 from ideas.submissions.models import Idea, IdeaStatus, Notification, StatusChange, Support
-from tests.conftest import csrf_token, hx, sign_in
+from tests.support.harness import csrf_token, hx, sign_in
 from tests.support.ideas import idea_form, make_idea
 
 

@@ -6,7 +6,7 @@ from sqlmodel import func, select
 from foundation.accounts import Role
 from foundation.embeddings import Embedding
 from ideas.submissions.models import Category, Idea
-from tests.conftest import csrf_token, hx, sign_in
+from tests.support.harness import csrf_token, hx, sign_in
 from tests.support.ideas import first_category, idea_form, make_idea
 
 

@@ -19,6 +19,7 @@ from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.db import make_engine, session_scope
 from foundation.embeddings import Embedder, Embedding, get_embedder
+from foundation.settings import get_settings
 from ideas.submissions import models as idea_models
 from ideas.submissions import promise as idea_promise
 from ideas.submissions import queries as idea_queries
@@ -40,7 +41,7 @@ from ideas.submissions.similar import VectorIndex
 @pytest.fixture(scope="session")
 def demo_embedder() -> Embedder:
     """The real model, loaded once per test session (``get_embedder`` caches it per process)."""
-    return get_embedder()
+    return get_embedder(get_settings())
 
 
 @pytest.fixture(scope="module")
@@ -132,10 +133,12 @@ def test_merged_hidden_and_near_duplicates(db: Session) -> None:
     assert len(hidden) >= 1
     assert all(len(i.hidden_reason or "") >= 3 for i in hidden)
     # Every duplicate reads like its target to the model the suggestions use.
-    index = VectorIndex(idea_similar.SOURCE, get_embedder().model_name)
+    index = VectorIndex(idea_similar.SOURCE, get_embedder(get_settings()).model_name)
     index.refresh(db)
     for idea in merged:
-        matches = idea_similar.similar_ideas(db, index, get_embedder(), idea_models.idea_text(idea))
+        matches = idea_similar.similar_ideas(
+            db, index, get_embedder(get_settings()), idea_models.idea_text(idea)
+        )
         assert idea.merged_into_id in [m.idea.id for m in matches[:3]]
 
 

@@ -11,7 +11,6 @@ import csv
 import json
 import re
 import statistics
-import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import pairwise
@@ -191,11 +190,10 @@ def test_zero_rows_still_writes_a_header(tmp_path: Path, data_dir: Path) -> None
     assert path.read_text(encoding="utf-8").strip() == ",".join(COLUMNS)
 
 
-def test_five_thousand_rows_are_fast(data_dir: Path) -> None:
-    began = time.perf_counter()
+def test_five_thousand_rows_are_generated(data_dir: Path) -> None:
+    # The generator's speed is measured by bench/import.py (it generates its rows with it).
     count = sum(1 for _ in interactions.generate(N, agents=AGENTS, start=START, data_dir=data_dir))
     assert count == N
-    assert time.perf_counter() - began < 5.0
 
 
 # ------------------------------------------------------------------------------- fields

@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from api.access import EVERYONE, Access, Public
 from api.app import create_app
 from foundation.accounts import Role
-from tests.conftest import make_settings
+from tests.support.harness import make_settings
 
 # Routes FastAPI adds itself; the schema is public documentation.
 FRAMEWORK_PUBLIC = {"/api/v1/openapi.json"}

@@ -1,0 +1,251 @@
+"""The theme pages' data: the list with trends, sparklines and the unthemed share (and the run
+progress it polls), the unthemed ideas, and one theme's evidence from both sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from api.pages.forms import Errors, Values
+from api.presentation import ChartConfig, sparkline_chart, theme_trend_chart
+from coaching.guides import queries as guide_queries
+from coaching.guides.models import Guide
+from coaching.interactions import evidence
+from coaching.interactions.evidence import GapMember, Outcomes, TeamTouched
+from coaching.interactions.remediation import ActionStats
+from coaching.modules import effect
+from coaching.modules import queries as module_queries
+from coaching.modules.effect import Effect
+from coaching.modules.models import CoachingModule
+from foundation.accounts import Role, User
+from foundation.clock import utcnow
+from foundation.settings import Settings
+from ideas.submissions import queries as idea_queries
+from ideas.submissions.models import Idea
+from ideas.themes import queries as theme_queries
+from ideas.themes.models import (
+    ActionPlan,
+    DocumentKind,
+    PlanStatus,
+    Theme,
+    ThemeEvent,
+    ThemeMember,
+    ThemeRun,
+    ThemeState,
+    ThemeStatus,
+)
+from jobs import service as jobs
+from jobs.models import Job
+
+SORTS = {"size": "Size", "growth": "Growth (last 4 weeks)"}
+VIEWS = {"active": "Current", "faded": "Faded", "dismissed": "Dismissed"}
+WEEKS = 12
+MEMBERS_SHOWN = 20
+UNTHEMED_PAGE_SIZE = 50
+CLUSTER_JOB = "themes.cluster"
+
+# How many documents no theme took, and their share of all documents (``unthemed_count``).
+Unthemed = tuple[int, float]
+
+
+def week_labels(weeks: int = WEEKS) -> list[str]:
+    start = utcnow() - timedelta(weeks=weeks)
+    return [(start + timedelta(weeks=i)).strftime("%d %b") for i in range(weeks)]
+
+
+# --------------------------------------------------------------------------- the run status
+@dataclass(frozen=True)
+class RunStatus:
+    """The clustering job in progress (if any) and the latest finished run."""
+
+    job: Job | None
+    run: ThemeRun | None
+
+
+def run_status(session: Session) -> RunStatus:
+    return RunStatus(job=jobs.pending(session, CLUSTER_JOB), run=theme_queries.latest_run(session))
+
+
+# ------------------------------------------------------------------------------- the list
+@dataclass(frozen=True)
+class ThemeListPage(RunStatus):
+    themes: list[Theme]
+    trends: Mapping[int, list[int]]  # weekly members by theme id, oldest week first
+    sparklines: Mapping[int, ChartConfig]
+    growth: Mapping[int, int]
+    teams: Mapping[int, tuple[list[TeamTouched], int]]
+    sort: str
+    sorts: Mapping[str, str]
+    view: str
+    views: Mapping[str, str]
+    unthemed: Unthemed
+    min_group_size: int
+
+
+def _shown(session: Session, view: str) -> list[Theme]:
+    if view == "faded":
+        return theme_queries.list_themes(session, states=[ThemeState.faded])
+    listed = theme_queries.list_themes(session)
+    dismissed = [t for t in listed if t.status == ThemeStatus.dismissed]
+    return dismissed if view == "dismissed" else [t for t in listed if t not in dismissed]
+
+
+def theme_list_page(session: Session, settings: Settings, sort: str, view: str) -> ThemeListPage:
+    """The themes of one view (current, faded, dismissed), by size or by growth; an unknown
+    sort or view falls back to the default."""
+    sort = sort if sort in SORTS else "size"
+    view = view if view in VIEWS else "active"
+    shown = _shown(session, view)
+    ids = [t.id for t in shown if t.id is not None]
+    trends = theme_queries.weekly_counts(session, ids, weeks=WEEKS)
+    if sort == "growth":
+        shown.sort(key=lambda t: (-theme_queries.growth(trends[t.id]), -t.size, t.id))  # type: ignore[index]
+    status = run_status(session)
+    return ThemeListPage(
+        job=status.job,
+        run=status.run,
+        themes=shown,
+        trends=trends,
+        sparklines={i: sparkline_chart(week_labels(len(s)), s) for i, s in trends.items()},
+        growth={i: theme_queries.growth(series) for i, series in trends.items()},
+        teams=evidence.teams_touched(session, ids, settings.min_group_size),
+        sort=sort,
+        sorts=SORTS,
+        view=view,
+        views=VIEWS,
+        unthemed=theme_queries.unthemed_count(status.run),
+        min_group_size=settings.min_group_size,
+    )
+
+
+# ------------------------------------------------------------------------ unthemed ideas
+@dataclass(frozen=True)
+class UnthemedPage:
+    """Visible ideas that no theme took (the gap side is counted, not listed: it is large)."""
+
+    ideas: list[Idea]
+    page: int
+    run: ThemeRun | None
+    unthemed: Unthemed
+
+
+def unthemed_page(session: Session, page: int) -> UnthemedPage:
+    member = select(ThemeMember.source_id).where(ThemeMember.kind == DocumentKind.idea)
+    query = select(Idea).where(
+        col(Idea.hidden_reason).is_(None),
+        col(Idea.merged_into_id).is_(None),
+        col(Idea.id).not_in(member),
+    )
+    newest = query.order_by(col(Idea.created_at).desc())
+    offset = (page - 1) * UNTHEMED_PAGE_SIZE
+    ideas = list(session.exec(newest.offset(offset).limit(UNTHEMED_PAGE_SIZE)))
+    run = theme_queries.latest_run(session)
+    return UnthemedPage(ideas=ideas, page=page, run=run, unthemed=theme_queries.unthemed_count(run))
+
+
+# ---------------------------------------------------------------------------- one theme
+@dataclass(frozen=True)
+class ThemePage:
+    theme: Theme
+    ideas: list[Idea]  # the first MEMBERS_SHOWN idea members
+    idea_total: int
+    gaps: list[GapMember]
+    gap_total: int
+    trend_chart: ChartConfig
+    trend_rows: list[tuple[str, int, int]]  # week, ideas, gap evidence
+    inside: Outcomes
+    outside: Outcomes
+    enough: bool  # enough agents inside the theme to show its outcomes
+    remedies: list[ActionStats]
+    vulnerability: int
+    teams: tuple[list[TeamTouched], int]
+    history: list[ThemeEvent]
+    names: Mapping[int, str]
+    plan: ActionPlan | None
+    leads: list[User]  # who may own the action plan
+    others: list[Theme]  # what it can be merged into
+    merged_into: Theme | None
+    split_from: Theme | None
+    children: list[Theme]
+    statuses: type[ThemeStatus]
+    plan_statuses: type[PlanStatus]
+    min_group_size: int
+    modules: list[CoachingModule]
+    guides: list[Guide]
+    effects: list[tuple[CoachingModule, Effect]]
+    errors: Errors = field(default_factory=dict)  # the action plan form's, when refused
+    values: Values = field(default_factory=dict)
+
+
+def _leads(session: Session) -> list[User]:
+    query = (
+        select(User)
+        .where(col(User.role).in_([Role.cx_lead, Role.admin]), col(User.is_active))
+        .order_by(User.display_name)
+    )
+    return list(session.exec(query).all())
+
+
+def _idea_members(session: Session, theme_id: int) -> tuple[list[Idea], int]:
+    idea_ids = theme_queries.member_ids(session, theme_id, DocumentKind.idea)
+    shown = idea_ids[:MEMBERS_SHOWN]
+    ideas = {i.id: i for i in session.exec(select(Idea).where(col(Idea.id).in_(shown)))}
+    return [ideas[i] for i in shown if i in ideas], len(idea_ids)
+
+
+def theme_page(
+    session: Session,
+    settings: Settings,
+    theme: Theme,
+    errors: Errors | None = None,
+    values: Values | None = None,
+) -> ThemePage:
+    assert theme.id is not None
+    ideas, idea_total = _idea_members(session, theme.id)
+    gaps, gap_total = evidence.gap_members(session, theme.id, limit=MEMBERS_SHOWN)
+    by_kind = theme_queries.weekly_counts_by_kind(session, theme.id, weeks=WEEKS)
+    inside = evidence.outcomes(session, theme.id, inside=True)
+    outside = evidence.outcomes(session, theme.id, inside=False)
+    plan = theme_queries.get_plan(session, theme.id)
+    history = theme_queries.history(session, theme.id)
+    leads = _leads(session)
+    others = [t for t in theme_queries.list_themes(session) if t.id != theme.id]
+    labels = week_labels()
+    idea_weeks, gap_weeks = by_kind[DocumentKind.idea], by_kind[DocumentKind.gap]
+    min_group = settings.min_group_size
+    return ThemePage(
+        theme=theme,
+        ideas=ideas,
+        idea_total=idea_total,
+        gaps=gaps,
+        gap_total=gap_total,
+        trend_chart=theme_trend_chart(labels, idea_weeks, gap_weeks),
+        trend_rows=list(zip(labels, idea_weeks, gap_weeks, strict=True)),
+        inside=inside,
+        outside=outside,
+        enough=inside.agents >= min_group,
+        remedies=evidence.remediation(session, theme.id, min_group),
+        vulnerability=evidence.vulnerability_signals(session, theme.id),
+        teams=evidence.teams_touched(session, [theme.id], min_group)[theme.id],
+        history=history,
+        names=idea_queries.display_names(session, {e.by_id for e in history}),
+        plan=plan,
+        leads=leads,
+        others=others,
+        merged_into=session.get(Theme, theme.merged_into_id) if theme.merged_into_id else None,
+        split_from=session.get(Theme, theme.split_from_id) if theme.split_from_id else None,
+        children=list(session.exec(select(Theme).where(Theme.split_from_id == theme.id)).all()),
+        statuses=ThemeStatus,
+        plan_statuses=PlanStatus,
+        min_group_size=min_group,
+        modules=module_queries.for_theme(session, theme.id),
+        guides=guide_queries.for_theme(session, theme.id),
+        effects=effect.theme_effects(
+            session, theme.id, min_group_size=min_group, days=settings.coaching_effect_days
+        ),
+        errors=errors or {},
+        values=values or {},
+    )
