@@ -49,6 +49,7 @@ class NoSession(Public):
     transactions), and the receipt links of anonymous submitters, whose session must be neither
     read nor touched by what they do there."""
 
+    # A FastAPI dependency that reads nothing: it takes none of the parent's arguments.
     async def __call__(self) -> None:  # type: ignore[override]
         return None
 

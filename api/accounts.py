@@ -10,6 +10,7 @@ from coaching.interactions.models import Agent
 from foundation.accounts import Role, Team, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.ids import pk
 
 
 def get_user(session: Session, user_id: int) -> User:
@@ -101,11 +102,11 @@ def update_user(session: Session, user: User, data: UserUpdate, *, acting: User)
         user.password_hash = hash_password(data.password)
     if (was_active and not user.is_active) or data.password:
         # Disabling an account (or resetting its password) signs it out everywhere at once.
-        end_all_sessions(session, user.id)  # type: ignore[arg-type]
+        end_all_sessions(session, pk(user))
     if not user.is_active or data.password or user.role != was_role:
         # Tokens die with the trust they were made under: none survives a reset, a disable
         # (so none comes back on re-enable) or a change of role.
-        revoke_user_tokens(session, user.id)  # type: ignore[arg-type]
+        revoke_user_tokens(session, pk(user))
     session.add(user)
     session.flush()
     _link_agent(session, user)

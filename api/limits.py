@@ -170,6 +170,7 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._deadline: float | None = None  # loop time; None while no request is arriving
         self._timer: asyncio.TimerHandle | None = None
 
+    # asyncio.Protocol declares BaseTransport; uvicorn's server always hands a Transport.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._start_clock()

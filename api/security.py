@@ -19,6 +19,7 @@ from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.db import unit_of_work
 from foundation.errors import Forbidden, NotAuthenticated, TooManyRequests
+from foundation.ids import pk
 from foundation.settings import Settings
 
 SESSION_COOKIE = "vl_session"
@@ -133,7 +134,7 @@ def start_session(session: Session, settings: Settings, user: User) -> str:
     session.add(
         UserSession(
             id_hash=digest(token),
-            user_id=user.id,  # type: ignore[arg-type]
+            user_id=pk(user),
             created_at=_minute(now),
             last_seen_at=_minute(now),
             expires_at=now + timedelta(hours=settings.session_absolute_hours),
@@ -208,7 +209,7 @@ def create_api_token(
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
-        user_id=user.id,  # type: ignore[arg-type]
+        user_id=pk(user),
         name=name,
         token_hash=digest(secret),
         prefix=secret[:10],

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, get_embedder
+from foundation.ids import pk
 from foundation.settings import get_settings
 from ideas.submissions import moderation as idea_moderation
 from ideas.submissions import promise as idea_promise
@@ -1344,7 +1345,7 @@ class _Loader:
         self.categories = {c.name: c for c in idea_queries.categories(session)}
         self.stages = {s.name: s for s in idea_queries.stages(session)}
         self.plans: dict[str, _Plan] = {}
-        self.events: list[tuple[datetime, int, str, tuple]] = []
+        self.events: list[tuple[datetime, int, str, tuple[Any, ...]]] = []
         self.ideas: dict[str, Idea] = {}
         self.min_group = get_settings().min_group_size
 
@@ -1537,7 +1538,7 @@ class _Loader:
             kind=seed.kind,
             title=seed.title,
             body=seed.body,
-            category_id=category.id,  # type: ignore[arg-type]
+            category_id=pk(category),
             stage_id=stage.id if stage else None,
             anonymous=plan.anonymous,
         )
@@ -1559,7 +1560,7 @@ class _Loader:
 
     def _do_support(self, when: datetime, key: str, user: User) -> None:
         idea = self.ideas[key]
-        if idea_queries.supports(self.session, user, [idea.id]):  # type: ignore[list-item]
+        if idea_queries.supports(self.session, user, [pk(idea)]):
             return  # came over with a merged duplicate
         idea_service.support(self.session, user, idea)
         row = self.session.exec(

@@ -36,7 +36,8 @@ BUSY_TIMEOUT_MS = 30_000
 
 # Random ids, for rows whose insertion order must not show (an anonymous idea must not sit
 # between named ideas with exact times): nine digits, short enough to read out and type, and
-# within a 32-bit column. Whoever inserts checks for a collision (one in ~10^4 at 100k rows).
+# within a 32-bit column. Drawn blind; ``ideas.submissions.models`` draws again on a collision
+# before a flush inserts new ideas.
 RANDOM_IDS = range(100_000_000, 1_000_000_000)
 
 

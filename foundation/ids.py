@@ -10,7 +10,7 @@ than a database error; route parameters use ``api.params``. Random idea ids
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import Field
 
@@ -21,3 +21,16 @@ IdRef = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 def in_range(value: int) -> bool:
     return 1 <= value <= MAX_ID
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def pk(row: _Stored) -> int:
+    """A stored row's id. Models declare ``id: int | None`` because a new row has none until it
+    is flushed; every caller of this holds a flushed or loaded row, and this says so once."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id until it is flushed")
+    return row.id

@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from the caller (``api.migrate``) or the settings."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from api.schema import metadata
 from foundation.db import make_engine
@@ -23,11 +24,11 @@ def run_migrations() -> None:
         engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
     with context.begin_transaction():

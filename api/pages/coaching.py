@@ -238,6 +238,7 @@ def assign_page(
     return AssignPage(
         module=module,
         leader=leader,
+        # ``leader`` means the user leads a team, so team_id is set.
         agents=assignments.team_agents(session, user.team_id) if leader else [],  # type: ignore[arg-type]
         teams=[] if leader else list(session.exec(select(Team).order_by(Team.name))),
         values={"due_on": (today + timedelta(settings.coaching_default_due_days)).isoformat()},

@@ -22,6 +22,7 @@ from coaching.interactions import queries as gap_queries
 from coaching.interactions import remediation as gap_remediation
 from coaching.interactions.models import Agent, SignalKind
 from foundation.accounts import Role, Team, User
+from foundation.ids import pk
 from foundation.settings import Settings
 
 PERIODS = (4, 12, 26)
@@ -39,7 +40,7 @@ class Scope:
 
     @property
     def team_ids(self) -> list[int] | None:
-        return None if self.team is None else [self.team.id]  # type: ignore[list-item]
+        return None if self.team is None else [pk(self.team)]
 
     def query(self, **extra: object) -> str:
         """The query string that keeps these filters, plus ``extra`` (blank values dropped)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from coaching.interactions.importer import problem_count
+from foundation.ids import pk
 from foundation.settings import Settings
 from jobs.models import Job
 
@@ -21,5 +22,5 @@ class ImportsPage:
 
 def imports_page(session: Session, settings: Settings) -> ImportsPage:
     query = select(Job).where(Job.kind == KIND).order_by(col(Job.id).desc()).limit(30)
-    imports = [(job, problem_count(session, job.id)) for job in session.exec(query)]  # type: ignore[arg-type]
+    imports = [(job, problem_count(session, pk(job))) for job in session.exec(query)]
     return ImportsPage(imports=imports, limit_mb=settings.upload_max_bytes // 1024**2)

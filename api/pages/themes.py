@@ -22,6 +22,7 @@ from coaching.modules.effect import Effect
 from coaching.modules.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
+from foundation.ids import pk
 from foundation.settings import Settings
 from ideas.submissions import queries as idea_queries
 from ideas.submissions.models import Idea
@@ -102,7 +103,7 @@ def theme_list_page(session: Session, settings: Settings, sort: str, view: str) 
     ids = [t.id for t in shown if t.id is not None]
     trends = theme_queries.weekly_counts(session, ids, weeks=WEEKS)
     if sort == "growth":
-        shown.sort(key=lambda t: (-theme_queries.growth(trends[t.id]), -t.size, t.id))  # type: ignore[index]
+        shown.sort(key=lambda t: (-theme_queries.growth(trends[pk(t)]), -t.size, pk(t)))
     status = run_status(session)
     return ThemeListPage(
         job=status.job,

@@ -10,6 +10,7 @@ from api.access import CxUser
 from api.deps import SessionDep
 from api.errors import API_ERRORS, responses
 from api.params import Id
+from foundation.ids import pk
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import (
     DocumentKind,
@@ -55,7 +56,7 @@ def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.a
         run=None
         if run is None
         else RunPublic(
-            id=run.id,  # type: ignore[arg-type]
+            id=pk(run),
             documents=run.documents,
             themed=run.themed,
             unthemed_share=round(run.unthemed_share, 4),

@@ -162,6 +162,7 @@ class GuideIndex:
 
     def _load(self, session: Session, signature: tuple[int, int, int]) -> _Snapshot:
         query = (
+            # sqlmodel's select() is typed for at most four columns.
             select(  # type: ignore[call-overload]
                 GuidePassage.guide_id,
                 GuidePassage.position,
@@ -211,12 +212,12 @@ class GuideIndex:
             if (vector := self._cache.get(key)) is not None:
                 self._cache.move_to_end(key)
                 return vector
-        vector = embedder.encode([query])[0]
+        encoded: np.ndarray = embedder.encode([query])[0]
         with self._cache_lock:
-            self._cache[key] = vector
+            self._cache[key] = encoded
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return vector
+        return encoded
 
     def search(
         self, session: Session, embedder: Embedder, query: str, k: int = RESULTS

@@ -31,6 +31,7 @@ from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.ids import pk
 from foundation.markdown import blocks
 from ideas.themes.models import Theme
 
@@ -47,8 +48,8 @@ def _check_themes(session: Session, ids: list[int]) -> list[int]:
 
 
 def _link_themes(session: Session, guide: Guide, ids: list[int]) -> None:
-    session.exec(delete(GuideTheme).where(col(GuideTheme.guide_id) == guide.id))  # type: ignore[call-overload]
-    session.add_all(GuideTheme(guide_id=guide.id, theme_id=i) for i in ids)  # type: ignore[arg-type]
+    session.exec(delete(GuideTheme).where(col(GuideTheme.guide_id) == guide.id))
+    session.add_all(GuideTheme(guide_id=pk(guide), theme_id=i) for i in ids)
 
 
 def create(session: Session, data: GuideUpdate, user: User) -> Guide:
@@ -90,7 +91,7 @@ def publish(
         raise Conflict("Nothing changed since the last version was published.")
     today = today or utcnow().date()
     version = GuideVersion(
-        guide_id=guide.id,  # type: ignore[arg-type]
+        guide_id=pk(guide),
         number=guide.latest_version + 1,
         title=guide.title,
         body=guide.body,
@@ -135,7 +136,7 @@ def count_reuse(session: Session, guide_id: int) -> None:
     """One more open from search. A single UPDATE in SQL, so concurrent opens never lose a
     count the way read-modify-write would."""
     session.exec(
-        update(Guide).where(col(Guide.id) == guide_id).values(reuses=col(Guide.reuses) + 1)  # type: ignore[call-overload]
+        update(Guide).where(col(Guide.id) == guide_id).values(reuses=col(Guide.reuses) + 1)
     )
 
 
@@ -147,7 +148,7 @@ def set_feedback(session: Session, guide: Guide, user: User, helpful: bool) -> G
         )
     ).first()
     if row is None:
-        row = GuideFeedback(guide_id=guide.id, user_id=user.id, helpful=helpful)  # type: ignore[arg-type]
+        row = GuideFeedback(guide_id=pk(guide), user_id=pk(user), helpful=helpful)
     else:
         row.helpful, row.created_at = helpful, utcnow()
     session.add(row)
@@ -194,16 +195,16 @@ def write_passages(
     old = list(session.exec(select(GuidePassage.id).where(GuidePassage.guide_id == guide.id)))
     if old:
         session.exec(
-            delete(Embedding).where(  # type: ignore[call-overload]
+            delete(Embedding).where(
                 col(Embedding.source) == SOURCE, col(Embedding.source_id).in_(old)
             )
         )
-        session.exec(delete(GuidePassage).where(col(GuidePassage.guide_id) == guide.id))  # type: ignore[call-overload]
+        session.exec(delete(GuidePassage).where(col(GuidePassage.guide_id) == guide.id))
     pairs = split_passages(version.title, version.body)
     rows = [
         GuidePassage(
-            guide_id=guide.id,  # type: ignore[arg-type]
-            version_id=version.id,  # type: ignore[arg-type]
+            guide_id=pk(guide),
+            version_id=pk(version),
             position=i,
             heading=heading,
             text=text,
@@ -217,7 +218,7 @@ def write_passages(
     session.add_all(
         Embedding(
             source=SOURCE,
-            source_id=row.id,  # type: ignore[arg-type]
+            source_id=pk(row),
             model=embedder.model_name,
             text_hash=text_hash(text),
             vector=to_bytes(vector),

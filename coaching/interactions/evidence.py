@@ -22,6 +22,7 @@ from coaching.interactions import remediation as gap_remediation
 from coaching.interactions.models import Agent, Channel, Interaction, Outcome, Signal, SignalKind
 from coaching.interactions.queries import _scoped, _select, _signals_joined
 from foundation.accounts import Team
+from foundation.ids import pk
 from ideas.submissions.models import Idea, idea_text
 from ideas.themes import documents as theme_documents
 from ideas.themes.models import DocumentKind, ThemeMember
@@ -108,7 +109,7 @@ class Corpus:
     def texts(self, session: Session, kind: DocumentKind, ids: list[int]) -> dict[int, str]:
         if kind == DocumentKind.idea:
             ideas = session.exec(select(Idea).where(col(Idea.id).in_(ids)))
-            return {idea.id: idea_text(idea) for idea in ideas}  # type: ignore[misc]
+            return {pk(idea): idea_text(idea) for idea in ideas}
         return gap_texts(session, ids)
 
 

@@ -65,6 +65,7 @@ def _uses(
         unnest = func.json_each(Interaction.actions)
     codes = unnest.table_valued("value").alias("code")
     action = func.trim(cast(codes.c.value, String))
+    # SQLModel does not declare ``__table__`` on the class.
     repeat = Signal.__table__.alias("repeat")  # type: ignore[attr-defined]
     is_repeat = (
         select(repeat.c.id)

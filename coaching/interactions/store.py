@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # Presidio takes seconds to import; the web process never nee
 
 # ------------------------------------------------------------------------------------ storing
 def _table(model: type[SQLModel]) -> Table:
+    # SQLModel does not declare ``__table__`` on the class.
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
 

@@ -21,6 +21,7 @@ from coaching.modules.models import Assignment, Attempt, CoachingModule, ModuleV
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.ids import pk
 from ideas.submissions.models import Notification
 
 NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
@@ -107,8 +108,8 @@ def assign(
     )
     created = [
         Assignment(
-            module_id=module.id,  # type: ignore[arg-type]
-            version_id=version.id,  # type: ignore[arg-type]
+            module_id=pk(module),
+            version_id=pk(version),
             user_id=user_id,
             team_id=agent.team_id,
             assigned_by_id=by.id,
@@ -159,6 +160,7 @@ def my_assignments(session: Session, user: User, today: date | None = None) -> l
     )
     done = sorted(
         (i for i in items if i.assignment.completed_at is not None),
+        # Only completed assignments are sorted here, so completed_at is set.
         key=lambda i: as_utc(i.assignment.completed_at),  # type: ignore[arg-type]
         reverse=True,
     )
@@ -192,7 +194,7 @@ def submit_attempt(
     marks = module_service.mark(version, answers)
     correct = sum(m.right for m in marks)
     attempt = Attempt(
-        assignment_id=assignment.id,  # type: ignore[arg-type]
+        assignment_id=pk(assignment),
         answers=answers,
         correct=correct,
         total=len(marks),

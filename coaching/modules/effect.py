@@ -118,7 +118,10 @@ def _usable(counts: np.ndarray) -> np.ndarray:
 
 def _rates(sums: np.ndarray) -> np.ndarray:
     """(..., 4) summed counts -> (..., 2) before and after rates per 100 interactions."""
-    return 100.0 * sums[..., [BEFORE_GAPS, AFTER_GAPS]] / sums[..., [BEFORE_N, AFTER_N]]
+    rates: np.ndarray = (
+        100.0 * sums[..., [BEFORE_GAPS, AFTER_GAPS]] / sums[..., [BEFORE_N, AFTER_N]]
+    )
+    return rates
 
 
 def _change(counts: np.ndarray) -> float:
@@ -271,7 +274,7 @@ def _control_counts(
         inner.c.agent_id, inner.c.after
     )
     rows: dict[int, list[int]] = {}
-    for agent, after, n, gaps in session.exec(query):  # type: ignore[call-overload]
+    for agent, after, n, gaps in session.exec(query):
         row = rows.setdefault(agent, [0, 0, 0, 0])
         row[AFTER_N if after else BEFORE_N] = int(n)
         row[AFTER_GAPS if after else BEFORE_GAPS] = int(gaps or 0)

@@ -28,6 +28,7 @@ from coaching.modules.queries import check_questions, latest_version
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Forbidden, Invalid
+from foundation.ids import pk
 from ideas.themes import queries as theme_queries
 
 MAX_QUESTIONS = 20
@@ -119,7 +120,7 @@ def publish(
     if not module.draft_changed and module.latest_version > 0:
         raise Conflict(f"Nothing has changed since version {module.latest_version}.")
     version = ModuleVersion(
-        module_id=module.id,  # type: ignore[arg-type]
+        module_id=pk(module),
         number=module.latest_version + 1,
         title=module.title,
         body=module.body,

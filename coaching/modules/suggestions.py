@@ -20,6 +20,7 @@ from coaching.modules.models import Assignment, Suggestion, SuggestionStatus
 from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.ids import pk
 from ideas.themes.models import DocumentKind, Theme, ThemeMember
 
 WINDOW_DAYS = 30
@@ -79,7 +80,7 @@ def offers(session: Session, team_id: int, now: datetime | None = None) -> list[
     the last 30 days is well above the team's (see the constants at the top)."""
     now = now or utcnow()
     candidates = [m for m in module_queries.published_modules(session) if m.theme_id is not None]
-    agents = {u.id: u for u in team_agents(session, team_id)}
+    agents = {pk(u): u for u in team_agents(session, team_id)}
     if not candidates or not agents:
         return []
     theme_ids = sorted({m.theme_id for m in candidates if m.theme_id is not None})
@@ -90,17 +91,18 @@ def offers(session: Session, team_id: int, now: datetime | None = None) -> list[
     taken = _taken(session, [m.id for m in candidates if m.id is not None], list(agents))
     found = []
     for module in candidates:
+        # Candidates are the modules with a theme (filtered above).
         theme_gaps = gaps.get(module.theme_id, {})  # type: ignore[arg-type]
         if not team_total or not theme_gaps:
             continue
         team_rate = sum(theme_gaps.values()) / team_total
-        theme = names.get(module.theme_id, "")  # type: ignore[arg-type]
+        theme = names.get(module.theme_id, "")
         for user_id, user in agents.items():
             n, g = totals.get(user_id, 0), theme_gaps.get(user_id, 0)
             high = n >= MIN_INTERACTIONS and g >= MIN_THEME_GAPS and g / n >= RATE_RATIO * team_rate
             if high and (module.id, user_id) not in taken:
                 who = (user_id, user.display_name, n, g, g / n, team_rate)
-                found.append(Offer(module.id, module.title, theme, *who))  # type: ignore[arg-type]
+                found.append(Offer(pk(module), module.title, theme, *who))
     return sorted(found, key=lambda o: (-o.agent_rate / o.team_rate, o.user_name, o.module_id))
 
 

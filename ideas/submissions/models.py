@@ -7,8 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import field_validator
-from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy.orm import Session
+from sqlmodel import Field, SQLModel, col, select
 
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
@@ -220,3 +221,31 @@ class Notification(SQLModel, table=True):
     message: str = Field(max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
+
+
+_ID_CHECK_CHUNK = 1000  # ids per IN list, well under SQLite's limit on bound variables
+
+
+@event.listens_for(Session, "before_flush")
+def _distinct_idea_ids(session: Session, _context: object, _instances: object) -> None:
+    """Random idea ids are drawn blind (``Idea.id``'s default): before new ideas are inserted,
+    draw again for any id already stored or drawn twice in the same flush. Every insert path
+    (submit, the demo, bulk loads in tests) goes through here, so none can collide."""
+    new = [row for row in session.new if isinstance(row, Idea)]
+    if not new:
+        return
+    with session.no_autoflush:
+        taken = _stored_ids(session, [row.id for row in new if row.id is not None])
+        for row in new:
+            while row.id is None or row.id in taken:
+                row.id = random_id()
+                taken |= _stored_ids(session, [row.id])
+            taken.add(row.id)
+
+
+def _stored_ids(session: Session, ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for first in range(0, len(ids), _ID_CHECK_CHUNK):
+        chunk = ids[first : first + _ID_CHECK_CHUNK]
+        found.update(session.execute(select(Idea.id).where(col(Idea.id).in_(chunk))).scalars())
+    return found

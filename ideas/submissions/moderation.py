@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from foundation.accounts import User
 from foundation.errors import Forbidden, Invalid
+from foundation.ids import pk
 from ideas.submissions.customer_details import without_customer_details
 from ideas.submissions.models import Comment, Idea, IdeaStatus, Notification, StatusUpdate, Support
 from ideas.submissions.notifications import short
@@ -32,12 +33,12 @@ def merge(session: Session, actor: User, duplicate: Idea, target: Idea) -> None:
         if row.user_id in already or row.user_id == target.author_id:
             session.delete(row)  # no double counting, and nobody supports their own idea
         else:
-            row.idea_id = target.id  # type: ignore[assignment]
+            row.idea_id = pk(target)
             session.add(row)
     session.flush()
     duplicate.merged_into_id = target.id
     session.add(duplicate)
-    themes.leave(session, DocumentKind.idea, duplicate.id)  # type: ignore[arg-type]
+    themes.leave(session, DocumentKind.idea, pk(duplicate))
     recount(session, duplicate)
     recount(session, target)
 
@@ -47,7 +48,7 @@ def hide_idea(session: Session, actor: User, idea: Idea, reason: str) -> None:
     idea.hidden_reason = reason
     session.add(idea)
     session.flush()
-    themes.leave(session, DocumentKind.idea, idea.id)  # type: ignore[arg-type]
+    themes.leave(session, DocumentKind.idea, pk(idea))
     _tell_author(
         session,
         idea.author_id,

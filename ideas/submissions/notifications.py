@@ -24,7 +24,7 @@ def notify_followers(
     followers = set(session.exec(select(Support.user_id).where(Support.idea_id == idea.id)))
     if idea.author_id is not None:
         followers.add(idea.author_id)
-    followers.discard(skip)  # type: ignore[arg-type]
+    followers.discard(skip)
     session.add_all(
         Notification(user_id=uid, idea_id=idea.id, message=short(message, 500))
         for uid in sorted(followers)

@@ -61,8 +61,9 @@ def response_counts(
     for idea in session.exec(query):
         ideas += 1
         deadline = answer_due(idea, working_days)
-        answered = idea.first_response_at is not None
-        if answered and as_utc(idea.first_response_at).date() <= deadline:  # type: ignore[arg-type]
+        responded = idea.first_response_at
+        answered = responded is not None
+        if responded is not None and as_utc(responded).date() <= deadline:
             on_time += 1
             due += 1
         elif deadline < today or answered:

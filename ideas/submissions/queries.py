@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
@@ -77,6 +78,7 @@ def department_sizes(session: Session) -> tuple[dict[str, int], int]:
         .group_by(Team.department)
     )
     sizes = dict(rows.all())
+    # People without a team group under a NULL department, which the row type does not admit.
     teamless = sizes.pop(None, 0)  # type: ignore[call-overload]
     return sizes, teamless
 
@@ -167,7 +169,7 @@ def browse(
     return list(session.exec(query.offset(offset).limit(PAGE_SIZE))), total
 
 
-def _sorted(query, sort: str):  # type: ignore[no-untyped-def]
+def _sorted(query: SelectOfScalar[Idea], sort: str) -> SelectOfScalar[Idea]:
     if sort == "supported":
         return query.order_by(col(Idea.support_count).desc(), col(Idea.id).desc())
     if sort == "trending":
@@ -185,16 +187,18 @@ def _sorted(query, sort: str):  # type: ignore[no-untyped-def]
 
 def _search(
     session: Session,
-    query,
-    filters: IdeaFilters,  # type: ignore[no-untyped-def]
+    query: SelectOfScalar[Idea],
+    filters: IdeaFilters,
     index: VectorIndex | None,
     embedder: Embedder | None,
 ) -> tuple[list[Idea], int]:
+    # Only called with a search term (``browse`` checks ``filters.q``).
     q = filters.q.strip()  # type: ignore[union-attr]
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
+    # with_only_columns drops SQLModel's scalar-select type; the rows are still Idea ids.
     keyword_ids = list(
-        session.exec(
+        session.exec(  # type: ignore[call-overload]
             query.with_only_columns(col(Idea.id))
             .where(
                 or_(
@@ -216,7 +220,9 @@ def _search(
         for rank, idea_id in enumerate(ranking):
             scores[idea_id] = scores.get(idea_id, 0.0) + 1.0 / (60 + rank)
     allowed = set(
-        session.exec(query.with_only_columns(col(Idea.id)).where(col(Idea.id).in_(list(scores))))
+        session.exec(  # type: ignore[call-overload]  # as above: a scalar select of ids
+            query.with_only_columns(col(Idea.id)).where(col(Idea.id).in_(list(scores)))
+        )
     )
     ranked = sorted((i for i in scores if i in allowed), key=lambda i: (-scores[i], -i))
     offset = (max(filters.page, 1) - 1) * PAGE_SIZE

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from foundation.accounts import Team, User
 from foundation.clock import utcnow
-from foundation.db import random_id
 from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
 from foundation.errors import Conflict, Forbidden, Invalid, NotFound
+from foundation.ids import pk
 from ideas.submissions.customer_details import without_customer_details
 from ideas.submissions.models import (
     Category,
@@ -91,13 +91,6 @@ def _department_for(session: Session, user: User, *, anonymous: bool, min_group:
     return team.department
 
 
-def _new_idea_id(session: Session) -> int:
-    # Random ids (``foundation.db.random_id``): draw again on the rare collision.
-    while session.get(Idea, candidate := random_id()) is not None:
-        pass
-    return candidate
-
-
 @dataclass(frozen=True)
 class IdeaDraft:
     """An idea ready to store: customer details replaced, its text embedded. Made before the
@@ -127,7 +120,6 @@ def submit_idea(
     now = utcnow()
     receipt = secrets.token_urlsafe(32) if data.anonymous else None
     idea = Idea(
-        id=_new_idea_id(session),
         kind=data.kind,
         title=draft.title,
         body=draft.body,
@@ -151,7 +143,7 @@ def submit_idea(
 def _store_vector(session: Session, idea: Idea, model: str, vector: np.ndarray) -> Embedding:
     row = Embedding(
         source=SOURCE,
-        source_id=idea.id,  # type: ignore[arg-type]
+        source_id=pk(idea),
         model=model,
         text_hash=text_hash(idea_text(idea)),
         vector=to_bytes(vector),
@@ -177,14 +169,14 @@ def support(session: Session, user: User, idea: Idea) -> None:
     ).first()
     if exists:
         raise Conflict("You already support this idea.")
-    session.add(Support(idea_id=idea.id, user_id=user.id))  # type: ignore[arg-type]
+    session.add(Support(idea_id=pk(idea), user_id=pk(user)))
     session.flush()
     recount(session, idea)
 
 
 def withdraw_support(session: Session, user: User, idea: Idea) -> None:
     require_visible(idea, user)
-    removed = session.exec(  # type: ignore[call-overload]
+    removed = session.exec(
         delete(Support).where(col(Support.idea_id) == idea.id, col(Support.user_id) == user.id)
     ).rowcount
     if not removed:
@@ -211,7 +203,7 @@ def add_comment(
     if not idea.visible:
         raise Conflict("This idea is closed for comments.")
     comment = Comment(
-        idea_id=idea.id,  # type: ignore[arg-type]
+        idea_id=pk(idea),
         author_id=user.id if user else None,
         from_submitter=from_submitter or (user is not None and user.id == idea.author_id),
         body=without_customer_details(data.body),
@@ -237,7 +229,7 @@ def record_status(session: Session, actor: User, idea: Idea, data: StatusUpdate)
     if idea.hidden_reason is not None:
         raise Conflict("This idea is hidden; it cannot be answered.")
     change = StatusChange(
-        idea_id=idea.id,  # type: ignore[arg-type]
+        idea_id=pk(idea),
         from_status=idea.status,
         to_status=data.status,
         response=without_customer_details(data.response),

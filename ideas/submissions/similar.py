@@ -62,6 +62,7 @@ class VectorIndex:
         with self._lock:
             for row_id, source_id, blob in session.exec(query.order_by(col(Embedding.id))):
                 self._put(source_id, from_bytes(blob))
+                # Stored rows always have an id; the column type says int | None.
                 self._rows.add(row_id)  # type: ignore[arg-type]
                 self._last_row = max(self._last_row, row_id or 0)
         return len(unseen)

@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from foundation.embeddings import DIMENSIONS, Embedder, Embedding, from_bytes, text_hash, to_bytes
+from foundation.ids import pk
 from ideas.submissions.models import Idea, idea_text
 from ideas.themes.models import DocumentKind
 
@@ -41,7 +42,7 @@ class Document:
 
 
 def idea_document(idea: Idea) -> Document:
-    return Document(DocumentKind.idea, idea.id, idea_text(idea), idea.created_at)  # type: ignore[arg-type]
+    return Document(DocumentKind.idea, pk(idea), idea_text(idea), idea.created_at)
 
 
 def idea_documents(session: Session) -> list[Document]:

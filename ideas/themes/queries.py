@@ -36,6 +36,7 @@ def live_successors(session: Session, theme_id: int | None) -> list[int]:
         if theme.state == ThemeState.merged and theme.merged_into_id is not None:
             todo.append(theme.merged_into_id)
         elif theme.state == ThemeState.split_up:
+            # Stored themes' ids are never None; the column type says int | None.
             todo += session.exec(select(Theme.id).where(Theme.split_from_id == current)).all()  # type: ignore[arg-type]
         else:
             found.add(current)

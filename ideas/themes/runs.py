@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import DIMENSIONS, from_bytes, to_bytes
+from foundation.ids import pk
 from ideas.themes import clustering
 from ideas.themes.documents import Document
 from ideas.themes.keywords import keywords_and_label
@@ -70,7 +71,7 @@ def _resolve(theme: Theme, by_id: dict[int, Theme]) -> Theme:
         if theme.id in seen:
             break
         seen.add(theme.id)
-        theme = by_id[theme.merged_into_id]  # type: ignore[index]
+        theme = by_id[theme.merged_into_id]
     return theme
 
 
@@ -139,7 +140,7 @@ def _split_again(
         for p, part in enumerate(parts):
             members = [m for m, n in zip(target.members, nearest, strict=True) if n == p]
             if members:
-                targets[part.id] = Target(part, members, rebuilt=True)  # type: ignore[index]
+                targets[pk(part)] = Target(part, members, rebuilt=True)
 
 
 def apply_run(
@@ -172,11 +173,11 @@ def apply_run(
             fresh.append(Target(_new_theme(cluster, run), members))
             continue
         if theme.id in targets:  # two clusters continue one theme: a merge a CX lead made
-            targets[theme.id].members += members  # type: ignore[index]
-            targets[theme.id].rebuilt = True  # type: ignore[index]
+            targets[pk(theme)].members += members
+            targets[pk(theme)].rebuilt = True
         else:
-            targets[theme.id] = Target(theme, members, rebuilt=theme is not matched[c])  # type: ignore[index]
-            if not targets[theme.id].rebuilt:  # type: ignore[index]
+            targets[pk(theme)] = Target(theme, members, rebuilt=theme is not matched[c])
+            if not targets[pk(theme)].rebuilt:
                 _take_labels(theme, cluster)
     _split_again(targets, vectors, keys, previous, by_id)
 
@@ -301,7 +302,7 @@ def _representatives(ranked: Sequence[Document]) -> list[dict[str, object]]:
 
 
 def _centroid(vectors: np.ndarray) -> np.ndarray:
-    mean = vectors.mean(axis=0).astype(np.float32)
+    mean: np.ndarray = vectors.mean(axis=0).astype(np.float32)
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm > 0 else mean
 
@@ -317,7 +318,7 @@ def record_event(
 ) -> None:
     session.add(
         ThemeEvent(
-            theme_id=theme.id,  # type: ignore[arg-type]
+            theme_id=pk(theme),
             action=action,
             detail=detail,
             by_id=by.id if by else None,

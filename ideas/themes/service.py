@@ -16,6 +16,7 @@ from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import from_bytes
 from foundation.errors import Conflict, Invalid
+from foundation.ids import pk
 from foundation.text import clean_line
 from ideas.themes import clustering
 from ideas.themes.documents import Corpus, Document, load_vectors
@@ -52,6 +53,7 @@ def join_many(
     )
     by_id = {t.id: t for t in themes}
     placed: list[Theme | None] = []
+    # Live themes always carry a centroid (set when a run places them).
     centroids = np.stack([from_bytes(t.centroid) for t in themes]) if themes else None  # type: ignore[arg-type]
     for doc, vector in zip(docs, vectors, strict=True):
         existing = session.exec(
@@ -69,7 +71,7 @@ def join_many(
         theme = themes[best]
         session.add(
             ThemeMember(
-                theme_id=theme.id,  # type: ignore[arg-type]
+                theme_id=pk(theme),
                 kind=doc.kind,
                 source_id=doc.id,
                 similarity=round(float(similarity), 4),
@@ -152,6 +154,7 @@ def merge(session: Session, source: Theme, target: Theme, by: User, corpus: Corp
     if source.id == target.id:
         raise Invalid("Choose a different theme to merge into.", field="into")
     session.exec(
+        # SQLModel does not declare ``__table__`` on the class (here and the line below).
         ThemeMember.__table__.update()  # type: ignore[attr-defined]
         .where(ThemeMember.__table__.c.theme_id == source.id)  # type: ignore[attr-defined]
         .values(theme_id=target.id, via="merge")
@@ -244,7 +247,7 @@ def save_plan(session: Session, theme: Theme, data: ActionPlanUpdate, by: User) 
     _editable(theme)
     if data.owner_id is not None and session.get(User, data.owner_id) is None:
         raise Invalid("Choose an owner from the list.", field="owner_id")
-    plan = get_plan(session, theme.id) or ActionPlan(theme_id=theme.id)  # type: ignore[arg-type]
+    plan = get_plan(session, pk(theme)) or ActionPlan(theme_id=pk(theme))
     plan.owner_id, plan.due_date, plan.status, plan.note = (
         data.owner_id,
         data.due_date,

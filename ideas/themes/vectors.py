@@ -16,7 +16,8 @@ BLOCK = 4096  # rows per block in the blocked matrix products
 def normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    unit: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return unit
 
 
 def cosine_knn(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -168,3 +168,22 @@ def test_the_ideas_api_is_in_the_openapi_schema(client):
         "/api/v1/ideas/{idea_id}/status",
     ]:
         assert path in paths
+
+
+def test_random_idea_ids_never_collide(make, db, monkeypatch):
+    """Ids are drawn blind; a flush draws again for one already stored or drawn twice."""
+    user = make.user(Role.staff, make.team())
+    category = first_category(db).id
+
+    def idea(id_: int) -> Idea:
+        return Idea(id=id_, title="Clash", category_id=category, author_id=user.id)
+
+    db.add(idea(123_456_789))
+    db.flush()
+    draws = iter([123_456_789, 987_654_321, 987_654_321, 555_555_555])
+    monkeypatch.setattr("ideas.submissions.models.random_id", lambda: next(draws))
+    clashing = [idea(123_456_789), idea(123_456_789)]  # one stored, and both the same
+    db.add_all(clashing)
+    db.flush()
+    assert sorted(i.id for i in clashing) == [555_555_555, 987_654_321]
+    assert count(db) == 3
