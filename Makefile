@@ -103,7 +103,7 @@ lint: setup
 	status=0
 	"$(VENV)/bin/ruff" check --no-cache . || status=1
 	"$(VENV)/bin/ruff" format --no-cache --check . || status=1
-	"$(VENV)/bin/mypy" api ideas coaching jobs foundation demo || status=1
+	"$(VENV)/bin/mypy" api ideas coaching jobs foundation demo tests bench || status=1
 	exit "$$status"
 
 # clean: remove var/ (test artefacts, and the local SQLite files, which

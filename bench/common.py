@@ -1,6 +1,7 @@
 """What the benchmarks that serve the real app share: a migrated SQLite database in a temporary
 folder with its settings, a user with a signed-in session, the server-side timer, and p50 / p95.
-Imported by the scripts beside it (``bench/`` is the first entry of ``sys.path`` when one runs)."""
+Imported by the scripts beside it as ``bench.common``: each puts the repository root first on
+``sys.path``, so ``bench`` is a namespace package there as it is to mypy."""
 
 from __future__ import annotations
 

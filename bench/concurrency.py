@@ -58,6 +58,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+from sqlmodel import col
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -183,7 +184,7 @@ def seed_people(database: Path, count: int) -> None:
     engine = make_engine(f"sqlite:///{database}")
     digest = hash_password(PASSWORD)
     with Session(engine) as session:
-        teams = list(session.exec(select(Team).order_by(Team.id)))
+        teams = list(session.exec(select(Team).order_by(col(Team.id))))
         if not teams:
             teams = [Team(name=n, department=f"{n} banking") for n in ("Thames", "Severn", "Trent")]
             session.add_all(teams)

@@ -43,8 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import torch
-from common import ms
 
+from bench.common import ms
 from foundation import embeddings
 from foundation.embeddings import Embedder
 from foundation.settings import Settings, get_settings

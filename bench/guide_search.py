@@ -46,13 +46,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
-from common import ServerTimer, app_database, ms, signed_in_user
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, select
 
 from api.app import create_app
 from api.security import SESSION_COOKIE
+from bench.common import ServerTimer, app_database, ms, signed_in_user
 from coaching.guides import search as guide_search
 from coaching.guides.models import Guide, GuidePassage, GuideStatus, GuideVersion
 from coaching.guides.queries import SOURCE
@@ -224,7 +224,7 @@ def baseline(session: Session, embedder: Embedder, query: str, k: int = 8) -> li
     substring keyword scan in Python, the same weights, grouped per guide."""
     vector = embedder.encode([query])[0]
     rows = session.exec(
-        select(GuidePassage.guide_id, GuidePassage.text, Embedding.vector)  # type: ignore[call-overload]
+        select(GuidePassage.guide_id, GuidePassage.text, Embedding.vector)
         .join(Guide, col(Guide.id) == col(GuidePassage.guide_id))
         .join(
             Embedding,

@@ -85,6 +85,8 @@ from coaching.interactions import importer
 from coaching.interactions import reader as import_reader
 from coaching.interactions import store as import_store
 from coaching.interactions.models import ImportProblem, Interaction, Signal
+from coaching.interactions.signals import detect
+from coaching.interactions.transcript import parse_turns
 from demo import interactions
 from foundation.accounts import Role, Team, User
 from foundation.db import make_engine
@@ -214,9 +216,9 @@ def instrumented(stages: Stages, batch_rows: int | None = None) -> Iterator[None
     time), restoring everything afterwards. ``batch_rows`` overrides the batch size."""
     with contextlib.ExitStack() as stack:
         patches = [
-            (importer, "read_batches", stages.batches(import_reader.read_batches, batch_rows)),
-            (importer, "parse_turns", stages.wrap("turns", importer.parse_turns)),
-            (importer, "detect", stages.wrap("detect", importer.detect)),
+            (import_reader, "read_batches", stages.batches(import_reader.read_batches, batch_rows)),
+            (import_store, "parse_turns", stages.wrap("turns", parse_turns)),
+            (import_store, "detect", stages.wrap("detect", detect)),
             (importer, "stage_upload", stages.wrap("stage", importer.stage_upload)),
             (importer, "summary", stages.wrap("summary", importer.summary)),
             (Redactor, "redact", stages.wrap("redact", Redactor.redact)),

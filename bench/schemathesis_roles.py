@@ -23,13 +23,15 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import uvicorn
-from common import app_database
 from sqlmodel import Session
 
 from api.app import create_app
 from api.models import ALL_SCOPES
 from api.security import create_api_token
+from bench.common import app_database
 from foundation.accounts import Role, Team, User
 from ideas.submissions.models import Category
 

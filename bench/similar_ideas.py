@@ -46,13 +46,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import torch
-from common import ServerTimer, app_database, ms, signed_in_user
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from api.app import create_app
 from api.security import SESSION_COOKIE
+from bench.common import ServerTimer, app_database, ms, signed_in_user
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, get_embedder, text_hash, to_bytes

@@ -71,12 +71,12 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, connection: Connection):  # type: ignore[no-untyped-def]
+def app(settings: Settings, connection: Connection):
     return create_app(settings, session_factory=lambda: _session(connection), queue=Queue(settings))
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def client(app) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver") as client:
         yield client
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from foundation.db import make_engine
 from ideas.submissions.models import Category
@@ -47,6 +47,7 @@ def busy_database(url: str) -> Iterator[None]:
         yield
         return
     path = make_url(url).database
+    assert path is not None
     stop = threading.Event()
 
     def write_in_batches() -> None:
@@ -73,7 +74,7 @@ def first_category_id(url: str) -> int:
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            category = session.exec(select(Category.id).order_by(Category.id)).first()
+            category = session.exec(select(Category.id).order_by(col(Category.id))).first()
     finally:
         engine.dispose()
     assert category is not None
@@ -83,7 +84,7 @@ def first_category_id(url: str) -> int:
 def busy_writes(url: str) -> int | None:
     if not url.startswith("sqlite"):
         return None
-    with sqlite3.connect(make_url(url).database) as db:
+    with sqlite3.connect(make_url(url).database or "") as db:
         return db.execute("SELECT count(*) FROM busy").fetchone()[0]
 
 
@@ -91,7 +92,7 @@ def in_parallel(calls: list) -> list:
     """Run the calls at the same moment (a barrier), one thread each; their results in order."""
     barrier = threading.Barrier(len(calls))
 
-    def run(call):  # type: ignore[no-untyped-def]
+    def run(call):
         barrier.wait()
         return call()
 
@@ -107,7 +108,7 @@ def test_people_signing_in_and_writing_at_once_on_a_busy_database_get_no_500(liv
         signed = in_parallel([lambda c=c, e=e: sign_in(c, e) for c, e in zip(clients, emails)])
         assert [r.status_code for r in signed] == [303] * len(emails)
 
-        def work(client):  # type: ignore[no-untyped-def]
+        def work(client):
             token = page_token(client, "/notifications")
             idea = {
                 "kind": "problem",
@@ -178,6 +179,7 @@ def test_a_short_run_of_the_concurrency_benchmark_gets_no_server_error(tmp_path)
     closed loops, and the 40-attempt sign-in burst. Any 5xx or unanswered request fails it; the
     latency and speed goals are the benchmark's, not this test's."""
     spec = importlib.util.spec_from_file_location("bench_concurrency", BENCH)
+    assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench  # its dataclasses look their module up
     spec.loader.exec_module(bench)

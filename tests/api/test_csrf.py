@@ -23,6 +23,9 @@ def test_there_are_state_changing_routes_to_check():
     assert len(CHANGING) >= 8
 
 
+# SQLite only: the CSRF middleware refuses these before any route or query runs, so the
+# database backend plays no part (both backends still run the other CSRF tests).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("token", ["missing", "wrong", "other signature"])
 @pytest.mark.parametrize("case", CHANGING, ids=lambda c: c.id)
 def test_state_changing_routes_refuse_bad_tokens(client, make, db, settings, case, token):

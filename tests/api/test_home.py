@@ -10,6 +10,7 @@ from coaching.guides.models import Guide, GuideStatus
 from coaching.modules import assignments
 from foundation.accounts import Role
 from foundation.clock import utcnow
+from foundation.ids import pk
 from ideas.themes.models import ActionPlan, PlanStatus, Theme
 from tests.support.coaching import published_module
 from tests.support.harness import sign_in
@@ -64,7 +65,7 @@ def test_a_cx_lead_sees_overdue_action_plans_and_coaching_effects(
     db.flush()
     db.add(
         ActionPlan(
-            theme_id=theme.id,
+            theme_id=pk(theme),
             owner_id=cx.id,
             due_date=utcnow().date() - timedelta(days=3),
             status=PlanStatus.in_progress,

@@ -1,6 +1,6 @@
 """The jobs page and API: who sees which job, and starting the demonstration job."""
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from foundation.accounts import Role
 from jobs.models import Job, JobStatus
@@ -12,7 +12,7 @@ def test_admin_starts_the_demo_job_and_it_is_enqueued_after_commit(client, app, 
     before = app.state.queue.pending_count()
     response = client.post("/jobs/demo", data={"n": "30"}, headers=hx(client))
     assert response.status_code == 201
-    job = db.exec(select(Job).order_by(Job.id.desc())).first()
+    job = db.exec(select(Job).order_by(col(Job.id).desc())).first()
     assert job.kind == "demo.count" and job.params["n"] == 30 and job.status == JobStatus.queued
     assert app.state.queue.pending_count() == before + 1
     assert f'href="/jobs/{job.id}"' in response.text and "<progress" in response.text

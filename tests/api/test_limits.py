@@ -13,12 +13,13 @@ from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message, Scope
 
 from api.limits import RequestLimitMiddleware
 from api.security import SESSION_COOKIE, create_api_token
 from foundation.accounts import Role
 from foundation.settings import Settings
-from tests.support.harness import hx, make_settings, sign_in
+from tests.support.harness import bare_settings, hx, make_settings, sign_in
 
 MiB = 1024**2
 
@@ -44,7 +45,7 @@ def send_raw(
     (as a server would), declared in Content-Length or sent chunked."""
     taken = 0
 
-    async def receive() -> dict[str, object]:
+    async def receive() -> Message:
         nonlocal taken
         if taken >= size:
             return {"type": "http.disconnect"}
@@ -52,14 +53,14 @@ def send_raw(
         taken += part
         return {"type": "http.request", "body": b"x" * part, "more_body": taken < size}
 
-    sent: list[dict[str, object]] = []
+    sent: list[Message] = []
 
-    async def send(message: dict[str, object]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     framing = {"content-length": str(size)} if declared else {"transfer-encoding": "chunked"}
     all_headers = {"host": "testserver", **framing, **(headers or {})}
-    scope = {
+    scope: Scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -77,9 +78,9 @@ def send_raw(
     assert client.portal is not None
     client.portal.call(client.app, scope, receive, send)
     start = sent[0]
-    answer_headers = {k.decode(): v.decode() for k, v in start["headers"]}  # type: ignore[attr-defined]
-    body = b"".join(m.get("body", b"") for m in sent[1:])  # type: ignore[misc]
-    return Answer(start["status"], answer_headers, body, taken)  # type: ignore[arg-type]
+    answer_headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return Answer(start["status"], answer_headers, body, taken)
 
 
 def cookie(token: str) -> dict[str, str]:
@@ -149,11 +150,11 @@ def test_public_routes_never_look_the_caller_up(path):
     def factory() -> None:
         raise LookedUp
 
-    async def inner(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def inner(scope, receive, send):
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
-    middleware = RequestLimitMiddleware(inner, settings=Settings(_env_file=None))
+    middleware = RequestLimitMiddleware(inner, settings=bare_settings())
     app = SimpleNamespace(state=SimpleNamespace(session_factory=factory))
 
     def call(target: str) -> list[dict[str, object]]:

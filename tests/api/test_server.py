@@ -21,6 +21,7 @@ import uvicorn
 
 from api.cli import server_options
 from foundation.settings import Settings
+from tests.support.harness import bare_settings
 
 TIMEOUT = 1.5  # the server's request_timeout_seconds in these tests
 SLACK = 2.5  # scheduling on a busy machine
@@ -183,7 +184,7 @@ async def _client_seen(settings: Settings, peer: str, forwarded_for: str) -> str
     """The client address our app sees behind uvicorn as ``serve`` configures it."""
     seen: list[str] = []
 
-    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    async def app(scope, receive, send):
         seen.append(scope["client"][0])
 
     config = uvicorn.Config(app, **server_options(settings))
@@ -211,10 +212,10 @@ async def _client_seen(settings: Settings, peer: str, forwarded_for: str) -> str
     ],
 )
 def test_forwarded_for_is_honoured_only_from_a_trusted_proxy(trusted, peer, expected):
-    settings = Settings(_env_file=None, trusted_proxies=trusted)  # type: ignore[call-arg]
+    settings = bare_settings(trusted_proxies=trusted)
     assert asyncio.run(_client_seen(settings, peer, "203.0.113.9")) == expected
 
 
 def test_a_trusted_proxy_that_is_not_an_address_is_refused_at_start():
     with pytest.raises(ValueError, match=r"proxy\.local"):
-        Settings(_env_file=None, trusted_proxies="10.0.0.5,proxy.local")  # type: ignore[call-arg]
+        bare_settings(trusted_proxies="10.0.0.5,proxy.local")

@@ -15,6 +15,7 @@ from coaching.interactions.models import Outcome, SignalKind
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import get_embedder
+from foundation.ids import pk
 from foundation.settings import get_settings
 from ideas.themes import clustering
 from ideas.themes import documents as theme_documents
@@ -170,7 +171,7 @@ def test_review_actions_change_the_theme_and_its_history(client, db, make, setti
     db.expire_all()
     theme = db.get(Theme, cards.id)
     assert theme.name == "Card delivery" and theme.renamed and theme.status == ThemeStatus.actioned
-    actions = [e.action for e in theme_queries.history(db, cards.id)]
+    actions = [e.action for e in theme_queries.history(db, pk(cards))]
     assert actions[:3] == ["plan", "actioned", "renamed"]
     page = client.get(f"/themes/{cards.id}").text
     assert "Tracking link" in page and lead.display_name in page

@@ -215,7 +215,7 @@ def database_path(_server: _Server) -> Path:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     """On a failure in this folder, attach the tail of the server and worker logs."""
     report = yield
     if report.failed and _SERVER is not None and "_server" in getattr(item, "fixturenames", ()):
@@ -267,7 +267,7 @@ def _open_page(browser: Browser, live_server: str, page_errors: PageErrors) -> P
     context = browser.new_context(
         base_url=live_server, viewport={"width": 1280, "height": 800}, locale="en-GB"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     context.add_init_script(_CSP_REPORTER)
     page = context.new_page()
 

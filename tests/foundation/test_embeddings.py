@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,11 +202,11 @@ def test_the_embedding_settings_read_their_variables(monkeypatch: pytest.MonkeyP
 def test_the_quantisation_preset_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VOICELOOP_ONNX_QUANTIZATION", raising=False)
     settings = Settings()
-    monkeypatch.setattr(embeddings.platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(platform, "machine", lambda: "x86_64")
     monkeypatch.setattr(embeddings, "cpu_flags", lambda: {"avx2", "avx512f", "avx512_vnni"})
     assert embeddings.quantization_config(settings) == "avx512_vnni"
     monkeypatch.setattr(embeddings, "cpu_flags", lambda: {"avx2"})
     assert embeddings.quantization_config(settings) == "avx512"  # U8S8: measured faster on AVX2 too
-    monkeypatch.setattr(embeddings.platform, "machine", lambda: "aarch64")
+    monkeypatch.setattr(platform, "machine", lambda: "aarch64")
     assert embeddings.quantization_config(settings) == "arm64"
     assert embeddings.quantization_config(Settings(onnx_quantization="avx2")) == "avx2"

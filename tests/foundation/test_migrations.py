@@ -1,5 +1,7 @@
 """Migrations: upgrade from empty, downgrade one step, and no drift from the models."""
 
+from typing import cast
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -36,8 +38,10 @@ def tables(url):
 
 def test_upgrade_from_empty_then_downgrade_one_step_and_back(empty_database):
     assert tables(empty_database) == set()
+    assert HEAD is not None
     previous = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(HEAD)
-    upgrade(empty_database, previous.down_revision or "base")
+    down = cast("str | None", previous.down_revision)  # one parent: the migrations are linear
+    upgrade(empty_database, down or "base")
     before_head = tables(empty_database)
     upgrade(empty_database)
     assert {t.name for t in metadata.sorted_tables} | {"alembic_version"} == tables(empty_database)

@@ -7,7 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from foundation.pseudonyms import Pseudonyms, keyed_hash
-from foundation.settings import DEVELOPMENT_PII_KEY, Settings
+from foundation.settings import DEVELOPMENT_PII_KEY
+from tests.support.harness import bare_settings
 
 KEY = "k" * 32
 SECRET = "s" * 32
@@ -21,9 +22,9 @@ def test_a_keyed_hash_is_hmac_sha256_of_the_kind_and_the_value():
 
 
 def test_the_previous_key_is_tried_only_during_a_rotation():
-    settings = Settings(_env_file=None, pii_key=KEY)
+    settings = bare_settings(pii_key=KEY)
     assert Pseudonyms.from_settings(settings).previous_of("customer", "C-1") is None
-    rotating = Settings(_env_file=None, pii_key="n" * 32, pii_key_previous=KEY)
+    rotating = bare_settings(pii_key="n" * 32, pii_key_previous=KEY)
     pseudonyms = Pseudonyms.from_settings(rotating)
     assert pseudonyms.previous_of("customer", "C-1") == keyed_hash(KEY, "customer", "C-1")
     assert pseudonyms.of("customer", "C-1") == keyed_hash("n" * 32, "customer", "C-1")
@@ -42,12 +43,12 @@ def test_the_previous_key_is_tried_only_during_a_rotation():
 )
 def test_a_default_weak_or_shared_pii_key_is_refused_outside_development(environment, keys):
     with pytest.raises(ValidationError, match="VOICELOOP_PII_KEY"):
-        Settings(_env_file=None, environment=environment, secret_key=SECRET, **keys)
+        bare_settings(environment=environment, secret_key=SECRET, **keys)
 
 
 def test_the_pii_key_is_required_outside_development(monkeypatch):
     monkeypatch.delenv("VOICELOOP_PII_KEY", raising=False)
     with pytest.raises(ValidationError, match="VOICELOOP_PII_KEY"):
-        Settings(_env_file=None, environment="production", secret_key=SECRET)
-    assert Settings(_env_file=None, environment="production", secret_key=SECRET, pii_key=KEY)
-    assert Settings(_env_file=None).pii_key.get_secret_value() == DEVELOPMENT_PII_KEY
+        bare_settings(environment="production", secret_key=SECRET)
+    assert bare_settings(environment="production", secret_key=SECRET, pii_key=KEY)
+    assert bare_settings().pii_key.get_secret_value() == DEVELOPMENT_PII_KEY

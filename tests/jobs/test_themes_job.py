@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
@@ -20,6 +21,7 @@ from coaching.interactions.models import Agent, Interaction, Signal, SignalKind
 from foundation.clock import utcnow
 from foundation.db import make_engine, session_scope
 from foundation.embeddings import Embedding
+from foundation.ids import pk
 from foundation.settings import Settings
 from ideas.submissions.models import Category, Idea
 from ideas.themes.models import Theme, ThemeMember, ThemeRun
@@ -63,20 +65,20 @@ def seed(engine: Engine, texts: list[str], *, ideas_every: int = 4) -> None:
             when = now - timedelta(days=i % 60)
             if i % ideas_every == 0:
                 session.add(
-                    Idea(title=text[:200], body="", category_id=category.id, created_at=when)
+                    Idea(title=text[:200], body="", category_id=pk(category), created_at=when)
                 )
                 continue
             interaction = Interaction(
                 external_id=f"call-{i}",
                 occurred_at=when,
-                agent_id=agent.id,
+                agent_id=pk(agent),
                 turns=[{"speaker": "customer", "text": text}],
             )
             session.add(interaction)
             session.flush()
             session.add(
                 Signal(
-                    interaction_id=interaction.id,
+                    interaction_id=pk(interaction),
                     kind=SignalKind.unresolved,
                     evidence=f"Customer: {text}",
                     reason="outcome = unresolved",
@@ -87,7 +89,7 @@ def seed(engine: Engine, texts: list[str], *, ideas_every: int = 4) -> None:
 def settings_for(url: str, tmp_path: Path) -> Settings:
     return Settings(
         environment="test",
-        secret_key=secrets.token_urlsafe(32),
+        secret_key=SecretStr(secrets.token_urlsafe(32)),
         database_url=url,
         queue_url=f"sqlite:///{tmp_path / 'queue.db'}",
         job_stale_seconds=STALE_SECONDS,
@@ -124,7 +126,7 @@ def test_cluster_job_builds_mixed_themes_and_a_rerun_keeps_them(engine, sqlite_u
             theme_id
             for theme_id, turns in session.exec(
                 select(ThemeMember.theme_id, Interaction.turns)
-                .join(Interaction, Interaction.id == ThemeMember.source_id)
+                .join(Interaction, col(Interaction.id) == ThemeMember.source_id)
                 .where(ThemeMember.kind == "gap")
             )
             if turns[0]["text"] in arrivals
@@ -135,7 +137,8 @@ def test_cluster_job_builds_mixed_themes_and_a_rerun_keeps_them(engine, sqlite_u
     again = run_now(engine, settings, "themes.cluster", {})
     assert again.status == JobStatus.succeeded
     with Session(engine) as session:
-        latest = session.exec(select(ThemeRun).order_by(ThemeRun.id.desc())).first()
+        latest = session.exec(select(ThemeRun).order_by(col(ThemeRun.id).desc())).first()
+        assert latest is not None
         assert latest.new_themes == 0 and latest.faded_themes == 0
         assert {(t.id, t.name) for t in session.exec(select(Theme))} == before
         assert session.exec(select(func.count()).select_from(Embedding)).one() == stored
@@ -157,7 +160,7 @@ def test_killed_cluster_job_is_finished_by_another_worker(tmp_path):
     workers = Workers(backend, settings, tmp_path)
     try:
         with session_scope(engine) as session:
-            job_id = start_job(session, queue, "themes.cluster", {}, None).id
+            job_id = pk(start_job(session, queue, "themes.cluster", {}, None))
         first = workers.start()
         wait_for(lambda: read_job(engine, job_id).done > 50, 600, "some embedding", interval=0.1)
         os.kill(first.pid, signal.SIGKILL)
@@ -224,5 +227,5 @@ def test_an_import_is_followed_by_joining_its_gap_evidence(engine, sqlite_url, t
             )
         ).all()
         assert len(members) == 2 and {m.via for m in members} == {"nearest"}
-        theme = session.get(Theme, members[0].theme_id)
+        theme = session.get_one(Theme, members[0].theme_id)
         assert "card" in " ".join(theme.keywords)

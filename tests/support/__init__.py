@@ -8,4 +8,5 @@ each other.
 - ``workers.py``  job-worker subprocesses for the kill-and-resume tests
 - ``routes.py``   every route with a sample request, for the access, id and CSRF matrices
 - ``coaching.py`` / ``ideas.py``  domain data for the tests of those packages
+- ``banking77.py`` similar-idea quality on BANKING77 (its test and ``bench/similar_quality.py``)
 """

@@ -29,6 +29,7 @@ from coaching.modules.models import (
 )
 from foundation.accounts import Role, Team
 from foundation.clock import utcnow
+from foundation.ids import pk
 from foundation.pseudonyms import Pseudonyms
 from foundation.settings import Settings
 from ideas.themes.models import DocumentKind, Theme, ThemeMember
@@ -146,9 +147,9 @@ def add_to_theme(db: Session, theme: Theme, row: Interaction) -> None:
     """Put an interaction's gap evidence in a theme, as a clustering run would."""
     db.add(
         ThemeMember(
-            theme_id=theme.id,
+            theme_id=pk(theme),
             kind=DocumentKind.gap,
-            source_id=row.id,
+            source_id=pk(row),
             occurred_at=row.occurred_at,
             team_id=row.team_id,
             similarity=0.9,

@@ -8,8 +8,10 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
@@ -32,9 +34,17 @@ def make_settings(tmp: Path, database_url: str, **overrides: object) -> Settings
         environment="test",
         database_url=database_url,
         queue_url=f"sqlite:///{tmp / 'queue.db'}",
-        secret_key=secrets.token_urlsafe(32),
+        secret_key=SecretStr(secrets.token_urlsafe(32)),
         **values,  # type: ignore[arg-type]
     )
+
+
+def bare_settings(**values: Any) -> Settings:
+    """Settings from these values and the environment alone (no ``.env`` file). The values are
+    validated as the environment's would be (a ``str`` for a ``SecretStr``, a comma list for a
+    list), which is what the settings tests check."""
+    # _env_file is pydantic-settings' own argument, absent from the __init__ mypy synthesises.
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 def fresh_postgres_schema() -> tuple[str, Engine, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from foundation.embeddings import get_embedder
+from foundation.ids import pk
 from foundation.settings import get_settings
 from ideas.submissions.models import Category, Idea, IdeaCreate, JourneyStage
 from ideas.submissions.service import draft_idea, submit_idea
@@ -14,11 +15,15 @@ from ideas.themes.models import DocumentKind, Theme, ThemeMember
 
 
 def first_category(db: Session) -> Category:
-    return db.exec(select(Category).where(Category.active).order_by(Category.id)).first()
+    category = db.exec(select(Category).where(Category.active).order_by(col(Category.id))).first()
+    assert category is not None
+    return category
 
 
 def first_stage(db: Session) -> JourneyStage:
-    return db.exec(select(JourneyStage).order_by(JourneyStage.id)).first()
+    stage = db.exec(select(JourneyStage).order_by(col(JourneyStage.id))).first()
+    assert stage is not None
+    return stage
 
 
 def make_idea(
@@ -30,7 +35,7 @@ def make_idea(
     anonymous: bool = False,
 ) -> tuple[Idea, str | None]:
     data = IdeaCreate(
-        title=title, body=body, category_id=first_category(db).id, anonymous=anonymous
+        title=title, body=body, category_id=pk(first_category(db)), anonymous=anonymous
     )
     idea, receipt = submit_idea(
         db, user, draft_idea(data, get_embedder(get_settings())), min_group=5

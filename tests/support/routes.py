@@ -58,6 +58,7 @@ def route_cases() -> list[RouteCase]:
                 )
             rule = rules[0]
             roles = rule.roles if isinstance(rule, Access) else None
+            assert context.path is not None  # an APIRoute always has one
             cases += [RouteCase(m, context.path, roles) for m in sorted(context.methods or ())]
         elif not isinstance(route, Mount) and context.path not in FRAMEWORK_PUBLIC:
             raise AssertionError(f"{context.path} has no access rule")

@@ -10,6 +10,7 @@ from coaching.guides.models import Guide, GuideStatus
 from coaching.modules import assignments
 from foundation.accounts import Role
 from foundation.clock import utcnow
+from foundation.ids import pk
 from ideas.themes.models import ActionPlan, PlanStatus, Theme
 from tests.support.coaching import published_module
 from tests.support.ideas import make_idea
@@ -55,7 +56,7 @@ def test_cx_leads_and_admins_get_the_follow_ups(db, make, settings):
     db.add(theme)
     db.flush()
     plan = ActionPlan(
-        theme_id=theme.id,
+        theme_id=pk(theme),
         owner_id=cx.id,
         due_date=TODAY - timedelta(days=3),
         status=PlanStatus.in_progress,

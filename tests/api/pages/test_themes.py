@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from api.pages import themes as pages
 from foundation.accounts import Role
+from foundation.ids import pk
 from ideas.themes.models import DocumentKind, ThemeStatus
 from jobs.models import Job, JobStatus
 from tests.support.coaching import make_theme, seed_theme
@@ -21,11 +22,12 @@ def test_the_list_shows_current_themes_with_trends_and_falls_back_on_unknown_cho
     page = pages.theme_list_page(db, settings, sort="nonsense", view="nonsense")
     assert (page.sort, page.view) == ("size", "active")
     assert [t.id for t in page.themes] == [theme.id]
-    assert sum(page.trends[theme.id]) == 10 and len(page.trends[theme.id]) == pages.WEEKS
-    spark = page.sparklines[theme.id]
+    theme_id = pk(theme)
+    assert sum(page.trends[theme_id]) == 10 and len(page.trends[theme_id]) == pages.WEEKS
+    spark = page.sparklines[theme_id]
     assert spark["type"] == "line" and len(spark["labels"]) == pages.WEEKS
-    assert spark["datasets"][0]["data"] == page.trends[theme.id]
-    assert page.growth[theme.id] == 10  # all ten calls were three days ago
+    assert spark["datasets"][0]["data"] == page.trends[theme_id]
+    assert page.growth[theme_id] == 10  # all ten calls were three days ago
     assert page.job is None and page.run is None and page.unthemed == (0, 0.0)
     assert page.min_group_size == settings.min_group_size and page.sorts is pages.SORTS
     shown = pages.theme_list_page(db, settings, sort="growth", view="dismissed")
@@ -50,7 +52,7 @@ def test_unthemed_ideas_are_the_visible_ideas_no_theme_took(db, make, settings):
     lone, _ = make_idea(db, author, "Longer hold music warnings", body="")
     taken, _ = make_idea(db, author, "Card replacement takes too long")
     theme = make_theme(db)  # after the ideas: neither joined a theme when submitted
-    add_member(db, theme, taken.id, taken.created_at, kind=DocumentKind.idea)
+    add_member(db, theme, pk(taken), taken.created_at, kind=DocumentKind.idea)
     page = pages.unthemed_page(db, 1)
     assert [i.id for i in page.ideas] == [lone.id]
     assert page.page == 1 and page.run is None and page.unthemed == (0, 0.0)
@@ -62,7 +64,7 @@ def test_a_themes_page_holds_its_evidence_outcomes_and_chart(db, make, settings)
     theme = seed_theme(db, team)
     author = make.user(Role.staff, team)
     idea, _ = make_idea(db, author)
-    add_member(db, theme, idea.id, idea.created_at, kind=DocumentKind.idea)
+    add_member(db, theme, pk(idea), idea.created_at, kind=DocumentKind.idea)
     cx = make.user(Role.cx_lead)
     page = pages.theme_page(db, settings, theme)
     assert page.theme.id == theme.id

@@ -29,7 +29,9 @@ def import_engine(import_db: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def import_settings(import_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def import_settings(
+    import_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
     """Settings for the import, also in the environment for code that reads them itself."""
     values = {
         "VOICELOOP_ENVIRONMENT": "test",
@@ -44,5 +46,5 @@ def import_settings(import_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     from foundation.settings import get_settings
 
     get_settings.cache_clear()
-    yield Settings()  # type: ignore[misc]
+    yield Settings()
     get_settings.cache_clear()

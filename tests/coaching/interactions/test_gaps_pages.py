@@ -10,7 +10,7 @@ import time as clock
 from datetime import UTC, datetime, time, timedelta
 
 from coaching.interactions.models import Agent, Outcome, SignalKind
-from foundation.accounts import Role
+from foundation.accounts import Role, Team
 from foundation.cache import TtlCache
 from foundation.clock import utcnow
 from tests.support.coaching import add_agents, add_interaction
@@ -23,7 +23,7 @@ def charts(page: str) -> list[dict]:
     return [json.loads(html.unescape(raw)) for raw in CHART.findall(page)]
 
 
-def team_with_agents(db, make, n: int, name: str) -> tuple[object, list[Agent]]:
+def team_with_agents(db, make, n: int, name: str) -> tuple[Team, list[Agent]]:
     team = make.team(name)
     agents = add_agents(db, n, prefix=f"{name[:3].upper()}-")
     # Two hours ago, but never before this week's Monday: the charts count weeks from Monday.
@@ -204,7 +204,12 @@ def test_team_figures_are_kept_for_a_minute_and_say_how_old_they_are(app, client
 def test_the_cache_forgets_after_its_time_and_keeps_only_so_many():
     cache = TtlCache(0.2, max_entries=2)
     calls = []
-    value, age = cache.get("a", lambda: calls.append("a") or 1)
+
+    def first() -> int:
+        calls.append("a")
+        return 1
+
+    value, age = cache.get("a", first)
     assert (value, age, calls) == (1, 0.0, ["a"])
     assert cache.get("a", lambda: 2)[0] == 1
     clock.sleep(0.25)

@@ -6,13 +6,14 @@ import csv
 import io
 import json
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from api.presentation import problems_csv
 from coaching.interactions import reader as import_reader
 from coaching.interactions.importer import problems
 from coaching.interactions.models import Agent, ImportProblem, Interaction, Signal, SignalKind
 from foundation.accounts import Role, Team, User
+from foundation.ids import pk
 from foundation.pseudonyms import Pseudonyms
 from jobs.models import JobStatus
 from jobs.service import run_import_now
@@ -45,7 +46,7 @@ def test_good_rows_import_and_each_bad_row_is_reported_with_its_line(
     assert job.status == JobStatus.succeeded, job.error
     assert count(import_engine, Interaction) == 2
     with Session(import_engine) as session:
-        report = list(csv.DictReader(io.StringIO(problems_csv(problems(session, job.id)))))
+        report = list(csv.DictReader(io.StringIO(problems_csv(problems(session, pk(job))))))
     assert [(r["line"], r["field"]) for r in report] == [
         ("4", "interaction_id"),
         ("6", "occurred_at"),
@@ -57,6 +58,7 @@ def test_good_rows_import_and_each_bad_row_is_reported_with_its_line(
         ("16", "csat"),
     ]
     assert "duplicate" in report[4]["reason"]
+    assert job.message is not None
     assert "2 interactions imported, 8 rows skipped" in job.message
     assert list((tmp_path / "uploads").iterdir()) == []  # the staged raw upload is gone
 
@@ -93,6 +95,7 @@ def test_utf8_bom_imports_and_other_encodings_are_refused(import_engine, import_
         tmp_path / "latin.csv", [row(2), row(3, transcript="Customer: café")], encoding="latin-1"
     )
     job = run_import_now(import_engine, import_settings, latin)
+    assert job.error is not None, job.status
     assert job.status == JobStatus.failed and "not UTF-8" in job.error, job.error
     assert "line 4" in job.error.lower()  # header, then row 2 on lines 2-3
 
@@ -104,6 +107,7 @@ def test_a_file_that_is_neither_csv_nor_json_lines_fails_clearly(
     path.write_text("Dear team,\nplease find the report attached.\n", encoding="utf-8")
     job = run_import_now(import_engine, import_settings, path)
     assert job.status == JobStatus.failed
+    assert job.error is not None
     assert "neither a CSV" in job.error and "JSON Lines" in job.error
     assert count(import_engine, Interaction) == 0
 
@@ -126,6 +130,7 @@ def test_agents_map_to_users_and_unknown_ids_are_reported(import_engine, import_
         session.commit()
     rows = [row(1, agent_id="AG-1"), row(2, agent_id="AG-404"), row(3, agent_id="AG-404")]
     job = run_import_now(import_engine, import_settings, write_csv(tmp_path / "a.csv", rows))
+    assert job.message is not None
     assert "1 agent ids match no user" in job.message
     with Session(import_engine) as session:
         agents = {a.code: a.user_id for a in session.exec(select(Agent))}
@@ -150,7 +155,7 @@ def test_repeat_contact_within_the_limit_marks_the_earlier_contact(
     with Session(import_engine) as session:
         repeat = session.exec(
             select(Interaction.external_id)
-            .join(Signal, Signal.interaction_id == Interaction.id)
+            .join(Signal, col(Signal.interaction_id) == Interaction.id)
             .where(Signal.kind == SignalKind.repeat_contact)
         ).all()
     assert repeat == [key(import_settings, "INT-00001")]
@@ -171,6 +176,7 @@ def test_duplicates_are_caught_across_batches(
         ).one()
     assert (problem.line, problem.field) == (8, "interaction_id")
     assert kept.csat == 4  # the first occurrence stands
+    assert job.message is not None
     assert "4 interactions imported, 1 rows skipped" in job.message
 
 
@@ -186,6 +192,11 @@ def imported_ids(engine) -> set[str]:
         return set(session.exec(select(Interaction.external_id)))
 
 
+def any_row(n: int, **fields: object) -> dict[str, object]:
+    """``row`` with values of any JSON type, as a JSON Lines file may hold."""
+    return {**row(n), **fields}
+
+
 def nested(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -198,25 +209,25 @@ def test_json_values_of_any_type_size_or_depth_are_reported_rows(
     Now each is one reported row, and every good row around them imports."""
     good = [json.dumps(row(n)) for n in range(1, 4)]
     bad: list[tuple[str, str | None]] = [
-        (json.dumps(row(10, transcript=["Customer: hi"])), "transcript"),
-        (json.dumps(row(11, channel=["phone"])), "channel"),
-        (json.dumps(row(12, interaction_id={"id": 1})), "interaction_id"),
-        (json.dumps(row(13, team=["Thames"])), "team"),
-        (json.dumps(row(14, agent_id=[1, 2])), "agent_id"),
-        (json.dumps(row(15, customer_id=True)), "customer_id"),
-        (json.dumps(row(16, handle_seconds=10**30)), "handle_seconds"),
-        (json.dumps(row(17, handle_seconds=-1)), "handle_seconds"),
-        (json.dumps(row(18, csat=2**63)), "csat"),
-        (json.dumps(row(19, csat=4.5)), "csat"),
-        (json.dumps(row(20, csat=[4])), "csat"),
-        (json.dumps(row(21, actions=[["KB"]])), "actions"),
+        (json.dumps(any_row(10, transcript=["Customer: hi"])), "transcript"),
+        (json.dumps(any_row(11, channel=["phone"])), "channel"),
+        (json.dumps(any_row(12, interaction_id={"id": 1})), "interaction_id"),
+        (json.dumps(any_row(13, team=["Thames"])), "team"),
+        (json.dumps(any_row(14, agent_id=[1, 2])), "agent_id"),
+        (json.dumps(any_row(15, customer_id=True)), "customer_id"),
+        (json.dumps(any_row(16, handle_seconds=10**30)), "handle_seconds"),
+        (json.dumps(any_row(17, handle_seconds=-1)), "handle_seconds"),
+        (json.dumps(any_row(18, csat=2**63)), "csat"),
+        (json.dumps(any_row(19, csat=4.5)), "csat"),
+        (json.dumps(any_row(20, csat=[4])), "csat"),
+        (json.dumps(any_row(21, actions=[["KB"]])), "actions"),
         (json.dumps(row(22, actions=";".join(f"A{i}" for i in range(51)))), "actions"),
-        (json.dumps(row(23, actions=["X" * 65])), "actions"),
+        (json.dumps(any_row(23, actions=["X" * 65])), "actions"),
         (json.dumps(row(24, occurred_at="9999-12-31T23:59:59+14:00")), "occurred_at"),
         (json.dumps(row(25, occurred_at="9999-12-31T23:59:59-14:00")), "occurred_at"),
         (json.dumps(row(26, occurred_at="1999-12-31T23:59:59Z")), "occurred_at"),
         (json.dumps(row(27, occurred_at="2999-01-01T00:00:00Z")), "occurred_at"),
-        (json.dumps(row(28, occurred_at=1700000000)), "occurred_at"),
+        (json.dumps(any_row(28, occurred_at=1700000000)), "occurred_at"),
         (json.dumps(row(29, interaction_id="X" * 129)), "interaction_id"),
         (json.dumps(row(30, disposition="a\x00b")), "disposition"),
         (json.dumps(row(31)).replace('"card query"', '"\\ud800"'), "disposition"),
@@ -224,7 +235,7 @@ def test_json_values_of_any_type_size_or_depth_are_reported_rows(
         (json.dumps(row(33)).replace('"cards"', "1" + "0" * 5000), None),
         (json.dumps(row(34)).replace('"cards"', nested(100_000)), None),
         (json.dumps(row(35)).replace('"cards"', nested(6)), None),
-        (json.dumps(row(36, queue_name=2**64)), None),
+        (json.dumps(any_row(36, queue_name=2**64)), None),
         (json.dumps(row(37, queue_name="q" * 2001)), None),
         (json.dumps({**row(38), **{f"extra_{i}": "x" for i in range(51)}}), None),
         (json.dumps(row(39, transcript="Customer: " + "x" * 1_100_000)), None),  # over 1 MiB
@@ -237,7 +248,7 @@ def test_json_values_of_any_type_size_or_depth_are_reported_rows(
     job = run_import_now(import_engine, import_settings, path)
     assert job.status == JobStatus.succeeded, job.error
     assert imported_ids(import_engine) == {key(import_settings, f"INT-{n:05d}") for n in (1, 2, 3)}
-    reported = problems_of(import_engine, job.id)
+    reported = problems_of(import_engine, pk(job))
     assert [(line, field) for line, field, _ in reported] == [
         (i + 2, field) for i, (_, field) in enumerate(bad)
     ]
@@ -245,6 +256,7 @@ def test_json_values_of_any_type_size_or_depth_are_reported_rows(
         assert reason and reason not in line  # a reason, never the value
     assert "longer than the 1,048,576-byte limit" in reported[-3][2]
     assert "nested too deeply" in reported[-2][2]
+    assert job.message is not None
     assert f"3 interactions imported, {len(bad)} rows skipped" in job.message
     assert list((tmp_path / "uploads").iterdir()) == []
 
@@ -280,7 +292,7 @@ def test_a_field_over_the_csv_module_limit_is_read_and_later_rows_still_import(
     assert imported_ids(import_engine) == {
         key(import_settings, f"INT-{n:05d}") for n in (1, 3, 5, 7)
     }
-    reported = problems_of(import_engine, job.id)
+    reported = problems_of(import_engine, pk(job))
     assert [(line, field) for line, field, _ in reported] == [
         (4, None),
         (8, "transcript"),
@@ -313,7 +325,7 @@ def test_broken_quotes_are_reported_with_the_lines_they_swallowed(
     job = run_import_now(import_engine, import_settings, path)
     assert job.status == JobStatus.succeeded, job.error
     assert imported_ids(import_engine) == {key(import_settings, f"INT-{n:05d}") for n in (1, 3)}
-    reported = problems_of(import_engine, job.id)
+    reported = problems_of(import_engine, pk(job))
     assert [line for line, _, _ in reported] == [3, 7]
     assert reported[0][2] == "has 9 fields, the header has 14; lines 3-5 were read as one row"
     assert "never closed" in reported[1][2] and "lines 7-8" in reported[1][2]
@@ -330,7 +342,7 @@ def test_a_line_that_is_not_utf8_later_in_the_file_is_a_reported_row(
     job = run_import_now(import_engine, import_settings, path)
     assert job.status == JobStatus.succeeded, job.error
     assert count(import_engine, Interaction) == 58
-    assert [(line, reason) for line, _, reason in problems_of(import_engine, job.id)] == [
+    assert [(line, reason) for line, _, reason in problems_of(import_engine, pk(job))] == [
         (41, "not UTF-8 text (save the file as UTF-8)")
     ]
 
@@ -345,6 +357,7 @@ def test_a_failed_import_deletes_its_upload_too(
 
     monkeypatch.setattr(import_store.Store, "write", broken_write)
     job = run_import_now(import_engine, import_settings, write_csv(tmp_path / "a.csv", [row(1)]))
+    assert job.error is not None, job.status
     assert job.status == JobStatus.failed and "RuntimeError" in job.error
     assert list((tmp_path / "uploads").iterdir()) == []
     # And a file that is not an interaction log at all.
@@ -386,7 +399,7 @@ def test_a_job_the_reaper_gives_up_on_deletes_its_upload(import_engine, import_s
     assert staged.is_file()
     reap(import_engine, Recorder(), stale_seconds=60)
     with Session(import_engine) as session:
-        assert session.get(Job, job_id).status == JobStatus.failed
+        assert session.get_one(Job, job_id).status == JobStatus.failed
     assert not staged.exists() and enqueued == []
 
 
@@ -431,7 +444,7 @@ def test_a_key_rotation_keeps_reimports_and_repeat_contacts_working(
         stored = {i.external_id: i for i in session.exec(select(Interaction))}
         repeat = session.exec(
             select(Interaction.external_id)
-            .join(Signal, Signal.interaction_id == Interaction.id)
+            .join(Signal, col(Signal.interaction_id) == Interaction.id)
             .where(Signal.kind == SignalKind.repeat_contact)
         ).all()
     assert set(stored) == {

@@ -10,12 +10,14 @@ import signal
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlmodel import Session, func, select
 
 from api.migrate import upgrade
 from coaching.interactions.importer import stage_upload
 from coaching.interactions.models import Interaction, Signal
 from foundation.db import make_engine, session_scope
+from foundation.ids import pk
 from foundation.settings import Settings
 from jobs.models import JobStatus
 from jobs.queue import Queue
@@ -66,7 +68,7 @@ def test_killed_import_resumes_and_imports_every_row_once(tmp_path):
     upgrade(backend.database_url)
     settings = Settings(
         environment="test",
-        secret_key=secrets.token_urlsafe(32),
+        secret_key=SecretStr(secrets.token_urlsafe(32)),
         database_url=backend.database_url,
         queue_url=backend.queue_url,
         job_stale_seconds=STALE_SECONDS,
@@ -81,7 +83,7 @@ def test_killed_import_resumes_and_imports_every_row_once(tmp_path):
             job = start_job(
                 session, queue, "interactions.import", {"path": str(staged)}, started_by_id=None
             )
-        job_id = job.id
+        job_id = pk(job)
         first = workers.start()
         wait_for(
             lambda: read_job(engine, job_id).done > 0.2 * staged.stat().st_size,
@@ -118,6 +120,7 @@ def test_killed_import_resumes_and_imports_every_row_once(tmp_path):
             ).one()
         assert interactions == distinct == ROWS
         assert signals == distinct_signals > 0  # every signal present exactly once
+        assert finished.message is not None
         assert f"{ROWS:,} interactions imported, 0 rows skipped" in finished.message
         assert not staged.exists()  # deleted with the final state
     except BaseException:

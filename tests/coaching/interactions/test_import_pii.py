@@ -28,6 +28,7 @@ from api.presentation import problems_csv
 from api.schema import metadata
 from coaching.interactions.importer import problems
 from foundation.db import make_engine
+from foundation.ids import pk
 from foundation.pseudonyms import Pseudonyms
 from foundation.settings import get_settings
 from jobs.models import JobStatus
@@ -168,6 +169,7 @@ def test_no_raw_value_is_stored_or_logged_anywhere(
     jobs = [run_import_now(import_engine, import_settings, path) for path in write_files(tmp_path)]
     for job in jobs:
         assert job.status == JobStatus.succeeded, job.error
+        assert job.message is not None
         assert "3 interactions imported, 0 rows skipped" in job.message
 
     with Session(import_engine) as session:
@@ -184,7 +186,7 @@ def test_no_raw_value_is_stored_or_logged_anywhere(
         stored = session.execute(sa.text("SELECT turns, attributes, actions FROM interaction"))
         everything = json.dumps([list(r) for r in stored], ensure_ascii=False)
         for job in jobs:
-            assert not leaks_in_text(problems_csv(problems(session, job.id)))
+            assert not leaks_in_text(problems_csv(problems(session, pk(job))))
 
     # the tokens are there: the PII was found, not dropped by accident
     for token in ("[CARD]", "[PHONE]", "[EMAIL]", "[NAME]"):

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, Text, cast, event, select
-from sqlmodel import Session
+from sqlmodel import Session, col
+from sqlmodel import select as sqlmodel_select
 
 from coaching.interactions import reader as import_reader
 from coaching.interactions.models import Interaction, Signal, SignalKind
@@ -84,7 +85,7 @@ def test_a_batch_is_a_few_statements_whatever_its_size(
     assert len(first) == len(statements_per_batch) == 4  # three batches and the summary
     assert max(first + statements_per_batch) <= 16, (first, statements_per_batch)
     with Session(import_engine) as session:
-        assert session.scalar(select(Interaction.csat).distinct()) == 1  # updated in bulk
+        assert session.scalar(select(col(Interaction.csat)).distinct()) == 1  # updated in bulk
 
 
 def test_repeat_contacts_across_batches_read_the_earlier_contact_from_the_database(
@@ -101,8 +102,8 @@ def test_repeat_contacts_across_batches_read_the_earlier_contact_from_the_databa
     assert job.status == JobStatus.succeeded, job.error
     with Session(import_engine) as session:
         signal = session.exec(
-            select(Signal, Interaction.external_id)
-            .join(Interaction, Signal.interaction_id == Interaction.id)
+            sqlmodel_select(Signal, Interaction.external_id)
+            .join(Interaction, col(Signal.interaction_id) == Interaction.id)
             .where(Signal.kind == SignalKind.repeat_contact)
         ).one()
     found, external_id = signal
@@ -123,7 +124,7 @@ def test_json_columns_hold_the_text_the_orm_would_write(import_engine, import_se
     )
     job = run_import_now(import_engine, import_settings, write_csv(tmp_path / "j.csv", [extra]))
     assert job.status == JobStatus.succeeded, job.error
-    columns = [Interaction.turns, Interaction.attributes, Interaction.actions]  # type: ignore[list-item]
+    columns = [Interaction.turns, Interaction.attributes, Interaction.actions]
     with Session(import_engine) as session:
         raw = session.execute(select(*(cast(c, Text) for c in columns))).one()
         stored = session.scalars(select(Interaction)).one()

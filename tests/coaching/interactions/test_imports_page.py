@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from coaching.interactions.models import ImportProblem
 from foundation.accounts import Role
+from foundation.ids import pk
 from jobs.models import Job, JobStatus
 from tests.support.harness import hx, sign_in
 
@@ -56,7 +57,7 @@ def test_error_report_download(client, make, db, settings):
     )
     db.add(job)
     db.flush()
-    db.add(ImportProblem(job_id=job.id, line=7, field="csat", reason="not a whole number"))
+    db.add(ImportProblem(job_id=pk(job), line=7, field="csat", reason="not a whole number"))
     db.commit()
     sign_in(client, db, settings, admin)
     report = client.get(f"/admin/imports/{job.id}/problems.csv")

@@ -235,9 +235,9 @@ def test_remediation_per_action_and_per_gap_kind(db, make):
     assert SignalKind.transfer not in result.by_gap_kind
 
     assert (
-        gap_remediation.remediation_by_action(db, **scope(team), min_group_size=5)
+        gap_remediation.remediation_by_action(db, **scope(team), min_group_size=5)  # type: ignore[arg-type]
         == result.by_action
-    )  # type: ignore[arg-type]
+    )
     assert (
         gap_remediation.remediation_by_gap_kind(db, **scope(team), min_group_size=5)  # type: ignore[arg-type]
         == result.by_gap_kind

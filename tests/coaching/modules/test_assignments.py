@@ -16,6 +16,7 @@ from coaching.modules.models import Assignment, ModuleUpdate, Suggestion
 from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.ids import pk
 from ideas.submissions.models import Notification
 from jobs import tasks
 from tests.support.coaching import (
@@ -35,6 +36,7 @@ def test_an_assignment_keeps_its_version_after_a_new_publish(db, make):
     agent = make.user(Role.staff, team)
     module = published_module(db, cx)
     first = module_queries.latest_version(db, module)
+    assert first is not None
     result = assignments.assign(db, module, cx, due_on=TODAY, team_ids=[team.id], today=TODAY)
     (assignment,) = result.created
     module_service.update_module(db, module, ModuleUpdate(title="Lost cards v2", body="New"), cx)
@@ -99,6 +101,7 @@ def test_attempts_score_and_completion_needs_all_right_and_acknowledgement(db, m
         db, module, cx, due_on=TODAY, user_ids=[agent.id], today=TODAY
     ).created
     version = module_queries.latest_version(db, module)
+    assert version is not None
     _, marks = assignments.submit_attempt(db, assignment, version, [0, 0], now=NOW)
     assert [m.right for m in marks] == [True, False] and marks[1].explanation
     assert assignment.best_score == 0.5 and assignment.attempts == 1
@@ -113,7 +116,7 @@ def test_attempts_score_and_completion_needs_all_right_and_acknowledgement(db, m
     assert answers == [1] and set(errors) == {"a1"}
     stranger = make.user(Role.staff, team)
     with pytest.raises(NotFound):
-        assignments.get_for_assignee(db, assignment.id, stranger)
+        assignments.get_for_assignee(db, pk(assignment), stranger)
 
 
 def test_a_module_without_questions_completes_on_acknowledgement(db, make):
@@ -124,6 +127,7 @@ def test_a_module_without_questions_completes_on_acknowledgement(db, make):
         db, module, cx, due_on=TODAY, user_ids=[agent.id], today=TODAY
     ).created
     version = module_queries.latest_version(db, module)
+    assert version is not None
     with pytest.raises(Invalid):
         assignments.submit_attempt(db, assignment, version, [])
     assignments.acknowledge(db, assignment, version, now=NOW)
@@ -135,6 +139,7 @@ def test_overdue_and_reminders_with_fixed_dates(db, make):
     soon, later, late, done = staff(make, team, 4)
     module = published_module(db, cx, questions=())
     version = module_queries.latest_version(db, module)
+    assert version is not None
     start = TODAY - timedelta(days=10)
     due = [(soon, TODAY + timedelta(days=2)), (later, TODAY + timedelta(days=3)),
            (late, TODAY - timedelta(days=1)), (done, TODAY)]  # fmt: skip
@@ -191,6 +196,7 @@ def test_completion_figures_hide_small_teams(db, make):
     cx = make.user(Role.cx_lead)
     module = published_module(db, cx, questions=())
     version = module_queries.latest_version(db, module)
+    assert version is not None
     agents = {
         big.id: staff(make, big, 5),
         small.id: staff(make, small, 2),
@@ -203,7 +209,7 @@ def test_completion_figures_hide_small_teams(db, make):
     done = db.exec(select(Assignment).where(Assignment.user_id == agents[big.id][0].id)).one()
     assignments.acknowledge(db, done, version)
     figures = completion_figures.completion_by_module(
-        db, module.id, 5, today=TODAY + timedelta(days=1)
+        db, pk(module), 5, today=TODAY + timedelta(days=1)
     )
     (shown,) = figures.teams
     assert (shown.label, shown.agents, shown.assigned, shown.completed, shown.overdue) == (
@@ -212,13 +218,15 @@ def test_completion_figures_hide_small_teams(db, make):
     assert figures.other is not None and figures.other.withheld  # 3 agents: too few to show
     assert figures.total.withheld  # the total less Big would reveal them
     # With a threshold of 3, the two small teams together (3 agents) are shown as "other".
-    figures = completion_figures.completion_by_module(db, module.id, 3, today=TODAY)
+    figures = completion_figures.completion_by_module(db, pk(module), 3, today=TODAY)
     assert [t.label for t in figures.teams] == ["Big"]
+    assert figures.other is not None
     assert figures.other.agents == 3 and figures.other.completed == 0
     assert figures.total.agents == 8 and figures.total.completed == 1
     # With 2, Small is named and Tiny's single agent is withheld, with the total.
-    figures = completion_figures.completion_by_module(db, module.id, 2, today=TODAY)
+    figures = completion_figures.completion_by_module(db, pk(module), 2, today=TODAY)
     assert [t.label for t in figures.teams] == ["Big", "Small"]
+    assert figures.other is not None
     assert figures.other.withheld and figures.total.withheld
     per_module = completion_figures.team_completion(db, big.id, TODAY + timedelta(days=1))
     assert [(t.id, t.label, t.assigned, t.completed, t.overdue) for t in per_module] == [

@@ -11,6 +11,7 @@ from coaching.modules import service as module_service
 from coaching.modules.models import ModuleUpdate
 from foundation.accounts import Role
 from foundation.errors import Conflict, Forbidden, Invalid
+from foundation.ids import pk
 from foundation.settings import Settings
 from tests.support.coaching import (
     QUESTION,
@@ -28,7 +29,7 @@ def test_prefilled_draft_contains_the_evidence(db, make):
     theme = seed_theme(db, make.team())
     lead = make.user(Role.cx_lead)
     module = module_service.create_from_theme(
-        db, theme.id, lead, min_group_size=5, uncertainty_phrases=PHRASES
+        db, pk(theme), lead, min_group_size=5, uncertainty_phrases=PHRASES
     )
     body = module.body
     assert module.theme_id == theme.id and module.title == theme.name
@@ -52,7 +53,7 @@ def test_prefilled_draft_contains_the_evidence(db, make):
     first = questions[0]
     assert first.options[first.answer] == "card_reissued" and "callback_booked" in first.options
     assert any("bereavement" in q.prompt for q in questions)
-    assert module_queries.for_theme(db, theme.id) == [module]
+    assert module_queries.for_theme(db, pk(theme)) == [module]
 
 
 def test_small_groups_keep_outcomes_out_of_the_draft(db, make):

@@ -167,7 +167,12 @@ def test_overdue_ideas_are_highlighted_and_the_answered_share_is_counted(
     db.add_all([old, answered])
     db.commit()
     idea_service.change_status(
-        db, cx, answered, idea_models.StatusUpdate(status="under_review", response="Looking at it")
+        db,
+        cx,
+        answered,
+        idea_models.StatusUpdate(
+            status=idea_models.IdeaStatus.under_review, response="Looking at it"
+        ),
     )
     answered.first_response_at = answered.created_at + timedelta(days=2)
     db.add(answered)

@@ -1,10 +1,11 @@
 """Submitting ideas: what is stored, and bad input that changes nothing."""
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from foundation.accounts import Role
 from foundation.embeddings import Embedding
+from foundation.ids import pk
 from ideas.submissions.models import Category, Idea
 from tests.support.harness import csrf_token, hx, sign_in
 from tests.support.ideas import first_category, idea_form, make_idea
@@ -21,7 +22,7 @@ def test_named_idea_stores_author_department_and_embedding(client, make, db, set
     form = idea_form(db, csrf_token=csrf_token(client), title="  Direct   debits confuse  ")
     response = client.post("/ideas", data=form, follow_redirects=False)
     assert response.status_code == 303
-    idea = db.exec(select(Idea).order_by(Idea.id.desc())).first()
+    idea = db.exec(select(Idea).order_by(col(Idea.id).desc())).first()
     assert response.headers["location"] == f"/ideas/{idea.id}"
     assert (idea.title, idea.author_id, idea.department) == (
         "Direct debits confuse",
@@ -173,7 +174,7 @@ def test_the_ideas_api_is_in_the_openapi_schema(client):
 def test_random_idea_ids_never_collide(make, db, monkeypatch):
     """Ids are drawn blind; a flush draws again for one already stored or drawn twice."""
     user = make.user(Role.staff, make.team())
-    category = first_category(db).id
+    category = pk(first_category(db))
 
     def idea(id_: int) -> Idea:
         return Idea(id=id_, title="Clash", category_id=category, author_id=user.id)
@@ -185,5 +186,5 @@ def test_random_idea_ids_never_collide(make, db, monkeypatch):
     clashing = [idea(123_456_789), idea(123_456_789)]  # one stored, and both the same
     db.add_all(clashing)
     db.flush()
-    assert sorted(i.id for i in clashing) == [555_555_555, 987_654_321]
+    assert sorted(pk(i) for i in clashing) == [555_555_555, 987_654_321]
     assert count(db) == 3

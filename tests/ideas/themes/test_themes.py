@@ -22,6 +22,7 @@ from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder
 from foundation.errors import Conflict, Invalid
+from foundation.ids import pk
 from ideas.themes import clustering
 from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
@@ -120,7 +121,7 @@ def theme_of(db: Session, data: Docs, intent: str) -> Theme:
         for d, label in zip(data.docs, data.labels)
         if label == intent and d.key in members
     )
-    return db.get(Theme, counts.most_common(1)[0][0])
+    return db.get_one(Theme, counts.most_common(1)[0][0])
 
 
 def test_a_run_finds_themes_that_mix_both_sources(db: Session, corpus_docs: Docs) -> None:
@@ -196,7 +197,7 @@ def test_renamed_theme_keeps_its_name_and_dismissed_stays_dismissed(
         rates.status == ThemeStatus.dismissed
         and rates.dismiss_reason == "Handled by the FX project"
     )
-    actions = [e.action for e in theme_queries.history(db, cards.id)]
+    actions = [e.action for e in theme_queries.history(db, pk(cards))]
     assert actions.count("renamed") == 1
 
 
@@ -263,7 +264,8 @@ def test_a_new_document_joins_the_nearest_theme_at_once(
     doc = theme_documents.Document(DocumentKind.idea, 99_999, text, utcnow())
     joined = theme_service.join(db, doc, embedder.encode([text])[0])
     assert joined is not None and joined.id == cards.id and cards.size == size + 1
-    assert theme_service.join(db, doc, embedder.encode([text])[0]).id == cards.id  # idempotent
+    again = theme_service.join(db, doc, embedder.encode([text])[0])
+    assert again is not None and again.id == cards.id  # idempotent
     assert cards.size == size + 1
     far = theme_documents.Document(DocumentKind.gap, 99_998, "zzz", utcnow())
     noise = np.random.default_rng(0).standard_normal(384).astype(np.float32)
@@ -293,15 +295,16 @@ def test_edits_validate_their_input(db: Session, corpus_docs: Docs, make) -> Non
         lead,
     )
     assert plan.note == "Fix"
-    assert theme_queries.get_plan(db, theme.id).status == PlanStatus.in_progress
-    assert theme_queries.history(db, theme.id)[0].action == "plan"
+    stored = theme_queries.get_plan(db, pk(theme))
+    assert stored is not None and stored.status == PlanStatus.in_progress
+    assert theme_queries.history(db, pk(theme))[0].action == "plan"
 
 
 def test_weekly_counts_and_growth(db: Session, corpus_docs: Docs) -> None:
     run(db, corpus_docs)
     theme = active(db)[0]
-    series = theme_queries.weekly_counts(db, [theme.id])[theme.id]
+    series = theme_queries.weekly_counts(db, [pk(theme)])[pk(theme)]
     assert len(series) == 12 and sum(series) <= theme.size
-    by_kind = theme_queries.weekly_counts_by_kind(db, theme.id)
+    by_kind = theme_queries.weekly_counts_by_kind(db, pk(theme))
     assert sum(map(sum, by_kind.values())) == sum(series)
     assert theme_queries.growth([0] * 4 + [1] * 4 + [3] * 4) == 8
