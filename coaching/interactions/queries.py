@@ -148,6 +148,21 @@ class AgentRate:
     by_kind: dict[SignalKind, int] = field(default_factory=dict)
 
 
+def _kind_counts(
+    session: Session,
+    group: Any,
+    team_ids: list[int] | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> dict[Any, dict[SignalKind, int]]:
+    """Signals in scope counted per ``group`` value (an agent or a team) and kind."""
+    counts: dict[Any, dict[SignalKind, int]] = defaultdict(dict)
+    query = _signals_joined(group, Signal.kind, func.count()).group_by(col(group), col(Signal.kind))
+    for key, signal_kind, count in session.exec(_scoped(query, team_ids, since, until)):
+        counts[key][signal_kind] = count
+    return counts
+
+
 def gap_rates_by_agent(
     session: Session,
     *,
@@ -170,18 +185,7 @@ def gap_rates_by_agent(
             until,
         )
     ).all()
-    by_kind: dict[int, dict[SignalKind, int]] = defaultdict(dict)
-    for agent_id, signal_kind, count in session.exec(
-        _scoped(
-            _signals_joined(Interaction.agent_id, Signal.kind, func.count()).group_by(
-                col(Interaction.agent_id), col(Signal.kind)
-            ),
-            team_ids,
-            since,
-            until,
-        )
-    ):
-        by_kind[agent_id][signal_kind] = count
+    by_kind = _kind_counts(session, Interaction.agent_id, team_ids, since, until)
     rows = []
     for agent_id, code, name, interactions in totals:
         kinds = by_kind.get(agent_id, {})
@@ -230,18 +234,7 @@ def gap_rates_by_team(
             until,
         )
     ).all()
-    counts: dict[int | None, dict[SignalKind, int]] = defaultdict(dict)
-    for team_id, signal_kind, count in session.exec(
-        _scoped(
-            _signals_joined(Interaction.team_id, Signal.kind, func.count()).group_by(
-                col(Interaction.team_id), col(Signal.kind)
-            ),
-            team_ids,
-            since,
-            until,
-        )
-    ):
-        counts[team_id][signal_kind] = count
+    counts = _kind_counts(session, Interaction.team_id, team_ids, since, until)
     rows = []
     for team_id, name, interactions, agents in totals:
         label = name or "No team"
