@@ -3,8 +3,9 @@
 #   make setup        create/refresh the virtualenv (idempotent, fast when up to date)
 #   make run          start the demo: migrate SQLite, load demo data, web on :8000 + worker
 #   make test         run the test suite (PYTEST_ARGS="-k foo -x" to pass options)
-#   make system-deps  install chromium / postgresql / redis-server from Debian if missing
+#   make system-deps  install chromium / postgresql / redis-server / CJK fonts from Debian if missing
 #   make lint         ruff + mypy
+#   make messages     extract the interface strings, update the zh_Hans and ja catalogues
 #   make clean        remove var/ artefacts (keeps .venv)
 
 SHELL := /bin/bash
@@ -22,7 +23,7 @@ PYTEST_ARGS ?=
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test system-deps lint clean
+.PHONY: setup run test system-deps lint clean messages
 
 # setup: create .venv if missing; install torch first (only when it cannot be
 # imported; pip's own config resolves the CPU wheel from local disk), then the
@@ -79,6 +80,10 @@ system-deps:
 	if ! answers 6379 && ! command -v redis-server >/dev/null 2>&1; then
 		missing+=(redis-server)
 	fi
+	# Chinese and Japanese glyphs for the browser (screenshots, printed reports).
+	if ! compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK-*' >/dev/null; then
+		missing+=(fonts-noto-cjk)
+	fi
 	if [ "$${#missing[@]}" -eq 0 ]; then
 		echo "system-deps: nothing to install"
 		exit 0
@@ -105,6 +110,23 @@ lint: setup
 	"$(VENV)/bin/ruff" format --no-cache --check . || status=1
 	"$(VENV)/bin/mypy" api ideas coaching jobs foundation demo tests bench || status=1
 	exit "$$status"
+
+# messages: extract every marked string (babel.cfg) into the template, then merge it into each
+# translation (created when missing); translators fill in the msgstr lines of the .po files.
+LOCALES_DIR := foundation/locales
+messages: setup
+	mkdir -p "$(LOCALES_DIR)"
+	"$(VENV)/bin/pybabel" extract -F babel.cfg -k N_ --project VoiceLoop \
+		-o "$(LOCALES_DIR)/messages.pot" .
+	for locale in zh_Hans ja; do
+		if [ -f "$(LOCALES_DIR)/$$locale/LC_MESSAGES/messages.po" ]; then
+			"$(VENV)/bin/pybabel" update -i "$(LOCALES_DIR)/messages.pot" -d "$(LOCALES_DIR)" \
+				-l "$$locale"
+		else
+			"$(VENV)/bin/pybabel" init -i "$(LOCALES_DIR)/messages.pot" -d "$(LOCALES_DIR)" \
+				-l "$$locale"
+		fi
+	done
 
 # clean: remove var/ (test artefacts, and the local SQLite files, which
 # `make run` recreates). The virtualenv is left alone.

@@ -45,6 +45,7 @@ from sqlalchemy import Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
+from foundation.crosslingual import Encoded, encode_routed
 from foundation.settings import EMBEDDING_BACKENDS, Settings, offline_model_libraries
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,10 @@ class Embedding(SQLModel, table=True):
     model: str = Field(max_length=64)
     text_hash: str = Field(max_length=64)
     vector: bytes = Field(sa_type=LargeBinary)
+    # The multilingual vector (foundation.crosslingual; NULL in rows stored before it existed),
+    # and whether ``vector`` is MiniLM's own (English text: an anchor CJK texts are placed by).
+    xvector: bytes | None = Field(default=None, sa_type=LargeBinary)
+    anchor: bool = True
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -115,8 +120,21 @@ class Embedder:
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """(len(texts), 384) float32, each row L2-normalised. sentence-transformers already
-        sorts each call's texts by length (and restores the order), so batches pad little."""
+        """(len(texts), 384) float32, each row L2-normalised, in MiniLM's space: Chinese and
+        Japanese texts through the multilingual model's linear map (``foundation.crosslingual``;
+        callers with English anchors at hand place them better)."""
+        return encode_routed(
+            lambda part: self._encode(part, batch_size), texts, with_x=False
+        ).vectors
+
+    def encode_for_storage(self, texts: list[str], batch_size: int = 64) -> Encoded:
+        """As ``encode``, with every text's multilingual vector and which rows are anchors.
+        English texts go through ``encode`` (which a test double may replace)."""
+        return encode_routed(lambda part: self.encode(part, batch_size), texts, with_x=True)
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        """MiniLM itself. sentence-transformers already sorts each call's texts by length (and
+        restores the order), so batches pad little."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:

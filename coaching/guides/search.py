@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from coaching.guides.models import Guide, GuidePassage, GuideStatus, GuideVersion
 from coaching.guides.queries import SOURCE
+from foundation.crosslingual import X_DIMENSIONS, get_encoder, is_cjk, place
 from foundation.embeddings import DIMENSIONS, Embedder, Embedding, from_bytes
 
 RESULTS = 8
@@ -93,6 +94,11 @@ class _Snapshot:
     titles: dict[int, str] = field(default_factory=dict)
     starts: dict[int, int] = field(default_factory=dict)  # guide -> its title passage's row
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.float32))
+    # Multilingual vectors of the English passages (the anchors a CJK query is placed among).
+    xmatrix: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, X_DIMENSIONS), dtype=np.float32)
+    )
+    anchors: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)  # sorted, for prefix look-ups
     top: dict[str, float] = field(default_factory=dict)  # term -> its best weight anywhere
@@ -158,6 +164,8 @@ class GuideIndex:
         with self._reload_lock:
             if current != self._snapshot.signature:
                 self._snapshot = self._load(session, current)
+                with self._cache_lock:
+                    self._cache.clear()  # CJK queries were placed among the old passages
         return True
 
     def _load(self, session: Session, signature: tuple[int, int, int]) -> _Snapshot:
@@ -169,6 +177,8 @@ class GuideIndex:
                 GuidePassage.heading,
                 GuidePassage.text,
                 Embedding.vector,
+                Embedding.xvector,
+                Embedding.anchor,
             )
             .join(Guide, col(Guide.id) == col(GuidePassage.guide_id))
             .outerjoin(
@@ -186,8 +196,10 @@ class GuideIndex:
         snap = _Snapshot(signature=signature)
         snap.passage_guides = np.array([r[0] for r in rows], dtype=np.int64)
         snap.matrix = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
+        snap.xmatrix = np.zeros((len(rows), X_DIMENSIONS), dtype=np.float32)
+        snap.anchors = np.zeros(len(rows), dtype=bool)
         documents = []
-        for i, (guide_id, position, heading, text, blob) in enumerate(rows):
+        for i, (guide_id, position, heading, text, blob, xblob, anchor) in enumerate(rows):
             if position == 0:
                 snap.titles[guide_id] = text
                 snap.starts[guide_id] = i
@@ -197,6 +209,8 @@ class GuideIndex:
             # A passage without a vector of this model (model changed) is found by keywords.
             if blob is not None:
                 snap.matrix[i] = from_bytes(blob)
+            if xblob is not None:
+                snap.xmatrix[i], snap.anchors[i] = from_bytes(xblob), bool(anchor)
             documents.append(tokens(text if position == 0 else f"{title} {heading} {text}"))
         snap.postings = _bm25(documents)
         snap.vocabulary = sorted(snap.postings)
@@ -212,7 +226,12 @@ class GuideIndex:
             if (vector := self._cache.get(key)) is not None:
                 self._cache.move_to_end(key)
                 return vector
-        encoded: np.ndarray = embedder.encode([query])[0]
+        if is_cjk(query):  # placed among the English passages (foundation.crosslingual)
+            snap = self._snapshot
+            x = get_encoder().encode([query])
+            encoded: np.ndarray = place(x, snap.xmatrix, snap.matrix, snap.anchors)[0]
+        else:
+            encoded = embedder.encode([query])[0]
         with self._cache_lock:
             self._cache[key] = encoded
             while len(self._cache) > CACHE_SIZE:

@@ -5,8 +5,10 @@ milliseconds on 2 cores, no ANN index below a measured limit).
 The index mirrors the ``embedding`` rows of one source. ``refresh`` reads the ids of the newest
 rows (an index seek on ``(source, model, id)``) and fetches vectors only for rows it has not seen,
 so keeping it current costs well under a millisecond per search; a re-embedded text supersedes
-its old row. Visibility (hidden, merged) is checked by the caller against the
-database, so the index never serves something that should not be shown.
+its old row. It also keeps the rows' multilingual vectors (allocated when the first arrives), so a
+Chinese or Japanese text is placed among the English ideas before it is searched for
+(``foundation.crosslingual``): a translation finds its original. Visibility (hidden, merged) is
+checked by the caller against the database, so the index never serves what should not be shown.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlmodel import Session, col, select
 
+from foundation.crosslingual import X_DIMENSIONS, get_encoder, is_cjk, place
 from foundation.embeddings import DIMENSIONS, Embedder, Embedding, from_bytes
 from ideas.submissions.models import Idea
 
@@ -32,6 +35,8 @@ class VectorIndex:
         self.model = model
         self._matrix = np.zeros((1024, DIMENSIONS), dtype=np.float32)
         self._ids = np.zeros(1024, dtype=np.int64)
+        self._x: np.ndarray | None = None  # multilingual vectors, row for row (zero if none)
+        self._anchor = np.zeros(1024, dtype=bool)  # rows whose x is an English anchor
         self._size = 0
         self._position: dict[int, int] = {}
         self._last_row = 0
@@ -56,40 +61,72 @@ class VectorIndex:
         unseen = [row_id for row_id in recent if row_id is not None and row_id not in self._rows]
         if not unseen:
             return 0
-        query = select(Embedding.id, Embedding.source_id, Embedding.vector).where(
-            col(Embedding.id).in_(unseen)
-        )
+        # sqlmodel's select() is typed for at most four columns.
+        query = select(  # type: ignore[call-overload]
+            Embedding.id, Embedding.source_id, Embedding.vector, Embedding.xvector, Embedding.anchor
+        ).where(col(Embedding.id).in_(unseen))
         with self._lock:
-            for row_id, source_id, blob in session.exec(query.order_by(col(Embedding.id))):
-                self._put(source_id, from_bytes(blob))
-                # Stored rows always have an id; the column type says int | None.
-                self._rows.add(row_id)  # type: ignore[arg-type]
+            for row_id, source_id, blob, xblob, anchor in session.exec(
+                query.order_by(col(Embedding.id))
+            ):
+                xvector = from_bytes(xblob) if xblob is not None else None
+                self._put(source_id, from_bytes(blob), xvector, anchor)
+                self._rows.add(row_id)
                 self._last_row = max(self._last_row, row_id or 0)
         return len(unseen)
 
-    def add(self, source_id: int, vector: np.ndarray) -> None:
+    def add(
+        self,
+        source_id: int,
+        vector: np.ndarray,
+        xvector: np.ndarray | None = None,
+        anchor: bool = True,
+    ) -> None:
         with self._lock:
-            self._put(source_id, vector)
+            self._put(source_id, vector, xvector, anchor)
 
-    def _put(self, source_id: int, vector: np.ndarray) -> None:
-        old = self._position.get(source_id)
-        if old is not None:
-            self._matrix[old] = vector  # re-embedded text: replace in place
-            return
-        if self._size == len(self._ids):
-            self._grow()
-        self._matrix[self._size] = vector
-        self._ids[self._size] = source_id
-        self._position[source_id] = self._size
-        self._size += 1
+    def _put(
+        self, source_id: int, vector: np.ndarray, xvector: np.ndarray | None, anchor: bool
+    ) -> None:
+        row = self._position.get(source_id)
+        if row is None:  # otherwise a re-embedded text: replaced in place
+            if self._size == len(self._ids):
+                self._grow()
+            row = self._size
+            self._ids[row] = source_id
+            self._position[source_id] = row
+            self._size += 1
+        self._matrix[row] = vector
+        if xvector is not None and self._x is None:
+            self._x = np.zeros((len(self._ids), X_DIMENSIONS), dtype=np.float32)
+        if self._x is not None:
+            self._x[row] = 0.0 if xvector is None else xvector
+        self._anchor[row] = anchor and xvector is not None
 
     def _grow(self) -> None:
         capacity = 2 * len(self._ids)
-        matrix = np.zeros((capacity, DIMENSIONS), dtype=np.float32)
-        matrix[: self._size] = self._matrix[: self._size]
-        ids = np.zeros(capacity, dtype=np.int64)
-        ids[: self._size] = self._ids[: self._size]
-        self._matrix, self._ids = matrix, ids
+        self._matrix = _grown(self._matrix, self._size, capacity)
+        self._ids = _grown(self._ids, self._size, capacity)
+        self._anchor = _grown(self._anchor, self._size, capacity)
+        if self._x is not None:
+            self._x = _grown(self._x, self._size, capacity)
+
+    def place(self, xvectors: np.ndarray) -> np.ndarray:
+        """Vectors for Chinese or Japanese texts, placed among this index's English rows."""
+        with self._lock:
+            n, x, matrix, anchor = self._size, self._x, self._matrix, self._anchor
+        if x is None:
+            return place(xvectors)
+        return place(xvectors, x[:n], matrix[:n], anchor[:n])
+
+    def query_vector(self, embedder: Embedder, text: str) -> np.ndarray:
+        """The vector to search with for ``text``: CJK text placed among the English rows."""
+        if is_cjk(text):
+            vectors = self.place(get_encoder().encode([text]))
+        else:
+            vectors = embedder.encode([text])
+        vector: np.ndarray = vectors[0]
+        return vector
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The ``k`` best (source_id, cosine) pairs, best first."""
@@ -102,6 +139,12 @@ class VectorIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(ids[i]), float(scores[i])) for i in top]
+
+
+def _grown(array: np.ndarray, size: int, capacity: int) -> np.ndarray:
+    grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+    grown[:size] = array[:size]
+    return grown
 
 
 @dataclass(frozen=True)
@@ -124,7 +167,7 @@ def similar_ideas(
     if len(text) < 3:
         return []
     index.refresh(session)
-    query = embedder.encode([text])[0]
+    query = index.query_vector(embedder, text)
     return _visible_matches(session, index.search(query, k * 4), k, exclude)
 
 

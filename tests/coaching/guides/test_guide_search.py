@@ -72,6 +72,18 @@ def test_a_query_in_other_words_finds_the_guide(db, make):
     assert len({h.guide_id for h in hits}) == len(hits)  # one result per guide
 
 
+def test_a_chinese_or_japanese_query_finds_the_english_guide(db, make):
+    """Agents in Shanghai and Tokyo search the same English guides in their own words: the
+    query is placed among the English passages (foundation.crosslingual)."""
+    _, card, others = library(db, make)
+    lost = ("客户的银行卡丢了，需要冻结并补办新卡", "カードを紛失したので凍結して再発行したい")
+    for query in lost:
+        hits = search(db, query)
+        assert hits and hits[0].guide_id == card.id, query
+    chaps = search(db, "当天的大额转账要在下午三点前通过CHAPS汇出")
+    assert chaps and chaps[0].guide_id == others[2].id
+
+
 def test_one_common_word_of_a_long_query_does_not_outrank_the_meaning(db, make):
     lead, card, _ = library(db, make)
     body = "Check the sort code and account number; a bank transfer can be held for checks."
