@@ -6,10 +6,12 @@ Fixed file set:
 - ``accounts.py``  the identity every domain points at: users, teams and roles
 - ``errors.py``    domain errors that carry their HTTP status
 - ``clock.py``     the single source of "now" (UTC, timezone-aware)
-- ``redaction.py`` customer PII redaction (Presidio, no NLP model, UK recognizers, names),
-                   cheap to import: the ``Redactor``; ``redaction_patterns.py`` the UK
-                   recognizers and their pre-filters, ``redaction_names.py`` the row's names;
-                   ``_presidio.py`` is the engine, loaded on first use
+- ``redaction.py`` customer PII redaction (Presidio, no NLP model, UK, Chinese and Japanese
+                   recognizers, names), cheap to import: the ``Redactor``;
+                   ``redaction_patterns.py`` the UK, card, IBAN and email recognizers and their
+                   pre-filters, ``redaction_cjk.py`` the Chinese and Japanese ones,
+                   ``redaction_text.py`` normalisation and boundaries, ``redaction_names.py``
+                   the row's names; ``_presidio.py`` is the engine, loaded on first use
 - ``pseudonyms.py`` keyed hashes (HMAC) of ids that may be personal data, and key rotation
 - ``markdown.py``  the safe markdown subset idea bodies, coaching modules and guides are written in
 

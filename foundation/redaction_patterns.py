@@ -1,17 +1,40 @@
 """The structured recognizers of customer PII (``foundation.redaction`` uses them): each entity
 type's regex, its validation (Luhn, mod-97, HMRC prefixes, dates that are not sort codes), the
-context read from the text around a match, and each type's cheap necessary condition
-(``NEEDS``) that lets a recognizer be skipped without ever causing a miss. The table of what
-each one accepts is in ``foundation/redaction.py``'s docstring. Standard library only.
+context read from the text around a match (in English, Chinese and Japanese), and each type's
+cheap necessary condition (``NEEDS``) that lets a recognizer be skipped without ever causing a
+miss. The Chinese and Japanese formats are in ``foundation.redaction_cjk``. Every pattern runs
+on normalised text (``redaction_text.normalize``) and treats Chinese and Japanese characters
+next to a number or an address as a boundary. The table of what each one accepts is in
+``foundation/redaction.py``'s docstring. Standard library only.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
+
+from foundation.redaction_cjk import (
+    ACCOUNT_WORDS_CJK,
+    ADDRESS_WORDS_CJK,
+    CJK_FINDERS,
+    POSTCODE_WORDS_CJK,
+    SORT_WORDS_CJK,
+)
+from foundation.redaction_text import (
+    ALNUM,
+    FIRST,
+    LETTER,
+    NUM_END,
+    NUM_START,
+    WORD,
+    Finder,
+    matches,
+    near,
+    words,
+)
 
 CARD = "CARD"
 IBAN = "IBAN"
@@ -21,6 +44,7 @@ SORT_CODE = "SORT_CODE"
 ACCOUNT_NUMBER = "ACCOUNT_NUMBER"
 NI_NUMBER = "NI_NUMBER"
 POSTCODE = "POSTCODE"
+ID_NUMBER = "ID_NUMBER"
 NAME = "NAME"
 
 #: Every entity type and the token that replaces it.
@@ -35,16 +59,10 @@ TOKENS: dict[str, str] = {
         ACCOUNT_NUMBER,
         NI_NUMBER,
         POSTCODE,
+        ID_NUMBER,
         NAME,
     )
 }
-
-#: Finds the (start, end) spans of one entity type in a text.
-Finder = Callable[[str], Iterable[tuple[int, int]]]
-
-# Characters of context looked at before and after a match.
-_BEFORE = 100
-_AFTER = 40
 
 HAS_DIGIT = re.compile(r"\d")
 
@@ -55,14 +73,17 @@ HAS_DIGIT = re.compile(r"\d")
 _LETTER_DIGIT = re.compile(r"\d(?:(?<=[A-Z]\d)|(?<=GIR 0))", re.IGNORECASE)
 _DIGIT_LETTERS = re.compile(r"\d[A-Z]{2}", re.IGNORECASE)
 _SIX_DIGITS_OR_PAIRS = re.compile(r"\d\d(?:\d{4}|[ \-\u2013]\d\d)")
+# 9 digits, at most two of " .-()" between two of them: every phone number (UK, Chinese and
+# Japanese numbers all have 10 or more digits) and every ID number (12 or 18) has them.
+_NINE_DIGITS = re.compile(r"\d(?:[ .\-()]{0,2}\d){8}")
+# Types sharing a condition share one test of it (``redaction.Redactor`` runs each once).
 NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
     (EMAIL, lambda text: "@" in text),
     # 13+ digits, at most one space, dash or dot between two of them.
     (CARD, re.compile(r"\d(?:[ .\-]?\d){12}").search),
     # two letters, then the two check digits.
     (IBAN, re.compile(r"\d(?<=[^\W\d_]{2}\d)\d").search),
-    # the 9 or 10 digits of the national number.
-    (PHONE, re.compile(r"\d(?:[ .\-)]{0,2}\d){8}").search),
+    (PHONE, _NINE_DIGITS.search),
     # 12-34-56 / 123456 / 12345678 / 1234 5678 all contain one of these.
     (SORT_CODE, _SIX_DIGITS_OR_PAIRS.search),
     (ACCOUNT_NUMBER, _SIX_DIGITS_OR_PAIRS.search),
@@ -73,42 +94,33 @@ NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
             r"\d(?:(?<=[A-Z]{2}\d)|(?<=[A-Z]{2}[ \-]\d))\d[ \-]?\d\d[ \-]?\d\d", re.IGNORECASE
         ).search,
     ),
-    # a letter then a digit (the outward code) and a digit then two letters (the inward).
-    (POSTCODE, lambda text: _LETTER_DIGIT.search(text) and _DIGIT_LETTERS.search(text)),
+    # a letter then a digit (the outward code) and a digit then two letters (the inward); or
+    # a Chinese or Japanese postcode's word (〒, 郵便, 邮编), which those need.
+    (
+        POSTCODE,
+        lambda text: (
+            (_LETTER_DIGIT.search(text) and _DIGIT_LETTERS.search(text))
+            or (not text.isascii() and POSTCODE_WORDS_CJK.search(text))
+        ),
+    ),
+    (ID_NUMBER, _NINE_DIGITS.search),
 )
-
-
-def _near(context: re.Pattern[str], text: str, start: int, end: int) -> bool:
-    return bool(
-        context.search(text, max(0, start - _BEFORE), start)
-        or context.search(text, end, min(len(text), end + _AFTER))
-    )
-
-
-def _matches(
-    pattern: re.Pattern[str], accept: Callable[[re.Match[str], str], bool] | None = None
-) -> Finder:
-    """A finder: the spans of ``pattern``'s matches that ``accept(match, text)`` keeps."""
-
-    def find(text: str) -> Iterator[tuple[int, int]]:
-        for m in pattern.finditer(text):
-            if accept is None or accept(m, text):
-                yield m.span()
-
-    return find
 
 
 # --- card ------------------------------------------------------------------------------------
 # Presidio's own card pattern misses Mastercard's 2-series (2221-2720), 19-digit cards and dots.
+# Word boundaries that let a number touch Chinese or Japanese characters ("卡号是4539..."):
+# ``FIRST`` after the first character, ``_E`` at the end.
+_E = rf"(?!{WORD})"
 _CARD_PATTERNS = (
     # 4-4-4-4 (optionally -3), one separator throughout.
-    re.compile(r"\b[2-6]\d{3}([ .\-])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?\b"),
+    re.compile(r"[2-6]" + FIRST + r"\d{3}([ .\-])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?" + _E),
     # Amex 4-6-5.
-    re.compile(r"\b3[47]\d{2}([ .\-]?)\d{6}\1\d{5}\b"),
+    re.compile(r"3" + FIRST + r"[47]\d{2}([ .\-]?)\d{6}\1\d{5}" + _E),
     # Presidio's generic grouping (4, 3-4, 3-4, 3-5 digits).
-    re.compile(r"\b[2-6]\d{3}[ .\-]?\d{3,4}[ .\-]?\d{3,4}[ .\-]?\d{3,5}\b"),
+    re.compile(r"[2-6]" + FIRST + r"\d{3}[ .\-]?\d{3,4}[ .\-]?\d{3,4}[ .\-]?\d{3,5}" + _E),
     # Unbroken 13-19 digits.
-    re.compile(r"\b[2-6]\d{12,18}\b"),
+    re.compile(r"[2-6]" + FIRST + r"\d{12,18}" + _E),
 )
 
 
@@ -177,13 +189,15 @@ def _find_ibans(text: str) -> Iterator[tuple[int, int]]:
 
 
 # --- email -----------------------------------------------------------------------------------
-_LOCAL = r"[\w!#$%&'*+/=?^`{|}~\-]"
+# Chinese and Japanese characters end an address: "邮箱是wang.xm@example.cn，谢谢".
+_LOCAL = rf"(?:{WORD}|[!#$%&'*+/=?^`{{|}}~\-])"
+_LABEL = rf"(?:{WORD}|-)"
 _EMAIL = re.compile(
-    r"(?<![\w!#$%&'*+/=?^`{|}~\-.@])"  # not inside a longer address
+    rf"(?<!{WORD})(?<![!#$%&'*+/=?^`{{|}}~\-.@])"  # not inside a longer address
     rf"{_LOCAL}+(?:\.{_LOCAL}+)*"  # local part: dot-separated atoms
-    r"@(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)*"  # domain labels, then the last one, which
-    r"[^\W\d_](?:[\w\-]{0,61}[^\W_])?"  # starts with a letter (no "2@3pm", no IPs)
-    r"(?![\w\-@]|\.[^\W_])"  # the whole domain, not a part of it
+    rf"@(?:{ALNUM}(?:{_LABEL}{{0,61}}{ALNUM})?\.)*"  # domain labels, then the last one, which
+    rf"{LETTER}(?:{_LABEL}{{0,61}}{ALNUM})?"  # starts with a letter (no "2@3pm", no IPs)
+    rf"(?!{WORD}|[\-@]|\.{ALNUM})"  # the whole domain, not a part of it
 )
 _AT_TOKEN = re.compile(r"\S*@\S*")
 
@@ -198,19 +212,16 @@ def _find_emails(text: str) -> Iterator[tuple[int, int]]:
 
 
 # --- UK numbers: a regex, a validation over the match, and context read from the text itself
-# (the no-NLP engine gives Presidio's context enhancer no tokens to work with) ----------------
-
-# A number that is not part of a larger number, amount, date or time. Patterns start with a
-# digit (so the regex engine can skip ahead to digits) and then look behind that digit.
-_NUM_START = r"\d(?<![\w.,£$€/:+-]\d)"
-_NUM_END = r"(?![\w/:]|[.,]\d)"
+# (the no-NLP engine gives Presidio's context enhancer no tokens to work with); a number is
+# not part of a larger number, amount, date or time (``NUM_START`` / ``NUM_END``) ------------
 
 # --- phone -----------------------------------------------------------------------------------
+_P = rf"{FIRST}(?<!\+.)"  # right after the first character: no word or "+" before it
+_UK = r"[ .]?44[ .\-]?(?:\(0\)[ .\-]?)?"
 _PHONE = re.compile(
-    r"(?<![\w+])"
-    r"(?:(?:\+|00)[ .]?44[ .\-]?(?:\(0\)[ .\-]?)?|\(?0)"  # +44 / 0044 / +44 (0) / 0 / (0
+    rf"(?:\+{_P}{_UK}|0{_P}0{_UK}|\({_P}0|0{_P})"  # +44 / 0044 / +44 (0) / (0 / 0
     r"(?P<nsn>[127](?:[ .\-)]{0,2}\d){8,9})"  # the national number: 01.., 02.., 07..
-    r"(?!\w)"
+    rf"(?!{WORD})"
 )
 
 
@@ -222,9 +233,11 @@ def _phone_ok(m: re.Match[str], text: str) -> bool:
 
 
 # --- sort code and account number ------------------------------------------------------------
-_SORT_SEPARATED = re.compile(_NUM_START + r"\d([ \-\u2013])\d{2}\1\d{2}" + _NUM_END)
-_SORT_PLAIN = re.compile(_NUM_START + r"\d{5}" + _NUM_END)
-_SORT_WORDS = re.compile(r"\bsort(?:ing)?[ \-]?codes?\b|\bs/c\b|\bbranch\b", re.IGNORECASE)
+_SORT_SEPARATED = re.compile(NUM_START + r"\d([ \-\u2013])\d{2}\1\d{2}" + NUM_END)
+_SORT_PLAIN = re.compile(NUM_START + r"\d{5}" + NUM_END)
+_SORT_WORDS = re.compile(
+    words(rf"\bsort(?:ing)?[ \-]?codes?\b|\bs/c\b|\bbranch\b|{SORT_WORDS_CJK}"), re.IGNORECASE
+)
 _EIGHT_DIGITS = re.compile(r"(?<!\d)\d{4}[ \-]?\d{4}(?!\d)")
 
 
@@ -244,7 +257,7 @@ def _sort_separated_ok(m: re.Match[str], text: str) -> bool:
     if not _looks_like_date(a, b, c):
         return True
     # Reads like a date: needs "sort code" nearby, or an account number right next to it.
-    if _near(_SORT_WORDS, text, start, end):
+    if near(_SORT_WORDS, text, start, end):
         return True
     return bool(
         _EIGHT_DIGITS.search(text, end, min(len(text), end + 30))
@@ -253,26 +266,32 @@ def _sort_separated_ok(m: re.Match[str], text: str) -> bool:
 
 
 def _sort_plain_ok(m: re.Match[str], text: str) -> bool:
-    return _near(_SORT_WORDS, text, m.start(), m.end())
+    return near(_SORT_WORDS, text, m.start(), m.end())
 
 
-_ACCOUNT = re.compile(_NUM_START + r"(?:\d{7}|(?<!\d[ \-]\d)\d{3}[ \-]\d{4}(?![ \-]\d))" + _NUM_END)
+_ACCOUNT = re.compile(NUM_START + r"(?:\d{7}|(?<!\d[ \-]\d)\d{3}[ \-]\d{4}(?![ \-]\d))" + NUM_END)
 _ACCOUNT_WORDS = re.compile(
-    r"\bacc(?:oun)?ts?\b|\bacc\b|\ba/c\b|\bsort[ \-]?codes?\b|\bbank details\b", re.IGNORECASE
+    words(
+        r"\bacc(?:oun)?ts?\b|\bacc\b|\ba/c\b|\bsort[ \-]?codes?\b|\bbank details\b"
+        rf"|{ACCOUNT_WORDS_CJK}|{SORT_WORDS_CJK}"
+    ),
+    re.IGNORECASE,
 )
 
 
 def _account_ok(m: re.Match[str], text: str) -> bool:
     # "account" nearby, or a sort code right next to it ("20-12-05 and then 31926819").
     start, end = m.span()
-    return _near(_ACCOUNT_WORDS, text, start, end) or bool(
+    return near(_ACCOUNT_WORDS, text, start, end) or bool(
         _SORT_SEPARATED.search(text, max(0, start - 30), start)
         or _SORT_SEPARATED.search(text, end, min(len(text), end + 30))
     )
 
 
 # --- National Insurance number ---------------------------------------------------------------
-_NINO = re.compile(r"\b([A-Z])([A-Z])[ \-]?\d{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?[A-D]\b", re.IGNORECASE)
+_NINO = re.compile(
+    r"([A-Z])" + FIRST + r"([A-Z])[ \-]?\d{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?[A-D]" + _E, re.IGNORECASE
+)
 _NINO_BAD_FIRST = frozenset("DFIQUV")
 _NINO_BAD_SECOND = frozenset("DFIOQUV")
 _NINO_BAD_PREFIX = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
@@ -295,25 +314,38 @@ def _nino_ok(m: re.Match[str], text: str) -> bool:
 
 # --- postcode --------------------------------------------------------------------------------
 _POSTCODE = re.compile(
-    r"\b(?:"
-    r"GIR ?0AA"
-    r"|[A-PR-UWYZ][0-9][ABCDEFGHJKPSTUW]? ?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|[A-PR-UWYZ][0-9]{2} ?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]? ?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9]{2} ?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r")\b",
+    r"[A-PR-UWYZ]" + FIRST + r"(?:"  # the first letter, then the rest of each form:
+    r"(?<=G)IR ?0AA"
+    r"|[0-9][ABCDEFGHJKPSTUW]? ?[0-9][ABD-HJLNP-UW-Z]{2}"
+    r"|[0-9]{2} ?[0-9][ABD-HJLNP-UW-Z]{2}"
+    r"|[A-HK-Y][0-9][ABEHMNPRVWXY]? ?[0-9][ABD-HJLNP-UW-Z]{2}"
+    r"|[A-HK-Y][0-9]{2} ?[0-9][ABD-HJLNP-UW-Z]{2}"
+    r")" + _E,
     re.IGNORECASE,
 )
 _ADDRESS_WORDS = re.compile(
-    r"\bpost ?codes?\b|\bpostal\b|\baddress\w*|\bliv(?:e|es|ing)\b|\bmoved?\b|\bhouse\b"
-    r"|\bflat\b|\bstreet\b|\broad\b|\bdeliver\w*|\bcorrespondence\b|\bzip\b",
+    words(
+        r"\bpost ?codes?\b|\bpostal\b|\baddress[a-z]*|\bliv(?:e|es|ing)\b|\bmoved?\b|\bhouse\b"
+        r"|\bflat\b|\bstreet\b|\broad\b|\bdeliver[a-z]*|\bcorrespondence\b|\bzip\b"
+        rf"|{ADDRESS_WORDS_CJK}"
+    ),
     re.IGNORECASE,
 )
 
 
 def _postcode_ok(m: re.Match[str], text: str) -> bool:
     # Written in capitals it is a postcode; in lower case only with address context.
-    return m.group().isupper() or _near(_ADDRESS_WORDS, text, m.start(), m.end())
+    return m.group().isupper() or near(_ADDRESS_WORDS, text, m.start(), m.end())
+
+
+def _chain(*finders: Finder) -> Finder:
+    """One finder running several, so each entity type is one Presidio recognizer."""
+
+    def find(text: str) -> Iterator[tuple[int, int]]:
+        for finder in finders:
+            yield from finder(text)
+
+    return find
 
 
 #: (entity type, recognizer name, finder) for every structured type; names come from the row.
@@ -321,10 +353,22 @@ RECOGNIZERS: tuple[tuple[str, str, Finder], ...] = (
     (CARD, "CardRecognizer", _find_cards),
     (IBAN, "IbanRecognizer", _find_ibans),
     (EMAIL, "EmailRecognizer", _find_emails),
-    (PHONE, "UkPhoneRecognizer", _matches(_PHONE, _phone_ok)),
-    (SORT_CODE, "UkSortCodeRecognizer", _matches(_SORT_SEPARATED, _sort_separated_ok)),
-    (SORT_CODE, "UkSortCodePlainRecognizer", _matches(_SORT_PLAIN, _sort_plain_ok)),
-    (ACCOUNT_NUMBER, "UkAccountNumberRecognizer", _matches(_ACCOUNT, _account_ok)),
-    (NI_NUMBER, "UkNinoRecognizer", _matches(_NINO, _nino_ok)),
-    (POSTCODE, "UkPostcodeRecognizer", _matches(_POSTCODE, _postcode_ok)),
+    (PHONE, "PhoneRecognizer", _chain(matches(_PHONE, _phone_ok), *CJK_FINDERS[PHONE])),
+    (
+        SORT_CODE,
+        "UkSortCodeRecognizer",
+        _chain(matches(_SORT_SEPARATED, _sort_separated_ok), matches(_SORT_PLAIN, _sort_plain_ok)),
+    ),
+    (
+        ACCOUNT_NUMBER,
+        "AccountNumberRecognizer",
+        _chain(matches(_ACCOUNT, _account_ok), *CJK_FINDERS[ACCOUNT_NUMBER]),
+    ),
+    (NI_NUMBER, "UkNinoRecognizer", matches(_NINO, _nino_ok)),
+    (
+        POSTCODE,
+        "PostcodeRecognizer",
+        _chain(matches(_POSTCODE, _postcode_ok), *CJK_FINDERS[POSTCODE]),
+    ),
+    (ID_NUMBER, "IdNumberRecognizer", _chain(*CJK_FINDERS[ID_NUMBER])),
 )

@@ -8,21 +8,25 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from babel.lists import format_list
+
+from foundation.i18n import N_, babel_locale, gettext, ngettext
 from foundation.redaction import get_redactor
 
 # Staff write about customers. A card, phone number, email, account or NI number pasted into an
 # idea, a comment or an answer is replaced by a placeholder such as [CARD] before anything is
 # stored, like an imported transcript (``foundation.redaction``); the page then says so.
 DETAIL_NAMES = {
-    "CARD": "a card number",
-    "IBAN": "an IBAN",
-    "EMAIL": "an email address",
-    "PHONE": "a phone number",
-    "SORT_CODE": "a sort code",
-    "ACCOUNT_NUMBER": "an account number",
-    "NI_NUMBER": "a National Insurance number",
-    "POSTCODE": "a postcode",
-    "NAME": "a name",
+    "CARD": N_("a card number"),
+    "IBAN": N_("an IBAN"),
+    "EMAIL": N_("an email address"),
+    "PHONE": N_("a phone number"),
+    "SORT_CODE": N_("a sort code"),
+    "ACCOUNT_NUMBER": N_("an account number"),
+    "NI_NUMBER": N_("a National Insurance number"),
+    "ID_NUMBER": N_("an identity number"),
+    "POSTCODE": N_("a postcode"),
+    "NAME": N_("a name"),
 }
 
 
@@ -42,13 +46,17 @@ def removed_details(typed: str, stored: str) -> list[str]:
 
 
 def removed_notice(kinds: list[str]) -> str | None:
-    """What the author is told, or None when nothing was removed."""
-    names = [DETAIL_NAMES[k] for k in kinds if k in DETAIL_NAMES]
+    """What the author is told, in the current locale (called while the page is made), or None
+    when nothing was removed."""
+    names = [gettext(DETAIL_NAMES[k]) for k in kinds if k in DETAIL_NAMES]
     if not names:
         return None
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    placeholders = "a placeholder" if len(names) == 1 else "placeholders"
-    return (
-        f"To protect customers, we replaced what looked like {listed} with {placeholders}. "
-        "Please keep customers' details out of ideas and comments."
+    notice = ngettext(
+        "To protect customers, we replaced what looked like %(listed)s with a placeholder. "
+        "Please keep customers' details out of ideas and comments.",
+        "To protect customers, we replaced what looked like %(listed)s with placeholders. "
+        "Please keep customers' details out of ideas and comments.",
+        len(names),
     )
+    # "a, b and c" as the locale lists things.
+    return notice % {"listed": format_list(names, locale=babel_locale())}

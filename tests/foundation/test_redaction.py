@@ -8,7 +8,9 @@ Insurance numbers made up in HMRC's format; invented names, example.* and privat
 ``localhost``) email domains.
 
 What is checked:
-- zero misses: every valid value of every structured type is replaced by its token;
+- zero misses: every valid value of every structured type is replaced by its token, in English
+  and in the Chinese and Japanese parts of the golden set (``redaction_cases_cjk.py``; their
+  own checks are in ``test_redaction_cjk.py``), with the misses reported per language;
 - invalid values (Luhn or IBAN checksum failures, NI numbers with prefixes HMRC never issues)
   are not labelled as that type;
 - the redacted output never contains an original value (as written or as bare digits);
@@ -39,6 +41,7 @@ import pytest
 
 from foundation import redaction_names, redaction_patterns
 from foundation.redaction import TOKENS, Redactor, get_redactor
+from tests.foundation.redaction_cases_cjk import JA_VALID, ZH_VALID
 
 REPO = Path(__file__).resolve().parents[2]
 BANKING77 = REPO.parent / "shared" / "data" / "banking77"
@@ -389,16 +392,27 @@ def test_golden_values_are_what_they_claim() -> None:
 
 
 def test_zero_misses_on_structured_types(redactor: Redactor) -> None:
-    misses: list[str] = []
-    per_type: dict[str, int] = {}
-    for kind, value, sentence in VALID:
-        per_type[kind] = per_type.get(kind, 0) + 1
-        out, counts = redactor.redact(sentence.format(v=value), names=["Jane Smith"])
-        if TOKENS[kind] not in out or counts.get(kind, 0) < 1:
-            misses.append(f"{kind} {value!r} -> {out!r}")
-    summary = ", ".join(f"{k} {n}" for k, n in sorted(per_type.items()))
-    print(f"\nredaction golden set: {len(VALID)} valid values ({summary}), {len(misses)} missed")
-    assert not misses, "\n".join(misses)
+    parts = {
+        "en": [(kind, value, sentence, ["Jane Smith"]) for kind, value, sentence in VALID],
+        "zh": ZH_VALID,
+        "ja": JA_VALID,
+    }
+    misses: dict[str, list[str]] = {lang: [] for lang in parts}
+    for lang, cases in parts.items():
+        per_type: dict[str, int] = {}
+        for kind, value, sentence, names in cases:
+            per_type[kind] = per_type.get(kind, 0) + 1
+            out, counts = redactor.redact(sentence.format(v=value), names=names)
+            if TOKENS[kind] not in out or counts.get(kind, 0) < 1 or value in out:
+                misses[lang].append(f"{lang} {kind} {value!r} -> {out!r}")
+        summary = ", ".join(f"{k} {n}" for k, n in sorted(per_type.items()))
+        print(
+            f"\nredaction golden set ({lang}): {len(cases)} valid values ({summary}), "
+            f"{len(misses[lang])} missed"
+        )
+    per_language = ", ".join(f"{lang} {len(found)}" for lang, found in misses.items())
+    lines = [line for found in misses.values() for line in found]
+    assert not lines, f"misses per language: {per_language}\n" + "\n".join(lines)
 
 
 @pytest.mark.parametrize("case", VALID, ids=case_id)

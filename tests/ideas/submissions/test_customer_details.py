@@ -100,3 +100,12 @@ def test_ordinary_numbers_are_left_alone(client, make, db, settings):
     assert "removed" not in str(page.url) and "we replaced" not in page.text
     idea = db.exec(sa_select(Idea)).scalars().one()
     assert (idea.title, idea.body) == (form["title"], form["body"])
+
+
+def test_an_identity_number_is_named_in_the_notice():
+    from ideas.submissions.customer_details import removed_details, without_customer_details
+
+    typed = "客户的身份证号是11010519491231002X，请核实"
+    stored = without_customer_details(typed)
+    assert "11010519491231002X" not in stored
+    assert removed_details(typed, stored) == ["ID_NUMBER"]
