@@ -87,12 +87,21 @@ def gap_documents(
 ) -> list[theme_documents.Document]:
     """A document per interaction with signals (all of them, or just ``interaction_ids``)."""
     texts = gap_texts(session, interaction_ids)
-    meta = select(Interaction.id, Interaction.occurred_at, Interaction.team_id)
+    meta = select(
+        Interaction.id, Interaction.occurred_at, Interaction.team_id, Interaction.language
+    )
     if interaction_ids is not None:
         meta = meta.where(col(Interaction.id).in_(interaction_ids))
     return [
-        theme_documents.Document(DocumentKind.gap, int(i), texts[i], occurred_at, team_id)
-        for i, occurred_at, team_id in sorted(session.exec(meta))
+        theme_documents.Document(
+            DocumentKind.gap,
+            int(i),
+            texts[i],
+            occurred_at,
+            team_id,
+            theme_documents.document_language(language, texts[i]),
+        )
+        for i, occurred_at, team_id, language in sorted(session.exec(meta))
         if i in texts
     ]
 
@@ -111,6 +120,15 @@ class Corpus:
             ideas = session.exec(select(Idea).where(col(Idea.id).in_(ids)))
             return {pk(idea): idea_text(idea) for idea in ideas}
         return gap_texts(session, ids)
+
+    def languages(
+        self, session: Session, kind: DocumentKind, ids: list[int]
+    ) -> dict[int, str | None]:
+        if kind == DocumentKind.idea:
+            ideas = select(Idea.id, Idea.language).where(col(Idea.id).in_(ids))
+            return {pk_: language for pk_, language in session.exec(ideas) if pk_ is not None}
+        rows = select(Interaction.id, Interaction.language).where(col(Interaction.id).in_(ids))
+        return {pk_: language for pk_, language in session.exec(rows) if pk_ is not None}
 
 
 # ------------------------------------------------------------------------- theme page figures

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from foundation.crosslingual import is_cjk
+
 EVIDENCE_MAX_CHARS = 600
 REASON_MAX_CHARS = 300
 _MAIN_QUESTION_MIN_WORDS = 6
@@ -118,6 +120,14 @@ def _cue_evidence(turns: list[dict[str, str]], index: int, span: tuple[int, int]
     return _evidence(turns, index, _next(turns, index, "agent"), focus_index=index, focus=span)
 
 
+def _words(text: str) -> int:
+    """Words for length rules: space-separated ones, and for Chinese and Japanese (no spaces)
+    one per two characters, about what a word is there."""
+    if is_cjk(text):
+        return len("".join(text.split())) // 2
+    return len(text.split())
+
+
 def _main_question(turns: list[dict[str, str]]) -> int | None:
     """The customer's first real question (or, failing that, their longest turn)."""
     customer = [i for i, t in enumerate(turns) if t.get("speaker") == "customer"]
@@ -125,7 +135,9 @@ def _main_question(turns: list[dict[str, str]]) -> int | None:
         (
             i
             for i in customer
-            if "?" in turns[i]["text"] or len(turns[i]["text"].split()) >= _MAIN_QUESTION_MIN_WORDS
+            if "?" in turns[i]["text"]
+            or "？" in turns[i]["text"]  # Chinese and Japanese question mark
+            or _words(turns[i]["text"]) >= _MAIN_QUESTION_MIN_WORDS
         ),
         max(customer, key=lambda i: len(turns[i]["text"]), default=None),
     )
@@ -147,7 +159,7 @@ def resolution(turns: list[dict[str, str]], phrases: Sequence[str]) -> str:
         if t.get("speaker") == "agent" and not any(p in t["text"].lower() for p in phrases)
     ]
     body = after[:-1] if len(after) > 2 else after  # the last agent turn is usually goodbye
-    return max(body, key=lambda text: len(text.split()), default="")
+    return max(body, key=_words, default="")
 
 
 def _main_evidence(turns: list[dict[str, str]]) -> str:

@@ -234,6 +234,28 @@ def _phrase_needle(phrase: str) -> str | None:
     return max(parts, key=len) or None
 
 
+_PREVIOUS_WORD = re.compile(r"(\w+)(\W*)$")
+_NEXT_WORD = re.compile(r"(\W*)(\w+)")
+
+
+def _in_title(text: str, match: re.Match[str]) -> bool:
+    """A capitalised cue next to another capitalised word in the same sentence is part of a
+    name ("A Madea Family Funeral", "Cancer Research UK"), not a cue."""
+    if not text[match.start()].isupper():
+        return False
+    neighbours = (
+        _PREVIOUS_WORD.search(text, max(0, match.start() - 40), match.start()),
+        _NEXT_WORD.match(text, match.end()),
+    )
+    for found, word_group, gap_group in zip(neighbours, (1, 2), (2, 1), strict=True):
+        if found is None or any(c in ".!?\n" for c in found.group(gap_group)):
+            continue
+        word = found.group(word_group)
+        if word[0].isupper() and word != "I":
+            return True
+    return False
+
+
 _NOT_A_GAP_AFTER = re.compile(
     (
         r"\s*,?\s*(?:"

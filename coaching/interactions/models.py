@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
+from foundation.i18n import N_, gettext
 
 
 class Channel(StrEnum):
@@ -19,12 +20,34 @@ class Channel(StrEnum):
     email = "email"
     social = "social"
 
+    @property
+    def label(self) -> str:
+        """In the current locale: read where it is shown, not at import."""
+        labels = {
+            "phone": N_("Phone"),
+            "chat": N_("Chat"),
+            "email": N_("Email"),
+            "social": N_("Social"),
+        }
+        return gettext(labels[self.value])
+
 
 class Outcome(StrEnum):
     resolved = "resolved"
     unresolved = "unresolved"
     escalated = "escalated"
     transferred = "transferred"
+
+    @property
+    def label(self) -> str:
+        """In the current locale: read where it is shown, not at import."""
+        labels = {
+            "resolved": N_("Resolved"),
+            "unresolved": N_("Unresolved"),
+            "escalated": N_("Escalated"),
+            "transferred": N_("Transferred"),
+        }
+        return gettext(labels[self.value])
 
 
 class SignalKind(StrEnum):
@@ -39,7 +62,18 @@ class SignalKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In the current locale: read where it is shown, not at import."""
+        labels = {
+            "uncertainty": N_("Uncertainty"),
+            "transfer": N_("Transfer"),
+            "escalation": N_("Escalation"),
+            "unresolved": N_("Unresolved"),
+            "repeat_contact": N_("Repeat contact"),
+            "low_csat": N_("Low CSAT"),
+            "negative_sentiment": N_("Negative sentiment"),
+            "missed_vulnerability": N_("Missed vulnerability"),
+        }
+        return gettext(labels[self.value])
 
 
 class Agent(SQLModel, table=True):
@@ -89,6 +123,9 @@ class Interaction(SQLModel, table=True):
     )
     # How many items of each PII type were redacted (counts only).
     redactions: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # "en", "zh", "ja" or "und" (foundation.language), of the agent's and customer's turns
+    # together, detected at import; None for contacts imported before it was.
+    language: str | None = Field(default=None, max_length=8)
     import_job_id: int | None = Field(default=None, foreign_key="job.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -48,12 +48,16 @@ from sqlmodel import Session, col, select
 
 from coaching.interactions.models import Agent, Interaction, Signal, SignalKind
 from foundation.accounts import Team, User
+from foundation.i18n import gettext, ngettext
 
 S = TypeVar("S")
 
 
 def suppressed_reason(min_group_size: int) -> str:
-    return f"fewer than {min_group_size} agents"
+    """Why figures are withheld, in the current locale (figures are made for a page; the one
+    cache of them, ``api.routes.gaps``, is kept per locale)."""
+    reason = ngettext("fewer than %(n)s agent", "fewer than %(n)s agents", min_group_size)
+    return reason % {"n": min_group_size}
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -237,7 +241,7 @@ def gap_rates_by_team(
     counts = _kind_counts(session, Interaction.team_id, team_ids, since, until)
     rows = []
     for team_id, name, interactions, agents in totals:
-        label = name or "No team"
+        label = name or gettext("No team")
         if agents < min_group_size:
             rows.append(
                 TeamRate(

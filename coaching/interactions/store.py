@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlmodel import Session, SQLModel, select
 
 from coaching.interactions.importer import Problem, Row
+from coaching.interactions.matching_cjk import turns_language
 from coaching.interactions.models import Agent, ImportProblem, Interaction, Signal, SignalKind
 from coaching.interactions.signals import Found, detect, repeat_contact
 from coaching.interactions.transcript import parse_turns
@@ -151,12 +152,14 @@ class Store:
         disposition = redact(row.disposition)[:200] if row.disposition else None
         attributes = _redact_mapping(row.attributes, redact, lower_keys=True)
         team = redact(row.team) if row.team else None
+        language = turns_language(redacted_turns)
         found = detect(
             redacted_turns,
             outcome=row.outcome,
             csat=row.csat,
             actions=actions,
             uncertainty_phrases=self.settings.uncertainty_phrases,
+            language=language,
         )
         customer = row.customer_ref
         values = {
@@ -172,6 +175,7 @@ class Store:
             "attributes": json.dumps(attributes),
             "turns": json.dumps(redacted_turns),
             "redactions": json.dumps(dict(sorted(total.items()))),
+            "language": language,
             "import_job_id": self.job_id,
         }
         return Prepared(

@@ -5,13 +5,16 @@
 Rules:
 
 - A turn starts at a speaker label at the start of a line (leading spaces allowed), matched
-  case-insensitively, followed by ``:`` (``Agent:``, ``AGENT :``) or by a dash with a space
+  case-insensitively, followed by ``:`` (``Agent:``, ``AGENT :``, or the full-width ``：`` that
+  Chinese and Japanese keyboards type: ``Agent：``) or by a dash with a space
   before it (``Agent - ``, or an en or em dash). A dash glued to the word
   (``Customer-facing``) is not a label.
 - Agent labels: ``Agent``, ``Advisor``, ``Adviser``, ``Rep``, ``Representative``, ``CSR``,
   ``Colleague``, ``System`` (the Schema-Guided Dialogue data's virtual agent).
   Customer labels: ``Customer``, ``Cust``, ``Caller``, ``Member``, ``Client``, ``User`` (the
-  Schema-Guided Dialogue data's customer).
+  Schema-Guided Dialogue data's customer). Chinese and Japanese labels: ``坐席`` / ``座席`` /
+  ``客服`` / ``客服代表`` / ``オペレーター`` / ``担当者`` (agent), ``客户`` / ``顾客`` / ``客戶`` /
+  ``お客様`` / ``顧客`` (customer).
 - A label may carry a number or a short bracketed name (``Agent 2:``, ``Agent (Sam):``) and may
   be preceded by a clock time (``[10:32] Agent:``, ``10:32:05 - Customer:``).
 - A turn runs until the next label, so multi-line turns are kept whole (lines joined with
@@ -37,10 +40,18 @@ _AGENT_LABELS = (
     "csr",
     "colleague",
     "system",
+    # Chinese and Japanese contact centres' own labels.
+    "坐席",
+    "座席",
+    "客服",
+    "客服代表",
+    "オペレーター",
+    "担当者",
 )
 _CUSTOMER_LABELS = ("customer", "cust", "caller", "member", "client", "user")
+_CUSTOMER_LABELS_CJK = ("客户", "顾客", "客戶", "お客様", "顧客")
 _SPEAKER = {label: "agent" for label in _AGENT_LABELS} | {
-    label: "customer" for label in _CUSTOMER_LABELS
+    label: "customer" for label in _CUSTOMER_LABELS + _CUSTOMER_LABELS_CJK
 }
 
 _LABEL = re.compile(
@@ -52,7 +63,7 @@ _LABEL = re.compile(
     # optional number or short bracketed name: Agent 2, Agent (Sam)
     r"(?:[ \t]*(?:\d{1,3}|\([^()\n]{1,40}\)))?"
     # separator: a colon, or a dash with a space before it
-    r"(?:[ \t]*:|[ \t]+[-\u2013\u2014]+(?=[ \t]|$))[ \t]*",
+    r"(?:[ \t]*[:\uff1a]|[ \t]+[-\u2013\u2014]+(?=[ \t]|$))[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -857,3 +857,19 @@ def test_resolution_is_the_agents_answer_not_their_doubt_or_goodbye() -> None:
     answer = resolution(turns, ["i'm not sure", "let me check with"])
     assert answer == "It's a duplicate, so I've refunded it to your account."
     assert resolution(turns[:2], ["i'm not sure"]) == ""
+
+
+def test_the_main_question_of_a_chinese_or_japanese_contact_is_its_question():
+    from coaching.interactions.excerpts import main_question
+
+    zh = [
+        {"speaker": "customer", "text": "你好"},
+        {"speaker": "customer", "text": "我的国际汇款为什么还没到账？"},
+        {"speaker": "customer", "text": "我已经等了很久了，真的非常着急，希望今天能处理好"},
+    ]
+    assert main_question(zh) == "我的国际汇款为什么还没到账？"
+    ja = [
+        {"speaker": "customer", "text": "もしもし"},
+        {"speaker": "customer", "text": "カードの支払いがずっと保留中のままの理由を教えて"},
+    ]
+    assert main_question(ja).startswith("カードの支払い")  # long enough without a "？"

@@ -169,3 +169,13 @@ def test_pure() -> None:
         {"speaker": "agent", "text": "Hello"},
         {"speaker": "customer", "text": "Hi"},
     ]
+
+
+def test_chinese_and_japanese_labels_start_turns():
+    zh = "客服：您好，请问有什么可以帮您？\n客户：我的卡被冻结了。\n坐席:我帮您转接。"
+    assert [t["speaker"] for t in parse_turns(zh)] == ["agent", "customer", "agent"]
+    assert parse_turns(zh)[1]["text"] == "我的卡被冻结了。"
+    ja = "オペレーター：お電話ありがとうございます。\nお客様：カードをなくしました。"
+    assert [t["speaker"] for t in parse_turns(ja)] == ["agent", "customer"]
+    # A label word inside a sentence is not a label.
+    assert parse_turns("我是客户：不是坐席")[0]["speaker"] == "notes"
