@@ -153,11 +153,11 @@ def cluster_themes(ctx: JobContext) -> None:
     started = time.monotonic()
     for first in range(0, len(todo), EMBED_BATCH):
         batch = todo[first : first + EMBED_BATCH]
-        vectors = embedder.encode([doc.text for doc in batch])
+        encoded = embedder.encode_for_storage([doc.text for doc in batch])
         done = first + len(batch)
 
-        def store(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
-            theme_documents.store_vectors(session, batch, vectors, corpus.model)
+        def store(session: Session, batch: list[Any] = batch, encoded: Any = encoded) -> None:
+            theme_documents.store_vectors(session, batch, encoded, corpus.model)
 
         ctx.commit_batch(
             store,
@@ -174,7 +174,11 @@ def cluster_themes(ctx: JobContext) -> None:
 
     ctx.progress(_EMBED_END, f"Clustering {len(docs):,} documents")
     result = clustering.ThemeClusterer().fit(
-        [doc.key for doc in docs], [doc.text for doc in docs], vectors, progress=progress
+        [doc.key for doc in docs],
+        [doc.text for doc in docs],
+        vectors,
+        progress=progress,
+        languages=[doc.language for doc in docs],
     )
     seconds = time.monotonic() - started
 
@@ -219,11 +223,12 @@ def join_themes(ctx: JobContext) -> None:
     ctx.set_total(len(docs))
     for first in range(0, len(docs), EMBED_BATCH):
         batch = docs[first : first + EMBED_BATCH]
-        vectors = embedder.encode([doc.text for doc in batch])
+        vectors = embedder.encode_for_storage([doc.text for doc in batch])
 
         def write(session: Session, batch: list[Any] = batch, vectors: Any = vectors) -> None:
             theme_documents.store_vectors(session, batch, vectors, embedder.model_name)
-            theme_service.join_many(session, batch, vectors)
+            # CJK evidence joins by the linear map; the next full run places it among anchors.
+            theme_service.join_many(session, batch, vectors.vectors)
 
         ctx.commit_batch(write, checkpoint={"next": first + len(batch)}, done=first + len(batch))
 

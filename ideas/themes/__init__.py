@@ -12,6 +12,9 @@ Fixed file set:
 - ``queries.py``    reads: look-ups, lists, members, weekly trends, history, plans
 - ``clustering.py`` the pipeline: precomputed embeddings in, deterministic clusters out (no
                     database)
-- ``keywords.py``   c-TF-IDF keywords and readable labels of clusters (no database)
+- ``keywords.py``   c-TF-IDF keywords and readable labels of clusters, per language (no
+                    database)
+- ``tokens.py``     Chinese (jieba) and Japanese (janome) words for the keywords
+- ``naming.py``     which name and keywords a viewer sees, in their language where it can be
 - ``vectors.py``    blocked cosine helpers and the rule a document joins a theme by
 """

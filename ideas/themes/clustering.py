@@ -22,22 +22,30 @@ from ``bench/themes.py`` and ``bench/cluster_scale.py``):
    unthemed. This is the same rule ``vectors.nearest_theme`` applies to a new document between runs.
    Done in blocks, so a million documents stay well inside the memory budget.
 6. Labels (``keywords.py``): class-based TF-IDF over each cluster's texts (redaction tokens
-   such as ``[CARD]``, speaker prefixes such as ``Customer:``, English stop words and numbers
-   ignored; unigrams and bigrams), a short label from the top terms, and the members nearest
-   the centroid as representatives, with at least one from each source present (ideas and gap
-   snippets).
+   such as ``[CARD]``, speaker prefixes such as ``Customer:``, stop words and numbers ignored;
+   unigrams and bigrams), per language (English, Chinese, Japanese: each language's documents
+   across all clusters are its corpus), a short label from the top terms in each, and the
+   members nearest the centroid as representatives, with at least one from each source present
+   (ideas and gap snippets).
 """
 
 from __future__ import annotations
 
 import hashlib
 import warnings
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ideas.themes.keywords import keywords_and_label
+from ideas.themes.keywords import (
+    LANGUAGES,
+    Labels,
+    label_language,
+    language_labels,
+    primary_label,
+)
 from ideas.themes.vectors import (
     BLOCK,
     JOIN_THRESHOLD,
@@ -59,6 +67,9 @@ class ClusterInfo:
     keywords: list[str]  # c-TF-IDF top terms (unigrams and bigrams), best first
     label: str  # short readable label built from the keywords
     representatives: list[int]  # positions of the most central members, best first
+    # Per language with members: {"name", "keywords", "count"}; ``keywords`` and ``label``
+    # above are those of the most common language.
+    labels: Labels = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,8 @@ def _canonical(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return out, len(ids)
 
 
-def _key_hash(key: str) -> int:
+def key_hash(key: str) -> int:
+    """A document's place in the fit and label samples: stable, and independent of input order."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
 
 
@@ -149,7 +161,8 @@ class ThemeClusterer:
     ``n_neighbors`` and ``n_components`` for UMAP, ``min_cluster_size``, ``min_samples`` and
     ``cluster_selection_method`` for HDBSCAN, ``join_threshold`` for outliers and unsampled
     documents, ``fit_sample`` the most documents the reduction and HDBSCAN see, and
-    ``label_docs`` the most texts per cluster that c-TF-IDF reads (chosen by key hash)."""
+    ``label_docs`` the most texts per cluster and language that c-TF-IDF reads (chosen by key
+    hash)."""
 
     def __init__(
         self,
@@ -182,11 +195,15 @@ class ThemeClusterer:
         texts: Sequence[str],
         embeddings: np.ndarray,
         progress: Progress | None = None,
+        languages: Sequence[str] | None = None,
     ) -> ClusterResult:
+        """``languages``: each text's (``"en"``, ``"zh"``, ``"ja"``; default all English)."""
         report = progress or (lambda _fraction: None)
         n = len(keys)
         if len(texts) != n or len(embeddings) != n:
             raise ValueError("keys, texts and embeddings must have the same length")
+        if languages is not None and len(languages) != n:
+            raise ValueError("languages must have one entry per text")
         if len(set(keys)) != n:
             raise ValueError("keys must be unique")
         report(0.0)
@@ -200,7 +217,7 @@ class ThemeClusterer:
         x = np.asarray(embeddings)[order].astype(np.float32, copy=False)
         for start in range(0, n, BLOCK * 16):
             x[start : start + BLOCK * 16] = normalise(x[start : start + BLOCK * 16])
-        hashes = np.array([_key_hash(k) for k in skeys], dtype=np.uint64)
+        hashes = np.array([key_hash(k) for k in skeys], dtype=np.uint64)
 
         # 2. Fit sample: the smallest key hashes, kept in canonical order.
         if n > self.fit_sample:
@@ -226,7 +243,8 @@ class ThemeClusterer:
         report(0.9)
 
         # 6. Final centroids, representatives, keywords and labels.
-        clusters = self._describe(x, labels, k, order, skeys, hashes, texts) if k else []
+        langs = np.array([label_language(languages[i] if languages else "en") for i in order])
+        clusters = self._describe(x, labels, k, order, skeys, (hashes, langs), texts) if k else []
         out = np.full(n, -1, dtype=np.int64)
         out[order] = labels
         report(1.0)
@@ -262,12 +280,13 @@ class ThemeClusterer:
         k: int,
         order: np.ndarray,
         skeys: list[str],
-        hashes: np.ndarray,
+        hashes_langs: tuple[np.ndarray, np.ndarray],
         texts: Sequence[str],
     ) -> list[ClusterInfo]:
-        """Step 6: each cluster's members (in the caller's positions), centroid, keywords, label
-        and representatives. Rows are in canonical order; ``order`` maps them back."""
-        n = len(x)
+        """Step 6: each cluster's members (in the caller's positions), centroid, keywords and
+        labels per language, and representatives. Rows are in canonical order; ``order`` maps
+        them back."""
+        n, (hashes, langs) = len(x), hashes_langs
         centroids = cluster_centroids(x, labels, k)
         own = np.full(n, -np.inf, dtype=np.float32)
         for start in range(0, n, BLOCK * 16):
@@ -276,24 +295,39 @@ class ThemeClusterer:
             rows = keep + start
             own[rows] = np.einsum("ij,ij->i", x[rows], centroids[part[keep]])
         members_by_cluster = _group(labels, k)
-        label_texts = []
+        samples, counts = [], []
         for rows in members_by_cluster:
-            chosen = rows[np.lexsort((rows, hashes[rows]))[: self.label_docs]]
-            label_texts.append([texts[order[r]] for r in np.sort(chosen)])
-        named = keywords_and_label(label_texts)
+            chosen = _label_sample(rows, langs, hashes, self.label_docs)
+            samples.append([(str(langs[r]), texts[order[r]]) for part in chosen for r in part])
+            counts.append(Counter(langs[rows].tolist()))
+        named = language_labels(samples, counts)
         clusters: list[ClusterInfo] = []
         for index, rows in enumerate(members_by_cluster):
             reps = _representatives(rows, own[rows], [skeys[r] for r in rows])
+            keywords, label = primary_label(named[index])
             clusters.append(
                 ClusterInfo(
                     members=np.sort(order[rows]),
                     centroid=centroids[index],
-                    keywords=named[index][0],
-                    label=named[index][1],
+                    keywords=keywords,
+                    label=label,
                     representatives=[int(order[r]) for r in reps],
+                    labels=named[index],
                 )
             )
         return clusters
+
+
+def _label_sample(
+    rows: np.ndarray, langs: np.ndarray, hashes: np.ndarray, per_language: int
+) -> list[np.ndarray]:
+    """Up to ``per_language`` of ``rows`` in each language of ``LANGUAGES`` (the smallest key
+    hashes, so the choice does not depend on input order), ascending."""
+    out = []
+    for language in LANGUAGES:
+        mine = rows[langs[rows] == language]
+        out.append(np.sort(mine[np.lexsort((mine, hashes[mine]))[:per_language]]))
+    return out
 
 
 def _group(labels: np.ndarray, k: int) -> list[np.ndarray]:

@@ -1,6 +1,6 @@
 """What the clustering sees. A *document* is a visible idea or the gap evidence of one
-interaction (``coaching`` supplies those through a ``Corpus``); its vector is stored once per
-text and model and read back for every run."""
+interaction (``coaching`` supplies those through a ``Corpus``), with the language it is written
+in; its vector is stored once per text and model and read back for every run."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ import numpy as np
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from foundation.crosslingual import X_DIMENSIONS, Encoded, place
 from foundation.embeddings import DIMENSIONS, Embedder, Embedding, from_bytes, text_hash, to_bytes
 from foundation.ids import pk
 from ideas.submissions.models import Idea, idea_text
 from ideas.themes.models import DocumentKind
+
+MAX_ANCHORS = 50_000  # English documents a theme run places CJK ones among
 
 
 class Corpus(Protocol):
@@ -27,6 +30,13 @@ class Corpus(Protocol):
 
     def texts(self, session: Session, kind: DocumentKind, ids: list[int]) -> dict[int, str]: ...
 
+    def languages(
+        self, session: Session, kind: DocumentKind, ids: list[int]
+    ) -> dict[int, str | None]:
+        """The stored language of each (``None`` for rows from before languages were stored:
+        ``document_language`` detects those)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Document:
@@ -35,14 +45,27 @@ class Document:
     text: str
     occurred_at: datetime
     team_id: int | None = None
+    language: str = "en"  # "en", "zh", "ja", or "und" when it could not be told
 
     @property
     def key(self) -> str:
         return f"{self.kind.value}:{self.id}"
 
 
+def document_language(stored: str | None, text: str) -> str:
+    """The language stored with the idea or interaction, or, for rows written before
+    languages were stored, the one detected from the text."""
+    if stored:
+        return stored
+    from foundation.language import detect_language
+
+    return detect_language(text)
+
+
 def idea_document(idea: Idea) -> Document:
-    return Document(DocumentKind.idea, pk(idea), idea_text(idea), idea.created_at)
+    text = idea_text(idea)
+    language = document_language(idea.language, text)
+    return Document(DocumentKind.idea, pk(idea), text, idea.created_at, language=language)
 
 
 def idea_documents(session: Session) -> list[Document]:
@@ -68,9 +91,13 @@ def stale(session: Session, docs: Sequence[Document], model: str) -> list[Docume
 
 
 def store_vectors(
-    session: Session, docs: Sequence[Document], vectors: np.ndarray, model: str
+    session: Session, docs: Sequence[Document], vectors: np.ndarray | Encoded, model: str
 ) -> None:
-    """Replace the stored vectors of these documents (a new row id, so vector indexes see it)."""
+    """Replace the stored vectors of these documents (a new row id, so vector indexes see it);
+    given ``Encoded`` texts, their multilingual vectors and anchor flags too."""
+    encoded = vectors if isinstance(vectors, Encoded) else None
+    if isinstance(vectors, Encoded):
+        vectors = vectors.vectors
     for kind in {doc.kind for doc in docs}:
         ids = [doc.id for doc in docs if doc.kind == kind]
         session.exec(
@@ -85,30 +112,54 @@ def store_vectors(
             model=model,
             text_hash=text_hash(doc.text),
             vector=to_bytes(vector),
+            xvector=_xvector(encoded, i),
+            anchor=True if encoded is None else bool(encoded.anchor[i]),
             updated_at=doc.occurred_at,
         )
-        for doc, vector in zip(docs, vectors, strict=True)
+        for i, (doc, vector) in enumerate(zip(docs, vectors, strict=True))
     )
     session.flush()
 
 
 def load_vectors(session: Session, docs: Sequence[Document], model: str) -> np.ndarray:
-    """The stored vectors of ``docs``, in their order; every one must be stored already."""
+    """The stored vectors of ``docs``, in their order; every one must be stored already.
+    Chinese and Japanese documents are placed again among the English ones of this set
+    (foundation.crosslingual), so they sit with the English texts that say the same thing; at
+    most about ``MAX_ANCHORS`` English documents (every n-th) serve, to bound the memory."""
     position = {(doc.kind.value, doc.id): i for i, doc in enumerate(docs)}
     matrix = np.zeros((len(docs), DIMENSIONS), dtype=np.float32)
+    stride = max(1, len(docs) // MAX_ANCHORS)
+    anchors: dict[int, np.ndarray] = {}
+    others: dict[int, np.ndarray] = {}
     found = 0
     for kind in {doc.kind for doc in docs}:
-        query = select(Embedding.source_id, Embedding.vector).where(
-            Embedding.source == kind.value, Embedding.model == model
-        )
-        for source_id, blob in session.exec(query):
+        query = select(
+            Embedding.source_id, Embedding.vector, Embedding.xvector, Embedding.anchor
+        ).where(Embedding.source == kind.value, Embedding.model == model)
+        for source_id, blob, xblob, is_anchor in session.exec(query):
             i = position.get((kind.value, source_id))
-            if i is not None:
-                matrix[i] = from_bytes(blob)
-                found += 1
+            if i is None:
+                continue
+            matrix[i] = from_bytes(blob)
+            found += 1
+            if xblob is not None and not is_anchor:
+                others[i] = from_bytes(xblob)
+            elif xblob is not None and i % stride == 0:
+                anchors[i] = from_bytes(xblob)
     if found != len(docs):
         raise RuntimeError(f"{len(docs) - found} documents have no stored vector")
+    if others:
+        rows, anchor_rows = list(others), list(anchors)
+        anchor_x = np.array([anchors[i] for i in anchor_rows]).reshape(-1, X_DIMENSIONS)
+        xs = np.array([others[i] for i in rows])
+        matrix[rows] = place(xs, anchor_x, matrix[anchor_rows])
     return matrix
+
+
+def _xvector(encoded: Encoded | None, i: int) -> bytes | None:
+    if encoded is None or encoded.xvectors is None:
+        return None
+    return to_bytes(encoded.xvectors[i])
 
 
 def embed_missing(
@@ -118,5 +169,6 @@ def embed_missing(
     todo = stale(session, docs, embedder.model_name)
     for first in range(0, len(todo), batch_size):
         batch = todo[first : first + batch_size]
-        store_vectors(session, batch, embedder.encode([d.text for d in batch]), embedder.model_name)
+        encoded = embedder.encode_for_storage([d.text for d in batch])
+        store_vectors(session, batch, encoded, embedder.model_name)
     return len(todo)

@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
+from foundation.i18n import N_, gettext
 from foundation.ids import IdRef
 from ideas.submissions.models import COMMENT_MAX
 
@@ -29,7 +30,18 @@ class ThemeStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """In the current locale: read where it is shown, not at import."""
+        return gettext(self.english_label)
+
+    @property
+    def english_label(self) -> str:
+        """For stored texts (the theme's history), which stay English."""
+        return {
+            "new": N_("New"),
+            "reviewing": N_("Reviewing"),
+            "actioned": N_("Actioned"),
+            "dismissed": N_("Dismissed"),
+        }[self.value]
 
 
 class ThemeState(StrEnum):
@@ -41,6 +53,17 @@ class ThemeState(StrEnum):
     merged = "merged"
     split_up = "split"
 
+    @property
+    def label(self) -> str:
+        """In the current locale: read where it is shown, not at import."""
+        labels = {
+            "active": N_("Active"),
+            "faded": N_("Faded"),
+            "merged": N_("Merged"),
+            "split": N_("Split"),
+        }
+        return gettext(labels[self.value])
+
 
 class DocumentKind(StrEnum):
     """A theme's members come from two sources, clustered as one kind of document."""
@@ -50,7 +73,8 @@ class DocumentKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"idea": "Idea", "gap": "Gap evidence"}[self.value]
+        """In the current locale: read where it is shown, not at import."""
+        return gettext({"idea": N_("Idea"), "gap": N_("Gap evidence")}[self.value])
 
 
 class PlanStatus(StrEnum):
@@ -60,7 +84,15 @@ class PlanStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In the current locale: read where it is shown, not at import."""
+        return gettext(self.english_label)
+
+    @property
+    def english_label(self) -> str:
+        """For stored texts (the theme's history), which stay English."""
+        return {"open": N_("Open"), "in_progress": N_("In progress"), "done": N_("Done")}[
+            self.value
+        ]
 
 
 class Theme(SQLModel, table=True):
@@ -70,6 +102,10 @@ class Theme(SQLModel, table=True):
     renamed: bool = False
     auto_label: str = Field(max_length=120)
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Per language the members are written in ("en", "zh", "ja"): {"name", "keywords",
+    # "count"} from that language's own c-TF-IDF (``keywords.language_labels``); ``auto_label``
+    # and ``keywords`` above are the most common language's. Shown by ``naming.display_label``.
+    labels: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: ThemeStatus = Field(default=ThemeStatus.new, sa_type=string_enum(ThemeStatus))
     state: ThemeState = Field(default=ThemeState.active, sa_type=string_enum(ThemeState))
     dismiss_reason: str | None = Field(default=None, max_length=500)
@@ -98,6 +134,7 @@ class ThemePublic(SQLModel):
     name: str
     auto_label: str
     keywords: list[str]
+    labels: dict[str, Any]
     status: ThemeStatus
     state: ThemeState
     merged_into_id: int | None

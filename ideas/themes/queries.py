@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from foundation.clock import utcnow
 from foundation.errors import NotFound
+from foundation.i18n import N_
 from ideas.themes.models import (
     ActionPlan,
     DocumentKind,
@@ -46,7 +47,7 @@ def live_successors(session: Session, theme_id: int | None) -> list[int]:
 def get_theme(session: Session, theme_id: int) -> Theme:
     theme = session.get(Theme, theme_id)
     if theme is None:
-        raise NotFound("No such theme")
+        raise NotFound(N_("No such theme"))
     return theme
 
 

@@ -6,7 +6,7 @@ Functions flush, never commit."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +21,7 @@ from foundation.embeddings import DIMENSIONS, from_bytes, to_bytes
 from foundation.ids import pk
 from ideas.themes import clustering
 from ideas.themes.documents import Document
-from ideas.themes.keywords import keywords_and_label
+from ideas.themes.keywords import Labels, label_language, language_labels, primary_label
 from ideas.themes.models import (
     NAME_MAX,
     DocumentKind,
@@ -31,6 +31,7 @@ from ideas.themes.models import (
     ThemeRun,
     ThemeState,
 )
+from ideas.themes.naming import enough
 
 # A cluster continues a theme when they share this much membership (Jaccard) or, for a theme
 # whose members all moved (merged away, or faded), when their centroids are this close.
@@ -190,8 +191,8 @@ def apply_run(
     every = list(targets.values()) + fresh
     session.exec(delete(ThemeMember))
     labels = _labels_if_rebuilt(every, docs)
-    for target, label in zip(every, labels, strict=True):
-        write_members(session, target, docs, vectors, keys, via="cluster", label=label)
+    for target, named in zip(every, labels, strict=True):
+        write_members(session, target, docs, vectors, keys, via="cluster", labels=named)
     _fade_and_revive(session, themes, targets, run)
     run.themes = len(every)
     run.themed = sum(len(t.members) for t in every)
@@ -225,14 +226,33 @@ def _new_theme(cluster: clustering.ClusterInfo, run: ThemeRun) -> Theme:
         name=label,
         auto_label=label,
         keywords=list(cluster.keywords),
+        labels=dict(cluster.labels),
         centroid=to_bytes(cluster.centroid),
         first_run_id=run.id,
     )
 
 
 def _take_labels(theme: Theme, cluster: clustering.ClusterInfo) -> None:
-    theme.auto_label = cluster.label[:NAME_MAX] or theme.auto_label
-    theme.keywords = list(cluster.keywords)
+    set_labels(theme, cluster.labels)
+
+
+def set_labels(theme: Theme, labels: Labels) -> None:
+    """A run's (or a rebuild's) labels on a theme: keywords and counts as computed, and
+    ``keywords``/``auto_label`` those of the most common language. A language's name that was
+    already shown (the language had enough members, ``naming.enough``) is kept, as the theme's
+    own name is, so viewers do not see it change every night."""
+    before: Labels = dict(theme.labels or {})
+    if not before and theme.auto_label:  # labelled before languages: its name is English
+        before = {"en": {"name": theme.auto_label if theme.renamed else theme.name}}
+        before["en"]["count"] = theme.size
+    kept: Labels = {}
+    for language, fresh in labels.items():
+        old = before.get(language, {})
+        keep = old.get("name") and enough(before, language)
+        kept[language] = {**fresh, "name": old["name"] if keep else fresh["name"]}
+    theme.labels = kept
+    keywords, label = primary_label(labels)
+    theme.keywords, theme.auto_label = keywords, (label[:NAME_MAX] or theme.auto_label)
 
 
 def write_members(
@@ -243,10 +263,10 @@ def write_members(
     keys: list[str],
     *,
     via: str,
-    label: tuple[list[str], str] | None = None,
+    labels: Labels | None = None,
 ) -> None:
-    """Members, counts, centroid, representatives, and ``label`` (keywords and label) when the
-    members were rebuilt."""
+    """Members, counts, centroid, representatives, and ``labels`` (keywords and names per
+    language; computed from the members when not given) when the members were rebuilt."""
     theme, members = target.theme, sorted(target.members, key=lambda i: keys[i])
     centroid = _centroid(vectors[members])
     similarity = vectors[members] @ centroid
@@ -273,23 +293,40 @@ def write_members(
     order = np.argsort(-similarity, kind="stable")
     theme.representatives = _representatives([docs[members[j]] for j in order])
     if target.rebuilt:
-        keywords, text = label or keywords_and_label([[docs[i].text for i in members]])[0]
-        theme.keywords, theme.auto_label = list(keywords), (text[:NAME_MAX] or theme.auto_label)
+        set_labels(theme, labels or member_labels([[docs[i] for i in members]])[0])
     theme.updated_at = utcnow()
 
 
-def _labels_if_rebuilt(
-    targets: Sequence[Target], docs: Sequence[Document]
-) -> list[tuple[list[str], str] | None]:
+def member_labels(groups: Sequence[Sequence[Document]], per_language: int = 300) -> list[Labels]:
+    """Labels per language of groups of documents, computed together (so each group's
+    keywords are what set it apart from the others). As in a run, c-TF-IDF reads at most
+    ``per_language`` texts of each group and language (the smallest key hashes): Japanese
+    segmentation costs about 2 ms a text, and a full run's rebuild labels every theme."""
+    samples: list[list[tuple[str, str]]] = []
+    counts: list[Counter[str]] = []
+    for group in groups:
+        by_language: dict[str, list[Document]] = defaultdict(list)
+        for doc in group:
+            by_language[label_language(doc.language)].append(doc)
+        chosen = [
+            (language, doc)
+            for language, docs in by_language.items()
+            for doc in sorted(docs, key=lambda d: (clustering.key_hash(d.key), d.key))[
+                :per_language
+            ]
+        ]
+        samples.append([(language, doc.text) for language, doc in chosen])
+        counts.append(Counter({language: len(docs) for language, docs in by_language.items()}))
+    return language_labels(samples, counts)
+
+
+def _labels_if_rebuilt(targets: Sequence[Target], docs: Sequence[Document]) -> list[Labels | None]:
     """c-TF-IDF labels for the themes whose members were rebuilt (a merge or split applied
     again), computed against every theme of the run so their keywords tell them apart."""
     if not any(t.rebuilt for t in targets):
         return [None] * len(targets)
-    texts = [[docs[i].text for i in t.members] for t in targets]
-    return [
-        label if t.rebuilt else None
-        for t, label in zip(targets, keywords_and_label(texts), strict=True)
-    ]
+    named = member_labels([[docs[i] for i in t.members] for t in targets])
+    return [labels if t.rebuilt else None for t, labels in zip(targets, named, strict=True)]
 
 
 def _representatives(ranked: Sequence[Document]) -> list[dict[str, object]]:

@@ -16,11 +16,12 @@ from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import from_bytes
 from foundation.errors import Conflict, Invalid
+from foundation.i18n import N_
 from foundation.ids import pk
 from foundation.text import clean_line
 from ideas.themes import clustering
-from ideas.themes.documents import Corpus, Document, load_vectors
-from ideas.themes.keywords import keywords_and_label
+from ideas.themes.documents import Corpus, Document, document_language, load_vectors
+from ideas.themes.keywords import label_language
 from ideas.themes.models import (
     NAME_MAX,
     ActionPlan,
@@ -32,8 +33,11 @@ from ideas.themes.models import (
     ThemeStatus,
 )
 from ideas.themes.queries import get_plan
-from ideas.themes.runs import Target, record_event, write_members
+from ideas.themes.runs import Target, member_labels, record_event, write_members
 from ideas.themes.vectors import nearest_theme
+
+MERGED = N_("This theme was merged; edit the theme it went into.")
+SPLIT = N_("This theme was split; edit the themes it went into.")
 
 
 def join(session: Session, doc: Document, vector: np.ndarray) -> Theme | None:
@@ -85,9 +89,20 @@ def join_many(
             theme.idea_count += 1
         else:
             theme.gap_count += 1
+        _count_language(theme, doc.language)
         placed.append(theme)
     session.flush()
     return placed
+
+
+def _count_language(theme: Theme, language: str) -> None:
+    """One more member in ``language`` (its keywords and name wait for the next run)."""
+    language = label_language(language)
+    labels = dict(theme.labels or {})
+    entry = dict(labels.get(language) or {"name": "", "keywords": []})
+    entry["count"] = int(entry.get("count", 0)) + 1
+    labels[language] = entry
+    theme.labels = labels  # a new object, so the JSON column is written
 
 
 def leave(session: Session, kind: DocumentKind, source_id: int) -> None:
@@ -110,7 +125,7 @@ def leave(session: Session, kind: DocumentKind, source_id: int) -> None:
 
 def _editable(theme: Theme) -> None:
     if theme.state in (ThemeState.merged, ThemeState.split_up):
-        raise Conflict(f"This theme was {theme.state.value}; edit the theme it went into.")
+        raise Conflict(MERGED if theme.state == ThemeState.merged else SPLIT)
 
 
 def rename(session: Session, theme: Theme, name: str, by: User) -> Theme:
@@ -118,9 +133,11 @@ def rename(session: Session, theme: Theme, name: str, by: User) -> Theme:
     try:
         name = clean_line(name)
     except ValueError:
-        raise Invalid("Give the theme a name with letters or digits.", field="name") from None
+        raise Invalid(N_("Give the theme a name with letters or digits."), field="name") from None
     if len(name) > NAME_MAX:
-        raise Invalid(f"Names are at most {NAME_MAX} characters.", field="name")
+        raise Invalid(
+            N_("Names are at most %(limit)s characters."), field="name", params={"limit": NAME_MAX}
+        )
     if name != theme.name:
         record_event(session, theme, "renamed", f"{theme.name} → {name}", by=by)
         theme.name, theme.renamed, theme.updated_at = name, True, utcnow()
@@ -134,10 +151,13 @@ def set_status(
     _editable(theme)
     reason = reason.strip()
     if status == ThemeStatus.dismissed and not reason:
-        raise Invalid("Say why the theme is dismissed.", field="reason")
+        raise Invalid(N_("Say why the theme is dismissed."), field="reason")
     if len(reason) > 500:
-        raise Invalid("Keep the reason under 500 characters.", field="reason")
-    detail = f"{theme.status.label} → {status.label}" + (f": {reason}" if reason else "")
+        raise Invalid(N_("Keep the reason under 500 characters."), field="reason")
+    # The history is stored, in English.
+    detail = f"{theme.status.english_label} → {status.english_label}" + (
+        f": {reason}" if reason else ""
+    )
     theme.status = status
     theme.dismiss_reason = reason if status == ThemeStatus.dismissed else None
     theme.updated_at = utcnow()
@@ -152,7 +172,7 @@ def merge(session: Session, source: Theme, target: Theme, by: User, corpus: Corp
     _editable(source)
     _editable(target)
     if source.id == target.id:
-        raise Invalid("Choose a different theme to merge into.", field="into")
+        raise Invalid(N_("Choose a different theme to merge into."), field="into")
     session.exec(
         # SQLModel does not declare ``__table__`` on the class (here and the line below).
         ThemeMember.__table__.update()  # type: ignore[attr-defined]
@@ -175,25 +195,27 @@ def split(
     _editable(theme)
     docs = _member_documents(session, theme, corpus)
     if len(docs) < 4:
-        raise Invalid("A theme needs at least four members to split.", field="parts")
+        raise Invalid(N_("A theme needs at least four members to split."), field="parts")
     if parts is not None and not 2 <= parts <= min(8, len(docs) // 2):
-        raise Invalid("Split into between 2 and 8 parts, two members each at least.", field="parts")
+        raise Invalid(
+            N_("Split into between 2 and 8 parts, two members each at least."), field="parts"
+        )
     vectors = load_vectors(session, docs, corpus.model)
     part_of = clustering.split(vectors, [d.text for d in docs], k=parts)
     groups = [[i for i, p in enumerate(part_of) if p == g] for g in sorted(set(part_of.tolist()))]
     if len(groups) < 2:
-        raise Invalid("These members do not divide; try a number of parts.", field="parts")
+        raise Invalid(N_("These members do not divide; try a number of parts."), field="parts")
     children: list[Theme] = []
     session.exec(delete(ThemeMember).where(col(ThemeMember.theme_id) == theme.id))
     # Labelled together, so each part's keywords are what sets it apart from the others.
-    titles = keywords_and_label([[docs[i].text for i in g] for g in groups])
+    titles = member_labels([[docs[i] for i in g] for g in groups])
     keys = [d.key for d in docs]
-    for members, label in zip(groups, titles, strict=True):
+    for members, labels in zip(groups, titles, strict=True):
         child = Theme(name="", auto_label="", split_from_id=theme.id, status=ThemeStatus.reviewing)
         session.add(child)
         session.flush()
         target = Target(child, members, rebuilt=True)
-        write_members(session, target, docs, vectors, keys, via="split", label=label)
+        write_members(session, target, docs, vectors, keys, via="split", labels=labels)
         child.name = child.auto_label
         record_event(session, child, "created", f"Split from “{theme.name}” (#{theme.id}).", by=by)
         children.append(child)
@@ -211,24 +233,28 @@ def _member_documents(session: Session, theme: Theme, corpus: Corpus) -> list[Do
         .where(ThemeMember.theme_id == theme.id)
         .order_by(col(ThemeMember.kind), col(ThemeMember.source_id))
     ).all()
-    texts = _texts(session, rows, corpus)
-    return [
-        Document(
-            m.kind, m.source_id, texts.get((m.kind, m.source_id), ""), m.occurred_at, m.team_id
-        )
-        for m in rows
-    ]
+    texts, languages = _texts(session, rows, corpus)
+    docs = []
+    for m in rows:
+        text = texts.get((m.kind, m.source_id), "")
+        language = document_language(languages.get((m.kind, m.source_id)), text)
+        docs.append(Document(m.kind, m.source_id, text, m.occurred_at, m.team_id, language))
+    return docs
 
 
 def _texts(
     session: Session, rows: Sequence[ThemeMember], corpus: Corpus
-) -> dict[tuple[DocumentKind, int], str]:
+) -> tuple[dict[tuple[DocumentKind, int], str], dict[tuple[DocumentKind, int], str | None]]:
+    """Each member's text and stored language."""
     texts: dict[tuple[DocumentKind, int], str] = {}
+    languages: dict[tuple[DocumentKind, int], str | None] = {}
     for kind in DocumentKind:
         ids = [m.source_id for m in rows if m.kind == kind]
         if ids:
             texts.update(((kind, i), t) for i, t in corpus.texts(session, kind, ids).items())
-    return texts
+            found = corpus.languages(session, kind, ids).items()
+            languages.update(((kind, i), lang) for i, lang in found)
+    return texts, languages
 
 
 def _rebuild(session: Session, theme: Theme, corpus: Corpus) -> None:
@@ -246,7 +272,7 @@ def _rebuild(session: Session, theme: Theme, corpus: Corpus) -> None:
 def save_plan(session: Session, theme: Theme, data: ActionPlanUpdate, by: User) -> ActionPlan:
     _editable(theme)
     if data.owner_id is not None and session.get(User, data.owner_id) is None:
-        raise Invalid("Choose an owner from the list.", field="owner_id")
+        raise Invalid(N_("Choose an owner from the list."), field="owner_id")
     plan = get_plan(session, pk(theme)) or ActionPlan(theme_id=pk(theme))
     plan.owner_id, plan.due_date, plan.status, plan.note = (
         data.owner_id,
@@ -257,6 +283,8 @@ def save_plan(session: Session, theme: Theme, data: ActionPlanUpdate, by: User) 
     plan.updated_at = utcnow()
     session.add(plan)
     due = data.due_date.isoformat() if data.due_date else "no due date"
-    record_event(session, theme, "plan", f"Action plan {data.status.label.lower()}, {due}.", by=by)
+    record_event(
+        session, theme, "plan", f"Action plan {data.status.english_label.lower()}, {due}.", by=by
+    )
     session.flush()
     return plan

@@ -96,6 +96,11 @@ class FakeCorpus:
     def texts(self, session: Session, kind: DocumentKind, ids: list[int]) -> dict[int, str]:
         return {i: self.by_key[(kind, i)] for i in ids if (kind, i) in self.by_key}
 
+    def languages(
+        self, session: Session, kind: DocumentKind, ids: list[int]
+    ) -> dict[int, str | None]:
+        return {i: "en" for i in ids if (kind, i) in self.by_key}
+
 
 def run(db: Session, data: Docs) -> ThemeRun:
     theme_documents.store_vectors(db, data.docs, data.vectors, MODEL)
