@@ -11,4 +11,10 @@ Files:
 - ``interactions.py`` the synthetic interaction-log generator (plans and renders contacts)
 - ``script.py``       its words: themes, lines, vulnerability cues, synthetic PII shapes
 - ``guides.py``       the best-practice guides
+- ``centres.py``      the Shanghai and Tokyo teams and their people
+- ``ideas_zh.py``, ``ideas_ja.py``  the Shanghai and Tokyo teams' ideas (Chinese, Japanese, some
+                      English)
+- ``contacts_cjk.py`` their contacts in Chinese and Japanese, planned like the English ones
+                      (``lang.py`` the shapes of their words, ``pii_cjk.py`` their synthetic PII)
+- ``topics_*.py``, ``words_*.py``  those contacts' words: per theme, and the conversation parts
 """

@@ -10,11 +10,15 @@ the ordinary service functions, then dates everything over the last 120 days so 
 lived in: long-tailed support, comment threads, the CX lead's answers through every status,
 merged near-duplicates, one hidden idea, and a handful of unanswered ideas past the response
 promise. It is deterministic (``random.Random(2026)``) and does nothing when any idea exists.
+``demo.loader`` passes the Shanghai and Tokyo teams' ideas (``demo.ideas_zh``, ``demo.ideas_ja``)
+with these: only their own team supports and comments on those written in Chinese or Japanese
+(``Seed.readers``), and a few of them were merged into English ideas saying the same thing.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -25,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from foundation.accounts import Role, Team, User
 from foundation.clock import utcnow
+from foundation.crosslingual import Encoded
 from foundation.embeddings import Embedder, Embedding, get_embedder
 from foundation.ids import pk
 from foundation.settings import get_settings
@@ -143,6 +148,9 @@ class Seed:
     same_author: str | None = None
     merge_into: str | None = None
     hide: str | None = None
+    # The team whose members read the idea's language (demo.ideas_zh / ideas_ja): supporters and
+    # commenting agents come from it. None: anyone.
+    readers: str | None = None
 
 
 def _s(
@@ -1281,17 +1289,21 @@ class _People:
 
 
 def load_demo_ideas(
-    session: Session, embedder: Embedder | None = None, *, now: datetime | None = None
+    session: Session,
+    embedder: Embedder | None = None,
+    *,
+    now: datetime | None = None,
+    seeds: Sequence[Seed] = SEEDS,
 ) -> int:
-    """Add the demo ideas unless any idea exists; returns how many were added. Needs the demo
-    users (``demo.loader.load_demo`` creates them first). Flushes, never commits."""
+    """Add the demo ideas (``seeds``) unless any idea exists; returns how many were added. Needs
+    the demo users (``demo.loader.load_demo`` creates them first). Flushes, never commits."""
     if session.exec(select(Idea.id).limit(1)).first() is not None:
         return 0
     people = _people(session)
     if people is None:
         return 0
-    prepared = _Prepared(embedder or get_embedder(get_settings()), [_text(seed) for seed in SEEDS])
-    return _Loader(session, prepared, people, now or utcnow()).run()
+    prepared = _Prepared(embedder or get_embedder(get_settings()), [_text(seed) for seed in seeds])
+    return _Loader(session, prepared, people, now or utcnow(), seeds).run()
 
 
 def _text(seed: Seed) -> str:
@@ -1301,18 +1313,33 @@ def _text(seed: Seed) -> str:
 
 
 class _Prepared(Embedder):
-    """The real model, asked once for all the seed texts (one batch instead of 150 calls);
-    ``submit_idea`` then stores exactly what the model said. Other texts go to the model."""
+    """The real model, asked once for all the seed texts (one batch instead of 220 calls, and
+    the multilingual model's one batch for the Chinese and Japanese ones); ``submit_idea`` then
+    stores exactly what the model said. Other texts go to the model."""
 
     def __init__(self, model: Embedder, texts: list[str]) -> None:  # no super(): no 2nd load
         self.model_name = model.model_name
         self._model_embedder = model
-        self._vectors = dict(zip(texts, model.encode(texts), strict=True))
+        done = model.encode_for_storage(texts)
+        xvectors = done.xvectors if done.xvectors is not None else [None] * len(texts)
+        rows = zip(texts, done.vectors, xvectors, done.anchor, strict=True)
+        self._stored = {text: (vector, x, bool(anchor)) for text, vector, x, anchor in rows}
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        if texts and all(text in self._vectors for text in texts):
-            return np.stack([self._vectors[text] for text in texts])
+        if texts and all(text in self._stored for text in texts):
+            return np.stack([self._stored[text][0] for text in texts])
         return self._model_embedder.encode(texts, batch_size)
+
+    def encode_for_storage(self, texts: list[str], batch_size: int = 64) -> Encoded:
+        if not texts or not all(text in self._stored for text in texts):
+            return self._model_embedder.encode_for_storage(texts, batch_size)
+        rows = [self._stored[text] for text in texts]
+        xvectors = [x for _, x, _ in rows]
+        return Encoded(
+            np.stack([vector for vector, _, _ in rows]),
+            None if any(x is None for x in xvectors) else np.stack(xvectors),
+            np.array([anchor for _, _, anchor in rows], dtype=bool),
+        )
 
 
 def _people(session: Session) -> _People | None:
@@ -1335,7 +1362,15 @@ def _people(session: Session) -> _People | None:
 
 
 class _Loader:
-    def __init__(self, session: Session, embedder: Embedder, people: _People, now: datetime):
+    def __init__(
+        self,
+        session: Session,
+        embedder: Embedder,
+        people: _People,
+        now: datetime,
+        seeds: Sequence[Seed],
+    ) -> None:
+        self.seeds = list(seeds)
         self.session = session
         self.embedder = embedder
         self.people = people
@@ -1353,9 +1388,9 @@ class _Loader:
     def run(self) -> int:
         anonymous = self._choose_anonymous()
         overdue = self._choose_overdue()
-        for seed in SEEDS:
+        for seed in self.seeds:
             self._plan(seed, seed.key in anonymous, seed.key in overdue)
-        for seed in SEEDS:
+        for seed in self.seeds:
             self._plan_supports(seed)
             self._plan_comments(seed)
         for when, _, action, args in sorted(self.events, key=lambda e: (e[0], e[1])):
@@ -1367,15 +1402,15 @@ class _Loader:
         self.events.append((when, len(self.events), action, args))
 
     def _choose_anonymous(self) -> set[str]:
-        forced = {s.key for s in SEEDS if s.anon}
-        open_ = [s.key for s in SEEDS if s.anon is None]
-        wanted = max(0, round(ANONYMOUS_SHARE * len(SEEDS)) - len(forced))
+        forced = {s.key for s in self.seeds if s.anon}
+        open_ = [s.key for s in self.seeds if s.anon is None]
+        wanted = max(0, round(ANONYMOUS_SHARE * len(self.seeds)) - len(forced))
         return forced | set(self.rng.sample(open_, min(wanted, len(open_))))
 
     def _choose_overdue(self) -> set[str]:
         eligible = [
             s.key
-            for s in SEEDS
+            for s in self.seeds
             if s.status == IdeaStatus.new
             and not (s.fresh or s.after or s.trend or s.merge_into or s.hide or s.comments)
         ]
@@ -1492,7 +1527,7 @@ class _Loader:
         count = seed.support
         if count is None:
             count = self.rng.choices(range(8), weights=[36, 25, 16, 10, 5, 4, 2, 2])[0]
-        pool = [u for u in self.people.everyone if u.id != plan.author.id]
+        pool = [u for u in self._readers(seed) if u.id != plan.author.id]
         users = self.rng.sample(pool, min(count, len(pool)))
         start = plan.created + timedelta(minutes=10)
         recent = max(start, self.now - timedelta(days=13))
@@ -1505,6 +1540,13 @@ class _Loader:
                 if when >= plan.cap:
                     when = start + (plan.cap - start) * self.rng.random()
             self._event(when, "support", seed.key, user)
+
+    def _readers(self, seed: Seed) -> list[User]:
+        """Who can support or comment on the idea: its ``readers`` team, else everyone."""
+        if seed.readers is None:
+            return self.people.everyone
+        team = self.people.agents.get(seed.readers, []) + self.people.leads.get(seed.readers, [])
+        return team or self.people.everyone
 
     def _plan_comments(self, seed: Seed) -> None:
         plan = self.plans[seed.key]
@@ -1524,7 +1566,7 @@ class _Loader:
                 own = [u for u in team_leads if u.team_id == plan.author.team_id]
                 user = self.rng.choice(own or team_leads)
             else:
-                others = [u for g in self.people.agents.values() for u in g]
+                others = [u for u in self._readers(seed) if u.role == Role.staff]
                 user = self.rng.choice([u for u in others if u.id != plan.author.id])
             self._event(when, "comment", seed.key, user, who == "author", text)
 

@@ -6,7 +6,9 @@ development only; ``load_demo`` refuses to run outside the development environme
 
 from __future__ import annotations
 
+import heapq
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,8 +24,12 @@ from coaching.interactions.models import Interaction
 from coaching.modules import assignments
 from coaching.modules import service as module_service
 from coaching.modules.models import Assignment, CoachingModule, ModuleVersion
+from demo import contacts_cjk
+from demo.centres import CENTRES, Centre
 from demo.guides import GUIDES
-from demo.ideas import load_demo_ideas
+from demo.ideas import SEEDS, load_demo_ideas
+from demo.ideas_ja import SEEDS_JA
+from demo.ideas_zh import SEEDS_ZH
 from demo.interactions import coaching_days, generate, write_csv
 from demo.script import THEME_BY_KEY
 from foundation.accounts import Role, Team, User
@@ -94,6 +100,20 @@ def _user(
     return user
 
 
+def _centre_staff(session: Session, team: Team, centre: Centre) -> list[User]:
+    """The leader and agents of a Shanghai or Tokyo team (agent codes SH001, TK001, ...)."""
+    leader = _user(session, centre.leader[0], Role.team_lead, team, centre.leader[1])
+    team.leader_id = leader.id
+    session.add(team)
+    people = [leader]
+    for k, (name, email) in enumerate(centre.agents, start=1):
+        agent = _user(session, name, Role.staff, team, email)
+        agent.agent_code = agent.agent_code or f"{centre.code}{k:03d}"
+        session.add(agent)
+        people.append(agent)
+    return people
+
+
 def _team(session: Session, name: str, department: str) -> Team:
     team = session.exec(select(Team).where(Team.name == name)).first()
     if team is None:
@@ -125,13 +145,21 @@ def load_demo(session: Session, embedder: Embedder | None = None) -> list[DemoLo
         agent.agent_code = agent.agent_code or f"AG{i + 1:03d}"
         session.add(agent)
         logins.append(agent)
+    for centre in CENTRES:
+        team = _team(session, centre.team, centre.department)
+        teams.append(team)
+        logins.extend(_centre_staff(session, team, centre))
     session.flush()
-    load_demo_ideas(session, embedder)
+    load_demo_ideas(session, embedder, seeds=DEMO_SEEDS)
     names = {t.id: t.name for t in teams}
     return [DemoLogin(u.email, u.role, names.get(u.team_id or -1)) for u in logins]
 
 
+# The English ideas, then the Shanghai and Tokyo teams' (about 16% in each of Chinese and
+# Japanese, and a few in English).
+DEMO_SEEDS = [*SEEDS, *SEEDS_ZH, *SEEDS_JA]
 DEMO_INTERACTIONS = 5_000
+DEMO_CJK_SHARE = 0.16  # of the demo interactions, in each of Chinese and Japanese
 DEMO_DAYS = 84
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -161,31 +189,51 @@ def load_demo_interactions(
         agents = [(code, team) for _, code, team in _demo_agents(session)]
     if not agents or not data_dir.is_dir():
         return None
+    start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=DEMO_DAYS)
     with tempfile.TemporaryDirectory(prefix="voiceloop-demo-") as tmp:
         path = Path(tmp) / "demo-interactions.csv"
-        start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
-            days=DEMO_DAYS
-        )
-        write_csv(
-            path,
-            generate(
-                DEMO_INTERACTIONS, agents=agents, start=start, days=DEMO_DAYS, data_dir=data_dir
-            ),
-        )
+        write_csv(path, demo_rows(agents, start, data_dir))
         job = run_import_now(engine, settings, path)
     return job.message or job.error
+
+
+def demo_rows(
+    agents: list[tuple[str, str]], start: datetime, data_dir: Path
+) -> Iterator[dict[str, str]]:
+    """The demo's ``DEMO_INTERACTIONS`` contacts as import rows, in time order: the Shanghai and
+    Tokyo teams' in Chinese and Japanese (``DEMO_CJK_SHARE`` each), the English teams' the rest.
+    ``agents`` are ``(agent_code, team)`` in agent-code order (``_demo_agents``)."""
+    streams: list[Iterator[dict[str, str]]] = []
+    for seed, centre in enumerate(CENTRES, start=2027):
+        staff = [agent for agent in agents if agent[1] == centre.team]
+        if staff:
+            n = round(DEMO_INTERACTIONS * DEMO_CJK_SHARE)
+            streams.append(
+                contacts_cjk.generate(
+                    n, lang=centre.lang, agents=staff, start=start, days=DEMO_DAYS, seed=seed,
+                    prefix=centre.code,
+                )
+            )  # fmt: skip
+    english = [agent for agent in agents if agent[1] not in {c.team for c in CENTRES}]
+    left = DEMO_INTERACTIONS - round(DEMO_INTERACTIONS * DEMO_CJK_SHARE) * len(streams)
+    if english:
+        streams.append(
+            generate(left, agents=english, start=start, days=DEMO_DAYS, data_dir=data_dir)
+        )
+    return heapq.merge(*streams, key=lambda row: row["occurred_at"])
 
 
 def load_demo_themes(engine: Engine, settings: Settings) -> str | None:
     """Cluster the demo ideas and gap evidence into themes (the real job, in this process)
     when no run has happened yet; returns the job's summary, or None when nothing was done."""
     from ideas.themes.queries import latest_run
-    from jobs.service import run_now
+    from jobs.service import run_now, run_queued_now
 
     with Session(engine) as session:
         if latest_run(session) is not None:
             return None
     job = run_now(engine, settings, "themes.cluster", {})
+    run_queued_now(engine, settings)  # the import's themes.join: nothing left for it to do
     return job.message or job.error
 
 

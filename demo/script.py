@@ -1324,7 +1324,24 @@ INCIDENT_THEME = "transfers"
 INCIDENT_FACTOR = 2.5
 INCIDENT_DAYS = (42, 56)  # weeks 7 and 8, when the window covers them
 
-VULN_RATE = {"trent": 0.26}
+# The Shanghai and Tokyo teams (demo.contacts_cjk) serve the bank's Chinese- and Japanese-speaking
+# customers, many abroad: more international payments, exchange rates, fees and identity checks,
+# and vulnerability cues at the English demo's overall share (~15%).
+TEAM_THEME_WEIGHTS["shanghai"] = TEAM_THEME_WEIGHTS["tokyo"] = {
+    "card_delivery": 1.0,
+    "card_problems": 1.0,
+    "lost_stolen": 0.9,
+    "disputed_payment": 1.1,
+    "refunds": 1.0,
+    "transfers": 1.5,
+    "fees_charges": 1.2,
+    "fx": 1.5,
+    "top_ups": 0.6,
+    "identity": 1.2,
+    "account_access": 0.9,
+    "digital": 0.8,
+}
+VULN_RATE = {"trent": 0.26, "shanghai": 0.15, "tokyo": 0.15}
 VULN_RATE_DEFAULT = 0.10
 
 # ------------------------------------------------------------------------- vulnerability

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from foundation.db import on_commit
 from foundation.errors import Invalid, NotFound
+from foundation.i18n import N_
 from foundation.settings import Settings
 from jobs.models import Job, JobStatus
 from jobs.queue import Enqueuer
@@ -37,7 +38,7 @@ def start_job(
     ``params`` must hold ids and counts only: never personal data.
     """
     if kind not in known_kinds():
-        raise Invalid(f"unknown job kind {kind!r}", field="kind")
+        raise Invalid(N_("Unknown job kind: %(kind)s"), field="kind", params={"kind": kind})
     job = Job(kind=kind, params=dict(params), started_by_id=started_by_id)
     session.add(job)
     session.flush()
@@ -84,7 +85,7 @@ def list_jobs(session: Session, *, started_by_id: int | None = None, limit: int 
 def get_job(session: Session, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None:
-        raise NotFound("No such job")
+        raise NotFound(N_("No such job"))
     return job
 
 
@@ -110,6 +111,20 @@ def run_now(
         finished = session.get(Job, job_id)
         assert finished is not None
         return finished
+
+
+def run_queued_now(engine: Engine, settings: Settings) -> list[int]:
+    """Run, in this process, every job still queued (the follow-ups of jobs run with
+    ``run_now``, such as an import's ``themes.join``, which no worker has seen: without this a
+    worker's reaper would only find them ``job_stale_seconds`` later). Returns their ids."""
+    from jobs.runner import run_job
+
+    with Session(engine) as session:
+        queued = select(Job.id).where(Job.status == JobStatus.queued).order_by(col(Job.id))
+        ids = [job_id for job_id in session.exec(queued) if job_id is not None]
+    for job_id in ids:
+        run_job(engine, job_id, settings.job_stale_seconds, settings=settings)
+    return ids
 
 
 def run_import_now(

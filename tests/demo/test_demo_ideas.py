@@ -1,23 +1,22 @@
 """The demo ideas: loaded once into a fresh, migrated SQLite file through ``demo.loader.load_demo``
-(the real embedding model), then checked for what the pages and the clustering rely on."""
+(the real embedding model; ``demo_engine`` in conftest.py), then checked for what the pages and the
+clustering rely on. The Shanghai and Tokyo teams' ideas are among them (``demo.loader.DEMO_SEEDS``);
+test_demo_cjk.py checks their languages."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from api.migrate import upgrade
-from demo.ideas import SEEDS
-from demo.loader import load_demo
+from demo.loader import DEMO_SEEDS, load_demo
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
-from foundation.db import make_engine, session_scope
+from foundation.db import session_scope
 from foundation.embeddings import Embedder, Embedding, get_embedder
 from foundation.settings import get_settings
 from ideas.submissions import models as idea_models
@@ -38,26 +37,6 @@ from ideas.submissions.models import (
 from ideas.submissions.similar import VectorIndex
 
 
-@pytest.fixture(scope="session")
-def demo_embedder() -> Embedder:
-    """The real model, loaded once per test session (``get_embedder`` caches it per process)."""
-    return get_embedder(get_settings())
-
-
-@pytest.fixture(scope="module")
-def demo_engine(
-    tmp_path_factory: pytest.TempPathFactory, demo_embedder: Embedder
-) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("demo") / "demo.db"
-    url = "sqlite:///" + str(path)
-    upgrade(url)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        load_demo(session, demo_embedder)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
 def db(demo_engine: Engine) -> Iterator[Session]:
     with Session(demo_engine) as session:
@@ -74,8 +53,8 @@ def _count(db: Session, model: type) -> int:
 
 def test_size_kinds_categories_and_stages(db: Session) -> None:
     ideas = _ideas(db)
-    assert 140 <= len(ideas) <= 170
-    assert len(ideas) == len(SEEDS)
+    assert 200 <= len(ideas) <= 250
+    assert len(ideas) == len(DEMO_SEEDS)
     assert {i.kind for i in ideas} == set(IdeaKind)
     active = {c.id for c in db.exec(select(Category).where(col(Category.active)))}
     assert active <= {i.category_id for i in ideas}
@@ -90,8 +69,8 @@ def test_authors_are_spread_over_teams_and_roles(db: Session) -> None:
     users = {u.id: u for u in db.exec(select(User))}
     assert len(authors) >= 15
     assert {users[a].role.value for a in authors} == {"staff", "team_lead"}
-    assert len({users[a].team_id for a in authors}) == 3
-    assert len({i.department for i in ideas if not i.anonymous}) == 3
+    assert len({users[a].team_id for a in authors}) == 5
+    assert len({i.department for i in ideas if not i.anonymous}) == 5
     # The demo's admin and CX lead are in no team: an anonymous idea without a department would
     # point at those two, so no anonymous idea shows one
     # (ideas.submissions.service._department_for).
@@ -193,7 +172,7 @@ def test_statuses_answers_and_overdue(db: Session) -> None:
 def test_comments(db: Session) -> None:
     comments = list(db.exec(select(Comment)))
     per_idea = Counter(c.idea_id for c in comments)
-    assert 30 <= len(per_idea) <= 55
+    assert 45 <= len(per_idea) <= 75
     assert max(per_idea.values()) <= 4
     cx_lead = db.exec(select(User).where(User.email == "cx.lead@northbank.test")).one()
     assert any(c.author_id == cx_lead.id for c in comments)

@@ -27,7 +27,7 @@ from ideas.submissions.models import Category, Idea
 from ideas.themes.models import Theme, ThemeMember, ThemeRun
 from jobs.models import Job, JobStatus
 from jobs.queue import Queue
-from jobs.service import run_import_now, run_now, start_job
+from jobs.service import run_import_now, run_now, run_queued_now, start_job
 from tests.support.coaching import row, write_csv
 from tests.support.workers import (
     STALE_SECONDS,
@@ -218,7 +218,10 @@ def test_an_import_is_followed_by_joining_its_gap_evidence(engine, sqlite_url, t
         new_ids = session.exec(
             select(Interaction.id).where(Interaction.import_job_id == imported.id)
         ).all()
-    joined = run_now(engine, settings, "themes.join", dict(follow.params))
+    # No worker has seen the follow-up: run_queued_now runs it here (as the demo loader does).
+    assert run_queued_now(engine, settings) == [follow.id]
+    with Session(engine) as session:
+        joined = session.get_one(Job, follow.id)
     assert joined.status == JobStatus.succeeded, joined.error
     with Session(engine) as session:
         members = session.exec(
