@@ -13,8 +13,9 @@ from fastapi import Depends
 from api.deps import OptionalUser
 from foundation.accounts import Role, User, UserPublic
 from foundation.errors import Forbidden, NotAuthenticated, NotFound
+from foundation.i18n import N_
 
-NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
+NOT_YOURS = N_("There is nothing here that you can open. Check the address, or go back home.")
 EVERYONE = frozenset(Role)
 LEADERS = frozenset({Role.team_lead, Role.cx_lead, Role.admin})
 ORG_WIDE = frozenset({Role.cx_lead, Role.admin})

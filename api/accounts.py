@@ -10,20 +10,21 @@ from coaching.interactions.models import Agent
 from foundation.accounts import Role, Team, TeamCreate, TeamUpdate, User, UserCreate, UserUpdate
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.i18n import N_
 from foundation.ids import pk
 
 
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     return user
 
 
 def get_team(session: Session, team_id: int) -> Team:
     team = session.get(Team, team_id)
     if team is None:
-        raise NotFound("No such team.")
+        raise NotFound(N_("No such team."))
     return team
 
 
@@ -47,7 +48,7 @@ def team_sizes(session: Session) -> dict[int, int]:
 
 def _check_refs(session: Session, team_id: int | None) -> None:
     if team_id is not None and session.get(Team, team_id) is None:
-        raise Invalid("Choose an existing team.", field="team_id")
+        raise Invalid(N_("Choose an existing team."), field="team_id")
 
 
 def _email_taken(session: Session, email: str, except_id: int | None = None) -> bool:
@@ -64,7 +65,7 @@ def _check_agent_code(session: Session, code: str | None, except_id: int | None 
     if except_id is not None:
         query = query.where(User.id != except_id)
     if session.exec(query).first() is not None:
-        raise Conflict("Another user already has that agent id.", field="agent_code")
+        raise Conflict(N_("Another user already has that agent id."), field="agent_code")
 
 
 def _link_agent(session: Session, user: User) -> None:
@@ -81,7 +82,7 @@ def create_user(session: Session, data: UserCreate) -> User:
     _check_refs(session, data.team_id)
     _check_agent_code(session, data.agent_code)
     if _email_taken(session, data.email):
-        raise Conflict("A user with that email already exists.", field="email")
+        raise Conflict(N_("A user with that email already exists."), field="email")
     user = User.model_validate(data, update={"password_hash": hash_password(data.password)})
     session.add(user)
     session.flush()
@@ -93,9 +94,11 @@ def update_user(session: Session, user: User, data: UserUpdate, *, acting: User)
     _check_refs(session, data.team_id)
     _check_agent_code(session, data.agent_code, except_id=user.id)
     if _email_taken(session, data.email, except_id=user.id):
-        raise Conflict("A user with that email already exists.", field="email")
+        raise Conflict(N_("A user with that email already exists."), field="email")
     if user.id == acting.id and (not data.is_active or data.role != Role.admin):
-        raise Invalid("You cannot disable yourself or remove your own admin role.", field="role")
+        raise Invalid(
+            N_("You cannot disable yourself or remove your own admin role."), field="role"
+        )
     was_active, was_role = user.is_active, user.role
     user.sqlmodel_update(data.model_dump(exclude={"password"}))
     if data.password:
@@ -118,9 +121,9 @@ def _check_leader(session: Session, leader_id: int | None, team_id: int | None) 
         return
     leader = session.get(User, leader_id)
     if leader is None or leader.role != Role.team_lead:
-        raise Invalid("The leader must be a user with the team leader role.", field="leader_id")
+        raise Invalid(N_("The leader must be a user with the team leader role."), field="leader_id")
     if team_id is not None and leader.team_id not in (None, team_id):
-        raise Invalid("That team leader already belongs to another team.", field="leader_id")
+        raise Invalid(N_("That team leader already belongs to another team."), field="leader_id")
 
 
 def _name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
@@ -132,7 +135,7 @@ def _name_taken(session: Session, name: str, except_id: int | None = None) -> bo
 
 def create_team(session: Session, data: TeamCreate) -> Team:
     if _name_taken(session, data.name):
-        raise Conflict("A team with that name already exists.", field="name")
+        raise Conflict(N_("A team with that name already exists."), field="name")
     _check_leader(session, data.leader_id, None)
     team = Team.model_validate(data)
     session.add(team)
@@ -143,7 +146,7 @@ def create_team(session: Session, data: TeamCreate) -> Team:
 
 def update_team(session: Session, team: Team, data: TeamUpdate) -> Team:
     if _name_taken(session, data.name, except_id=team.id):
-        raise Conflict("A team with that name already exists.", field="name")
+        raise Conflict(N_("A team with that name already exists."), field="name")
     _check_leader(session, data.leader_id, team.id)
     team.sqlmodel_update(data.model_dump())
     session.add(team)
@@ -173,7 +176,7 @@ def get_token(session: Session, token_id: int, *, owner_id: int | None) -> ApiTo
     """``owner_id``'s token: another person's answers like an unknown id."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != owner_id:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     return token
 
 

@@ -18,9 +18,11 @@ from api.accesslog import AccessLogMiddleware, held_lines
 from api.csrf import CsrfMiddleware
 from api.headers import SecurityHeadersMiddleware
 from api.limits import RequestLimitMiddleware
+from api.locale import LocaleMiddleware
 from api.routes import ROUTERS
 from coaching.guides.search import GuideIndex
 from foundation.cache import TtlCache
+from foundation.crosslingual import get_encoder
 from foundation.db import make_engine
 from foundation.embeddings import embedding_model_name, get_embedder
 from foundation.redaction import get_redactor
@@ -80,12 +82,14 @@ def create_app(
     app.state.figures = TtlCache(settings.figures_cache_seconds)
     errors.install(app)
     # Each added middleware wraps the ones before it. From the outside in: the access log, headers
-    # on every answer (refusals included), the size and caller limits, then CSRF, which may read
-    # a form body only once the limits have let the request in.
+    # on every answer (refusals included), the answer's language (refusals are pages too), the
+    # size and caller limits, then CSRF, which may read a form body only once the limits have
+    # let the request in.
     app.add_middleware(
         CsrfMiddleware, secret=settings.secret_key.get_secret_value(), secure=settings.https
     )
     app.add_middleware(RequestLimitMiddleware, settings=settings)
+    app.add_middleware(LocaleMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(AccessLogMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -95,9 +99,10 @@ def create_app(
 
 
 def _warm_up(app: FastAPI, settings: Settings) -> None:
-    """Load the embedding model, the guides' index and the redactor before the first request
+    """Load the embedding models, the guides' index and the redactor before the first request
     needs them; if the model fell back to torch, swap in indexes of its vectors."""
     model = get_embedder(settings).model_name
+    get_encoder().encode(["预热"])  # the multilingual model: Chinese and Japanese ideas, search
     if model != app.state.idea_index.model:
         app.state.idea_index = VectorIndex(IDEA_SOURCE, model)
     if model != app.state.guide_index.model:

@@ -21,6 +21,7 @@ import http.cookies
 import re
 from urllib.parse import parse_qs
 
+from markupsafe import escape
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -28,10 +29,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette_csrf.middleware import CSRFMiddleware
 
 from api.security import SESSION_COOKIE, digest
+from foundation.i18n import N_, gettext
 
 CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrf_token"
 _FORM_LIMIT = 1024 * 1024  # urlencoded forms are small; uploads use multipart with the header
+EXPIRED = N_("Your form has expired or did not come from VoiceLoop. Reload the page and try again.")
 
 
 def session_token(secret: str, session_cookie: str) -> str:
@@ -50,8 +53,9 @@ class CsrfMiddleware(CSRFMiddleware):
             cookie_samesite="strict",
             header_name="x-csrftoken",
         )
-        # Sign-in has no session cookie yet but still needs the token (login CSRF).
-        self._always = re.compile(r"^/login$")
+        # Sign-in has no session cookie yet but still needs the token (login CSRF); so does the
+        # signed-out language switcher.
+        self._always = re.compile(r"^/(login|language)$")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,20 +86,21 @@ class CsrfMiddleware(CSRFMiddleware):
         return bool(cookie and self._csrf_tokens_match(cookie, submitted))
 
     def _get_error_response(self, request: Request) -> Response:
-        message = (
-            "Your form has expired or did not come from VoiceLoop. Reload the page and try again."
-        )
+        message = EXPIRED
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message}, status_code=403)
+        # Pages and toasts: in the current locale (English unless one is set around this).
+        message = gettext(message)
         if request.headers.get("hx-request"):
             return HTMLResponse(
-                f'<div class="toast error" role="alert">{message}</div>',
+                f'<div class="toast error" role="alert">{escape(message)}</div>',
                 status_code=403,
                 headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"},
             )
         return HTMLResponse(
-            f"<!doctype html><title>Form expired</title><p>{message}</p>"
-            '<p><a href="/">Back to VoiceLoop</a></p>',
+            f"<!doctype html><title>{escape(gettext(N_('Form expired')))}</title>"
+            f"<p>{escape(message)}</p>"
+            f'<p><a href="/">{escape(gettext(N_("Back to VoiceLoop")))}</a></p>',
             status_code=403,
         )
 

@@ -25,6 +25,7 @@ from coaching.guides.search import GuideIndex
 from foundation.accounts import User, UserPublic
 from foundation.db import transaction, unit_of_work
 from foundation.embeddings import Embedder, get_embedder
+from foundation.i18n import set_locale
 from foundation.settings import Settings
 from ideas.submissions import notifications as idea_notifications
 from ideas.submissions.similar import VectorIndex
@@ -175,7 +176,18 @@ def _record_activity(request: Request, touch: Callable[[Session], None]) -> None
         write_after(request, touch)
 
 
-OptionalUser = Annotated[User | None, Depends(optional_user)]
+async def localised_user(
+    user: Annotated[User | None, Depends(optional_user)],
+) -> User | None:
+    """The caller, with the rest of the request switched to their saved language. ``async`` on
+    purpose: it runs in the request's own context (a plain function would set it in a thread's
+    copy), so the route, its page and any error page after it all see the switch."""
+    if user is not None and user.locale:
+        set_locale(user.locale)
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(localised_user)]
 
 
 def get_embedder_dep(settings: SettingsDep) -> Embedder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -16,21 +17,24 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web import is_htmx, render, toast
 from foundation.errors import DomainError
+from foundation.i18n import N_, gettext
 
 log = logging.getLogger("voiceloop.errors")
 OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal"})
-NOT_FOUND = "There is nothing here. Check the address, or go back to the home page."
+NOT_FOUND = N_("There is nothing here. Check the address, or go back to the home page.")
+# Page titles by status, in English (marked): translated where the page is rendered.
 TITLES = {
-    400: "Bad request",
-    401: "Please sign in",
-    403: "You do not have access to this",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "Too large",
-    422: "Please check what you entered",
-    429: "Too many attempts",
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("You do not have access to this"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflict"),
+    413: N_("Too large"),
+    422: N_("Please check what you entered"),
+    429: N_("Too many attempts"),
 }
+SOMETHING_WRONG = N_("Something went wrong")
 
 
 # --------------------------------------------------------------------- the API's error answers
@@ -65,23 +69,32 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 API_ERRORS = responses(401, 403, 413, 422)
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(
+    request: Request, status: int, message: str, params: Mapping[str, object] | None = None
+) -> Response:
+    """``message`` is English (a marked literal) with ``%(name)s`` placeholders for ``params``:
+    the JSON API answers it in English for machine clients; pages and toasts translate it."""
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": message}, status_code=status)
+        return JSONResponse({"detail": _fill(message, params)}, status_code=status)
     if status == 401:
         target = "/login?next=" + quote(request.url.path)
         if is_htmx(request):
             return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+    shown = _fill(gettext(message), params)
     if is_htmx(request):
-        return toast(message, kind="error", status_code=status)
-    title = TITLES.get(status, "Something went wrong")
-    return render(request, "error.html", {"title": title, "message": message}, status_code=status)
+        return toast(shown, kind="error", status_code=status)
+    title = gettext(TITLES.get(status, SOMETHING_WRONG))
+    return render(request, "error.html", {"title": title, "message": shown}, status_code=status)
+
+
+def _fill(message: str, params: Mapping[str, object] | None) -> str:
+    return message % params if params else message
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    return error_response(request, exc.status_code, exc.message)
+    return error_response(request, exc.status_code, exc.template, exc.params)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -95,7 +108,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             "type": "json_invalid",
         }
         return _invalid(request, [unreadable])
-    message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+    message = (
+        exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, N_("Error"))
+    )
     if exc.status_code == 404:
         message = NOT_FOUND
     response = error_response(request, exc.status_code, message)
@@ -135,7 +150,9 @@ def _invalid(request: Request, found: list[dict[str, Any]]) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": found}, status_code=422)
     fields = sorted({str(p["loc"][-1]) for p in found if p["loc"]})
-    return error_response(request, 422, "Please check these fields: " + ", ".join(fields))
+    # The field names are the form's own (as the inline messages name them), not translated.
+    message = N_("Please check these fields: %(fields)s")
+    return error_response(request, 422, message, {"fields": ", ".join(fields)})
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:
@@ -146,7 +163,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     route = getattr(request.scope.get("route"), "path", "?")
     where = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
     log.error("Database error in %s %s: %s\n%s", request.method, route, _what(exc), where)
-    return error_response(request, 500, "Something went wrong on our side. Please try again.")
+    return error_response(request, 500, N_("Something went wrong on our side. Please try again."))
 
 
 def _what(exc: DBAPIError) -> str:

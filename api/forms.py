@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from foundation.errors import DomainError
+from foundation.form_messages import field_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,15 +49,13 @@ def validate(model: type[M], values: dict[str, Any]) -> M:
 
 
 def _messages(exc: ValidationError) -> dict[str, str]:
+    """Per field, the first problem in the current locale (forms are validated in the request)."""
     errors: dict[str, str] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "form"
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            message = "This field is required."
-        errors.setdefault(field, message[:1].upper() + message[1:])
+        errors.setdefault(field, field_message(err))
     return errors
 
 
 def from_domain(exc: DomainError, values: dict[str, Any]) -> FormErrors:
-    return FormErrors({exc.field or "form": exc.message}, values)
+    return FormErrors({exc.field or "form": exc.translated()}, values)

@@ -3,9 +3,9 @@ right, and a request must arrive whole within a time limit.
 
 ``RequestLimitMiddleware`` (ASGI) decides from the request's head alone:
 
-- sign-in and a receipt reply, the only routes that take a body without a sign-in, get the small
-  limit (``request_max_bytes``); their cookies are never looked at, so an anonymous submitter's
-  session is neither read nor touched by a reply;
+- sign-in, the language switcher and a receipt reply, the only routes that take a body without a
+  sign-in, get the small limit (``request_max_bytes``); their cookies are never looked at, so an
+  anonymous submitter's session is neither read nor touched by a reply;
 - any other request with a body needs a caller (a live session cookie, or a bearer token under
   ``/api/``) and is answered 401 without one, before a byte of its body is read;
 - the interaction-log upload gets the large limit (``upload_max_bytes``) when its caller is an
@@ -38,12 +38,13 @@ from api.errors import error_response
 from api.security import SESSION_COOKIE, lookup_api_token, lookup_session
 from foundation.accounts import Role, User
 from foundation.errors import NotAuthenticated
+from foundation.i18n import N_
 from foundation.settings import Settings, get_settings
 
 log = logging.getLogger("voiceloop.limits")
 
 # Routes that take a body from someone who is not signed in.
-PUBLIC_WITH_BODY = re.compile(r"^/(login|receipts/[^/]+/reply)$")
+PUBLIC_WITH_BODY = re.compile(r"^/(login|language|receipts/[^/]+/reply)$")
 IMPORT_UPLOAD = ("POST", "/admin/imports")
 CLOSE = {"Connection": "close"}
 
@@ -138,8 +139,8 @@ async def _caller_role(request: Request, settings: Settings) -> Role | None:
 
 
 async def _too_large(request: Request, limit: int, receive: Receive, send: Send) -> None:
-    message = f"That is larger than the {_size(limit)} limit. Send less and try again."
-    response = error_response(request, 413, message)
+    message = N_("That is larger than the %(limit)s limit. Send less and try again.")
+    response = error_response(request, 413, message, {"limit": _size(limit)})
     response.headers.update(CLOSE)
     await response(request.scope, receive, send)
 

@@ -17,6 +17,9 @@ from coaching.interactions.models import ImportProblem, SignalKind
 from coaching.interactions.queries import KindRate, WeeklySeries
 from coaching.modules.effect import Effect, Rates
 from coaching.reports.queries import ModuleLine, Report, Responses, ThemeRow
+from foundation.i18n import N_, gettext
+
+PER_100 = N_("Signals per 100 interactions")
 
 
 # --- charts: the Chart.js configurations a page model holds (JSON-ready, for ``data-chart``) ---
@@ -51,8 +54,8 @@ def theme_trend_chart(labels: list[str], ideas: list[int], gaps: list[int]) -> C
         "type": "bar",
         "labels": labels,
         "datasets": [
-            {"label": "Ideas", "data": ideas},
-            {"label": "Gap evidence", "data": gaps},
+            {"label": gettext("Ideas"), "data": ideas},
+            {"label": gettext("Gap evidence"), "data": gaps},
         ],
         "options": {
             "scales": {"x": {"stacked": True}, "y": {"stacked": True, "beginAtZero": True}}
@@ -69,9 +72,7 @@ def gap_kinds_chart(rows: Sequence[KindRate]) -> ChartConfig:
     return {
         "type": "bar",
         "labels": [r.kind.label for r in rows],
-        "datasets": [
-            {"label": "Signals per 100 interactions", "data": [_round(r.rate) for r in rows]}
-        ],
+        "datasets": [{"label": gettext(PER_100), "data": [_round(r.rate) for r in rows]}],
         "options": {
             "plugins": {"legend": {"display": False}},
             "scales": {"y": {"beginAtZero": True}},
@@ -92,9 +93,9 @@ def gap_weekly_chart(series: WeeklySeries, shown: Sequence[SignalKind]) -> Chart
             "scales": {
                 "y": {
                     "beginAtZero": True,
-                    "title": {"display": True, "text": "Signals per 100 interactions"},
+                    "title": {"display": True, "text": gettext(PER_100)},
                 },
-                "x": {"title": {"display": True, "text": "Week starting (Monday)"}},
+                "x": {"title": {"display": True, "text": gettext("Week starting (Monday)")}},
             }
         },
     }
@@ -105,14 +106,17 @@ def effect_rates_chart(rates: Rates, days: int) -> dict[str, Any]:
     """Grouped bars: each group's rate before and after (its own, or the median) completion."""
     return {
         "type": "bar",
-        "labels": [f"{days} days before completion", f"{days} days after completion"],
+        "labels": [
+            gettext("%(days)s days before completion") % {"days": days},
+            gettext("%(days)s days after completion") % {"days": days},
+        ],
         "datasets": [
             {
-                "label": "Coached agents",
+                "label": gettext("Coached agents"),
                 "data": [round(rates.treated_before, 2), round(rates.treated_after, 2)],
             },
             {
-                "label": "Not coached (split at the median completion)",
+                "label": gettext("Not coached (split at the median completion)"),
                 "data": [round(rates.control_before, 2), round(rates.control_after, 2)],
             },
         ],
@@ -120,7 +124,10 @@ def effect_rates_chart(rates: Rates, days: int) -> dict[str, Any]:
             "scales": {
                 "y": {
                     "beginAtZero": True,
-                    "title": {"display": True, "text": "Theme gap signals per 100 interactions"},
+                    "title": {
+                        "display": True,
+                        "text": gettext("Theme gap signals per 100 interactions"),
+                    },
                 }
             }
         },
@@ -187,12 +194,19 @@ def effect_text(line: ModuleLine) -> str:
     """One module's effect in a cell: the estimate and interval, or why there is none."""
     e = line.effect
     if not e.enough or e.estimate is None:
-        return f"{line.title}: not enough data"
-    return (
-        f"{line.title}: {e.estimate:+.1f} per 100 interactions "
-        f"(95% interval {e.low:+.1f} to {e.high:+.1f}; {e.treated_agents} coached and "
-        f"{e.control_agents} uncoached agents)"
+        return gettext("%(title)s: not enough data") % {"title": line.title}
+    text = gettext(
+        "%(title)s: %(estimate)s per 100 interactions (95%% interval %(low)s to %(high)s; "
+        "%(coached)s coached and %(uncoached)s uncoached agents)"
     )
+    return text % {
+        "title": line.title,
+        "estimate": f"{e.estimate:+.1f}",
+        "low": f"{e.low:+.1f}",
+        "high": f"{e.high:+.1f}",
+        "coached": e.treated_agents,
+        "uncoached": e.control_agents,
+    }
 
 
 def _report_share(responses: Responses) -> str:
@@ -225,14 +239,15 @@ def _report_row(row: ThemeRow) -> list[object]:
 
 def report_csv(report: Report) -> str:
     """One line per theme and a last "All ideas" line; every cell is neutralised against
-    spreadsheet formula injection (theme names and titles are typed by people)."""
+    spreadsheet formula injection (theme names and titles are typed by people). The column
+    names are English keys; the cells read as the page does, in the current locale."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REPORT_CSV_FIELDS)
     for row in report.rows:
         writer.writerow([csv_cell(v) for v in _report_row(row)])
     o = report.overall
-    overall: list[object] = ["", "All ideas", "", "", "", "", "", "", "", "", "", "", "", ""]
+    overall: list[object] = ["", gettext("All ideas"), *[""] * 12]
     writer.writerow([csv_cell(v) for v in [*overall, o.ideas, o.on_time, o.due, _report_share(o)]])
     return out.getvalue()
 

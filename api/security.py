@@ -19,6 +19,7 @@ from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.db import unit_of_work
 from foundation.errors import Forbidden, NotAuthenticated, TooManyRequests
+from foundation.i18n import N_
 from foundation.ids import pk
 from foundation.settings import Settings
 
@@ -85,7 +86,8 @@ def check_throttle(session: Session, settings: Settings, attempt: Attempt) -> No
         or per_ip > settings.login_max_failures_per_ip
     ):
         raise TooManyRequests(
-            f"Too many failed sign-ins. Try again in {settings.login_window_minutes} minutes."
+            N_("Too many failed sign-ins. Try again in %(minutes)s minutes."),
+            params={"minutes": settings.login_window_minutes},
         )
 
 
@@ -113,7 +115,7 @@ def sign_in(
     ok = verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
         # One message for every case: no hint whether the account exists or is disabled.
-        raise NotAuthenticated("That email and password do not match an active account.")
+        raise NotAuthenticated(N_("That email and password do not match an active account."))
     with unit_of_work(factory, write=True) as session:
         session.exec(delete(LoginAttempt).where(col(LoginAttempt.account) == attempt.account))
         end_session(session, replacing)
@@ -243,7 +245,7 @@ def check_token_use(token: ApiToken, method: str) -> None:
     needed = TokenScope.read if method.upper() in READ_METHODS else TokenScope.write
     if not token.allows(needed):
         raise Forbidden(
-            "This API token may only read. Create a token with the write scope to make changes."
+            N_("This API token may only read. Create a token with the write scope to make changes.")
         )
 
 

@@ -13,8 +13,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from api.access import can_see_team
+from api.formats import FILTERS
 from api.presentation import effect_chart
+from foundation import i18n
 from foundation.accounts import Role, UserPublic
+from foundation.i18n import N_, gettext
 from foundation.markdown import render as markdown
 
 if TYPE_CHECKING:
@@ -24,9 +27,22 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 # Templates ship with the code: no file-system check on every render (restart to see an edit).
 templates.env.auto_reload = False
+# Every page string goes through the request's catalogue: ``_()``, ``ngettext()`` and
+# ``{% trans %}``. New-style gettext escapes the values it formats (``_("Hi %(name)s",
+# name=...)``); trimmed ``{% trans %}`` blocks give one-line msgids (babel.cfg says the same).
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+templates.env.policies["ext.i18n.trimmed"] = True
+templates.env.filters.update(FILTERS)
 templates.env.globals.update(
     Role=Role, can_see_team=can_see_team, markdown=markdown, effect_chart=effect_chart
 )
+DISMISS = N_("Dismiss")
+# The language picker's choices, each in its own words (never translated).
+LANGUAGES = [(code, i18n.NAMES[code], i18n.HTML_LANG[code]) for code in i18n.LOCALES]
+
 # Macros as a global, so a block rendered on its own for htmx can use them too.
 templates.env.globals["ui"] = templates.env.get_template("macros.html").module
 
@@ -47,9 +63,13 @@ def page_context(page: DataclassInstance | Mapping[str, Any] | None) -> dict[str
 
 def _context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
     user: UserPublic | None = getattr(request.state, "user", None)
+    locale = i18n.current_locale()
     return {
         "request": request,
         "user": user,
+        "locale": locale,
+        "html_lang": i18n.HTML_LANG[locale],
+        "languages": LANGUAGES,
         "csrf_token": request.scope.get("csrf_token", ""),
         "unread": getattr(request.state, "unread", 0),
         "nav": navigation(user),
@@ -94,8 +114,13 @@ def toast(message: str, *, kind: str = "success", status_code: int = 200) -> HTM
     """A notice appended to the page's toast stack, whatever element made the request."""
     html = Markup(
         '<div class="toast {kind}" role="{role}">{msg}'
-        '<button type="button" class="toast-close" aria-label="Dismiss">&times;</button></div>'
-    ).format(kind=kind, role="alert" if kind == "error" else "status", msg=escape(message))
+        '<button type="button" class="toast-close" aria-label="{dismiss}">&times;</button></div>'
+    ).format(
+        kind=kind,
+        role="alert" if kind == "error" else "status",
+        msg=escape(message),
+        dismiss=gettext(DISMISS),
+    )
     return HTMLResponse(
         str(html),
         status_code=status_code,
@@ -103,22 +128,24 @@ def toast(message: str, *, kind: str = "success", status_code: int = 200) -> HTM
     )
 
 
+# Labels in English (marked), translated when the menu is built for a request.
 NAV: list[tuple[str, str, frozenset[Role]]] = [
-    ("Home", "/", frozenset(Role)),
-    ("Ideas", "/ideas", frozenset(Role)),
-    ("Gaps", "/gaps", frozenset({Role.team_lead, Role.cx_lead, Role.admin})),
-    ("Themes", "/themes", frozenset({Role.cx_lead, Role.admin})),
-    ("Coaching", "/coaching", frozenset(Role)),
-    ("Guides", "/guides", frozenset(Role)),
-    ("Reports", "/reports/outcomes", frozenset({Role.cx_lead, Role.admin})),
-    ("My team", "/teams/mine", frozenset({Role.team_lead})),
-    ("Teams", "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
-    ("Users", "/admin/users", frozenset({Role.admin})),
-    ("Lists", "/admin/lists", frozenset({Role.admin})),
-    ("Imports", "/admin/imports", frozenset({Role.admin})),
-    ("Jobs", "/jobs", frozenset({Role.admin, Role.cx_lead})),
-    ("API tokens", "/account/tokens", frozenset(Role)),
-    ("Notifications", "/notifications", frozenset(Role)),
+    (N_("Home"), "/", frozenset(Role)),
+    (N_("Ideas"), "/ideas", frozenset(Role)),
+    (N_("Gaps"), "/gaps", frozenset({Role.team_lead, Role.cx_lead, Role.admin})),
+    (N_("Themes"), "/themes", frozenset({Role.cx_lead, Role.admin})),
+    (N_("Coaching"), "/coaching", frozenset(Role)),
+    (N_("Guides"), "/guides", frozenset(Role)),
+    (N_("Reports"), "/reports/outcomes", frozenset({Role.cx_lead, Role.admin})),
+    (N_("My team"), "/teams/mine", frozenset({Role.team_lead})),
+    (N_("Teams"), "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
+    (N_("Users"), "/admin/users", frozenset({Role.admin})),
+    (N_("Lists"), "/admin/lists", frozenset({Role.admin})),
+    (N_("Imports"), "/admin/imports", frozenset({Role.admin})),
+    (N_("Jobs"), "/jobs", frozenset({Role.admin, Role.cx_lead})),
+    (N_("Account"), "/account", frozenset(Role)),
+    (N_("API tokens"), "/account/tokens", frozenset(Role)),
+    (N_("Notifications"), "/notifications", frozenset(Role)),
 ]
 
 
@@ -134,4 +161,4 @@ def current_section(path: str, user: UserPublic | None) -> str | None:
 def navigation(user: UserPublic | None) -> list[tuple[str, str]]:
     if user is None:
         return []
-    return [(label, href) for label, href, roles in NAV if user.role in roles]
+    return [(gettext(label), href) for label, href, roles in NAV if user.role in roles]

@@ -16,6 +16,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from foundation.clock import utcnow
+from foundation.i18n import N_, gettext
 from foundation.ids import IdRef
 from foundation.text import line_input
 
@@ -28,12 +29,15 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "staff": "Frontline staff",
-            "team_lead": "Team leader",
-            "cx_lead": "CX lead",
-            "admin": "Administrator",
-        }[self.value]
+        """In the current locale: read where it is shown, not at import."""
+        return gettext(
+            {
+                "staff": N_("Frontline staff"),
+                "team_lead": N_("Team leader"),
+                "cx_lead": N_("CX lead"),
+                "admin": N_("Administrator"),
+            }[self.value]
+        )
 
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our concern.
@@ -102,7 +106,7 @@ class UserBase(SQLModel):
             return value
         value = value.strip().lower()
         if not _EMAIL.match(value):
-            raise ValueError("is not an email address")
+            raise ValueError(N_("is not an email address"))
         return value
 
     _clean = field_validator("display_name", mode="before")(line_input)
@@ -129,6 +133,8 @@ class User(UserBase, table=True):
     )
     password_hash: str = Field(max_length=255)
     is_active: bool = True
+    # The interface language the user chose (foundation.i18n.LOCALES); None: the browser's.
+    locale: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from foundation.i18n import N_
+
 # Bidi embeddings, overrides and isolates, and the three directional marks.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # Control characters other than tab and line breaks (NUL is refused by PostgreSQL text), and
 # lone surrogates, which no database can store.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-NOTHING_VISIBLE = "must contain letters, digits or symbols"
+# Marked, not translated: a form translates its fields' messages where it shows them.
+NOTHING_VISIBLE = N_("must contain letters, digits or symbols")
 
 
 def strip_controls(value: str) -> str:
@@ -37,7 +40,7 @@ def clean_line(value: str) -> str:
     """
     value = " ".join(strip_controls(value).split())
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(N_("must not be empty"))
     if not has_visible(value):
         raise ValueError(NOTHING_VISIBLE)
     return value

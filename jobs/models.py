@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
+from foundation.i18n import N_, gettext
 
 
 class JobStatus(StrEnum):
@@ -18,6 +19,17 @@ class JobStatus(StrEnum):
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
+
+    @property
+    def label(self) -> str:
+        """In the current locale: read where it is shown, not at import."""
+        labels = {
+            "queued": N_("Queued"),
+            "running": N_("Running"),
+            "succeeded": N_("Succeeded"),
+            "failed": N_("Failed"),
+        }
+        return gettext(labels[self.value])
 
     @property
     def finished(self) -> bool:

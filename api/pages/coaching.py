@@ -23,9 +23,11 @@ from coaching.modules.service import Mark
 from coaching.modules.suggestions import Offer
 from foundation.accounts import Role, Team, User
 from foundation.errors import Conflict, NotFound
+from foundation.i18n import N_
 from foundation.settings import Settings
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import Theme
+from ideas.themes.naming import display_names
 
 
 # ------------------------------------------------------------------------------ the overview
@@ -105,6 +107,7 @@ class NewModulePage:
     themes: list[Theme]
     values: Values
     errors: Errors
+    theme_names: Mapping[int, str]  # in the viewer's language where it can be (themes.naming)
 
 
 def new_module_page(
@@ -113,11 +116,14 @@ def new_module_page(
     values: Values | None = None,
     errors: Errors | None = None,
 ) -> NewModulePage:
+    theme = theme_queries.get_theme(session, theme_id) if theme_id is not None else None
+    themes = theme_queries.list_themes(session)
     return NewModulePage(
-        theme=theme_queries.get_theme(session, theme_id) if theme_id is not None else None,
-        themes=theme_queries.list_themes(session),
+        theme=theme,
+        themes=themes,
         values=values or {},
         errors=errors or {},
+        theme_names=display_names(themes + ([theme] if theme else [])),
     )
 
 
@@ -146,6 +152,7 @@ class ModulePage:
     values: Values
     errors: Errors
     min_group_size: int
+    theme_names: Mapping[int, str]  # the module's theme, as this viewer sees it
 
 
 @dataclass(frozen=True)
@@ -188,12 +195,13 @@ def module_page(
 ) -> ModulePage:
     assert module.id is not None
     editor = user.role in (Role.cx_lead, Role.admin)
+    theme = session.get(Theme, module.theme_id) if module.theme_id else None
     page = ModulePage(
         module=module,
         editor=editor,
         latest=module_queries.latest_version(session, module),
         versions=module_queries.versions(session, module.id),
-        theme=session.get(Theme, module.theme_id) if module.theme_id else None,
+        theme=theme,
         completion=completion_figures.completion_by_module(
             session, module.id, settings.min_group_size
         )
@@ -203,6 +211,7 @@ def module_page(
         values={"title": module.title, "body": module.body},
         errors={},
         min_group_size=settings.min_group_size,
+        theme_names=display_names([theme] if theme else []),
     )
     if module.theme_id is None or not module.latest_version:
         return page
@@ -231,10 +240,10 @@ def assign_page(
     session: Session, settings: Settings, module: CoachingModule, user: User, today: date
 ) -> AssignPage:
     if module_queries.latest_version(session, module) is None or module.archived:
-        raise Conflict("Only a published, current module can be assigned.")
+        raise Conflict(N_("Only a published, current module can be assigned."))
     leader = user.role == Role.team_lead
     if leader and user.team_id is None:
-        raise NotFound("You do not lead a team yet; an administrator can add you to one.")
+        raise NotFound(N_("You do not lead a team yet; an administrator can add you to one."))
     return AssignPage(
         module=module,
         leader=leader,

@@ -24,6 +24,7 @@ from foundation.embeddings import Embedder
 from foundation.settings import Settings
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import Theme
+from ideas.themes.naming import display_names
 
 
 # -------------------------------------------------------------------------------- searching
@@ -102,16 +103,19 @@ class GuideForm:
     errors: Errors
     themes: list[Theme]
     chosen: Set[str]  # the linked themes' ids, as the checkboxes' values
+    theme_names: Mapping[int, str]  # in the viewer's language where it can be (themes.naming)
 
 
 def guide_form(session: Session, guide: Guide | None, values: Values, errors: Errors) -> GuideForm:
     theme_ids = cast("Iterable[object]", values.get("theme_ids", []))
+    themes = theme_queries.list_themes(session)
     return GuideForm(
         guide=guide,
         values=values,
         errors=errors,
-        themes=theme_queries.list_themes(session),
+        themes=themes,
         chosen={str(i) for i in theme_ids},
+        theme_names=display_names(themes),
     )
 
 
@@ -148,17 +152,20 @@ class GuideDetail:
     counts: FeedbackCounts | None
     mine: bool | None  # this reader's "was this helpful?", if answered
     today: date
+    theme_names: Mapping[int, str]  # the linked themes, as this viewer sees them
 
 
 def guide_detail(session: Session, user: User, guide: Guide) -> GuideDetail:
     editor = user.role in guide_queries.EDITORS
+    linked = guide_queries.linked_themes(session, guide)
     return GuideDetail(
         guide=guide,
         version=guide_queries.latest_version(session, guide),
         editor=editor,
         versions=guide_queries.versions(session, guide) if editor else [],
-        linked=guide_queries.linked_themes(session, guide),
+        linked=linked,
         counts=guide_queries.feedback_counts(session, guide) if editor else None,
         mine=guide_queries.my_feedback(session, guide, user),
         today=utcnow().date(),
+        theme_names=display_names(linked),
     )

@@ -38,6 +38,7 @@ from ideas.submissions import queries as idea_queries
 from ideas.submissions.models import Idea, StatusChange
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import ActionPlan, PlanStatus, Theme
+from ideas.themes.naming import display_names
 
 SHARE_WINDOW_DAYS = 90
 GAP_WINDOW_DAYS = 30
@@ -79,6 +80,7 @@ class CxHome(HomePage):
     overdue_plans: list[tuple[ActionPlan, Theme, str | None]]  # plan, theme, owner's name
     reviews_due: list[Guide]
     effects: list[tuple[CoachingModule, Effect]]
+    theme_names: Mapping[int, str]  # in the viewer's language where it can be (themes.naming)
 
 
 class _HomeFields(TypedDict):
@@ -136,6 +138,9 @@ def _cx_lead(session: Session, settings: Settings, own: _HomeFields, now: dateti
     on_time, due = idea_promise.answered_in_time_share(
         session, days, now - timedelta(days=SHARE_WINDOW_DAYS)
     )
+    growing = _growing_themes(session)
+    overdue_plans = _overdue_plans(session, now.date())
+    shown = [t for t, _ in growing] + [t for _, t, _ in overdue_plans]
     return CxHome(
         **own,
         waiting=waiting,
@@ -143,10 +148,11 @@ def _cx_lead(session: Session, settings: Settings, own: _HomeFields, now: dateti
         on_time=on_time,
         due=due,
         share_window=SHARE_WINDOW_DAYS,
-        growing=_growing_themes(session),
-        overdue_plans=_overdue_plans(session, now.date()),
+        growing=growing,
+        overdue_plans=overdue_plans,
         reviews_due=guide_queries.review_overdue(session, now.date()),
         effects=_effects(session, settings),
+        theme_names=display_names(shown),
     )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from api.pages.forms import Errors
 from foundation.errors import NotFound
+from foundation.i18n import N_
 from foundation.markdown import render as markdown
 from ideas.submissions import queries as idea_queries
 from ideas.submissions.models import Comment, Idea, StatusChange
@@ -32,8 +33,10 @@ def new_receipt_page(
         idea = idea_queries.idea_for_receipt(session, token)
     except NotFound:
         raise NotFound(
-            "Your receipt link was shown once, just after you shared the idea, and is no longer "
-            "available here. If you kept it, open it as before."
+            N_(
+                "Your receipt link was shown once, just after you shared the idea, and is no "
+                "longer available here. If you kept it, open it as before."
+            )
         ) from None
     return NewReceiptPage(idea=idea, receipt_url=link(token), notice=notice)
 

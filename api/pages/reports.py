@@ -43,6 +43,8 @@ def outcomes_page(
         built = outcomes_report(session, settings, start, end)
     except Invalid as exc:
         values = {"start": start or "", "end": end or ""}
-        return OutcomesPage(report=None, values=values, errors={exc.field or "form": exc.message})
+        return OutcomesPage(
+            report=None, values=values, errors={exc.field or "form": exc.translated()}
+        )
     values = {"start": built.start.isoformat(), "end": built.end.isoformat()}
     return OutcomesPage(report=built, values=values, errors={})

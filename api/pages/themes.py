@@ -3,10 +3,11 @@ progress it polls), the unthemed ideas, and one theme's evidence from both sourc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from babel.dates import format_skeleton
 from sqlmodel import Session, col, select
 
 from api.pages.forms import Errors, Values
@@ -22,6 +23,7 @@ from coaching.modules.effect import Effect
 from coaching.modules.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
+from foundation.i18n import N_, babel_locale, gettext
 from foundation.ids import pk
 from foundation.settings import Settings
 from ideas.submissions import queries as idea_queries
@@ -38,11 +40,30 @@ from ideas.themes.models import (
     ThemeState,
     ThemeStatus,
 )
+from ideas.themes.naming import DisplayLabel, display_label, display_labels, display_names
 from jobs import service as jobs
 from jobs.models import Job
 
-SORTS = {"size": "Size", "growth": "Growth (last 4 weeks)"}
-VIEWS = {"active": "Current", "faded": "Faded", "dismissed": "Dismissed"}
+
+class Choices(Mapping[str, str]):
+    """A list's choices, key -> English label (marked): a label is translated as it is read, so
+    the page shows them in the request's locale."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self._labels = labels
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self._labels[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
+SORTS = Choices({"size": N_("Size"), "growth": N_("Growth (last 4 weeks)")})
+VIEWS = Choices({"active": N_("Current"), "faded": N_("Faded"), "dismissed": N_("Dismissed")})
 WEEKS = 12
 MEMBERS_SHOWN = 20
 UNTHEMED_PAGE_SIZE = 50
@@ -53,8 +74,12 @@ Unthemed = tuple[int, float]
 
 
 def week_labels(weeks: int = WEEKS) -> list[str]:
+    """Chart labels: each week's first day as the locale writes a short date ("5 Jan", "1月5日")."""
     start = utcnow() - timedelta(weeks=weeks)
-    return [(start + timedelta(weeks=i)).strftime("%d %b") for i in range(weeks)]
+    return [
+        format_skeleton("MMMd", start + timedelta(weeks=i), locale=babel_locale())
+        for i in range(weeks)
+    ]
 
 
 # --------------------------------------------------------------------------- the run status
@@ -84,6 +109,9 @@ class ThemeListPage(RunStatus):
     views: Mapping[str, str]
     unthemed: Unthemed
     min_group_size: int
+    # Each theme's name and keywords in the viewer's language where it has enough members
+    # written in it (``ideas.themes.naming``), by theme id.
+    labels: Mapping[int, DisplayLabel]
 
 
 def _shown(session: Session, view: str) -> list[Theme]:
@@ -119,6 +147,7 @@ def theme_list_page(session: Session, settings: Settings, sort: str, view: str) 
         views=VIEWS,
         unthemed=theme_queries.unthemed_count(status.run),
         min_group_size=settings.min_group_size,
+        labels=display_labels(shown),
     )
 
 
@@ -177,6 +206,10 @@ class ThemePage:
     modules: list[CoachingModule]
     guides: list[Guide]
     effects: list[tuple[CoachingModule, Effect]]
+    label: DisplayLabel  # the theme's name and keywords as this viewer sees them
+    # Display names of the other themes on the page (merged into, split from, children, and
+    # those it can be merged into), by theme id.
+    theme_names: Mapping[int, str]
     errors: Errors = field(default_factory=dict)  # the action plan form's, when refused
     values: Values = field(default_factory=dict)
 
@@ -217,6 +250,10 @@ def theme_page(
     labels = week_labels()
     idea_weeks, gap_weeks = by_kind[DocumentKind.idea], by_kind[DocumentKind.gap]
     min_group = settings.min_group_size
+    merged_into = session.get(Theme, theme.merged_into_id) if theme.merged_into_id else None
+    split_from = session.get(Theme, theme.split_from_id) if theme.split_from_id else None
+    children = list(session.exec(select(Theme).where(Theme.split_from_id == theme.id)).all())
+    related = [t for t in (merged_into, split_from) if t is not None] + children + others
     return ThemePage(
         theme=theme,
         ideas=ideas,
@@ -236,9 +273,9 @@ def theme_page(
         plan=plan,
         leads=leads,
         others=others,
-        merged_into=session.get(Theme, theme.merged_into_id) if theme.merged_into_id else None,
-        split_from=session.get(Theme, theme.split_from_id) if theme.split_from_id else None,
-        children=list(session.exec(select(Theme).where(Theme.split_from_id == theme.id)).all()),
+        merged_into=merged_into,
+        split_from=split_from,
+        children=children,
         statuses=ThemeStatus,
         plan_statuses=PlanStatus,
         min_group_size=min_group,
@@ -247,6 +284,8 @@ def theme_page(
         effects=effect.theme_effects(
             session, theme.id, min_group_size=min_group, days=settings.coaching_effect_days
         ),
+        label=display_label(theme),
+        theme_names=display_names(related),
         errors=errors or {},
         values=values or {},
     )

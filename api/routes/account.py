@@ -20,10 +20,11 @@ from api.security import create_api_token
 from api.web import render
 from foundation.accounts import User
 from foundation.errors import Forbidden
+from foundation.i18n import N_, gettext
 
 router = APIRouter(include_in_schema=False)
 
-TOKENS_BY_PERSON = "API tokens cannot create, list or revoke tokens. Sign in to manage them."
+TOKENS_BY_PERSON = N_("API tokens cannot create, list or revoke tokens. Sign in to manage them.")
 
 
 def _not_a_token(request: Request) -> None:
@@ -68,7 +69,7 @@ def create_token(
     try:
         data = validate(ApiTokenCreate, {"name": name, "scopes": scopes})
     except FormErrors:
-        message = "Give the token a name of 1 to 100 characters, with letters or digits."
+        message = gettext("Give the token a name of 1 to 100 characters, with letters or digits.")
         page = pages.tokens_page(session, settings, user, name=name, write=write, error=message)
         return render(request, "tokens.html", page, block="tokens", status_code=422)
     _, secret = create_api_token(

@@ -90,10 +90,11 @@ def create(
     settings: SettingsDep,
     user: CurrentUser,
     embedder: EmbedderDep,
+    index: IdeaIndexDep,
     data: IdeaCreate,
 ) -> IdeaCreated:
     """Submit an idea. For an anonymous one the response carries the receipt token, once."""
-    draft = idea_service.draft_idea(data, embedder)  # the slow part, before the write lock
+    draft = idea_service.draft_idea(data, embedder, index)  # the slow part, before the write lock
     idea, receipt = idea_service.submit_idea(
         session, user, draft, min_group=settings.min_group_size
     )

@@ -10,6 +10,7 @@ from api.deps import SessionDep, SessionFactoryDep, SettingsDep
 from api.security import SESSION_COOKIE, end_session, sign_in
 from api.web import render
 from foundation.errors import NotAuthenticated, TooManyRequests
+from foundation.i18n import gettext
 from foundation.settings import Settings
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +46,7 @@ def login(
         return render(
             request,
             "login.html",
-            {**context, "error": "Enter your email and password."},
+            {**context, "error": gettext("Enter your email and password.")},
             status_code=422,
         )
     try:
@@ -55,7 +56,10 @@ def login(
         )
     except (NotAuthenticated, TooManyRequests) as exc:
         return render(
-            request, "login.html", {**context, "error": exc.message}, status_code=exc.status_code
+            request,
+            "login.html",
+            {**context, "error": exc.translated()},
+            status_code=exc.status_code,
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session_cookie(response, token, settings)

@@ -31,6 +31,7 @@ from coaching.modules.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.errors import Invalid, NotFound
+from foundation.i18n import N_, gettext
 
 router = APIRouter(prefix="/coaching", include_in_schema=False)
 
@@ -66,7 +67,7 @@ def create_module(
     if theme_text:
         theme_id = parse_id(theme_text)
         if theme_id is None:
-            raise Invalid("Choose a theme from the list.", field="theme_id")
+            raise Invalid(N_("Choose a theme from the list."), field="theme_id")
         module = module_service.create_from_theme(
             session,
             theme_id,
@@ -150,7 +151,7 @@ def assign_page(
 def _ids(raw: list[Any], field: str) -> list[int]:
     ids = [parse_id(v) if isinstance(v, str) else None for v in raw]
     if None in ids:
-        raise Invalid("Choose from the list.", field=field)
+        raise Invalid(N_("Choose from the list."), field=field)
     return [i for i in ids if i is not None]
 
 
@@ -178,9 +179,9 @@ def assign(
         )
         page = replace(page, result=result)
     except ValueError:
-        page = replace(page, errors={"due_on": "Give the due date as a date."})
+        page = replace(page, errors={"due_on": gettext("Give the due date as a date.")})
     except Invalid as exc:
-        page = replace(page, errors={exc.field or "form": exc.message})
+        page = replace(page, errors={exc.field or "form": exc.translated()})
     status = 422 if page.errors else 200
     return render(request, "coaching/assign.html", page, status_code=status)
 

@@ -31,6 +31,7 @@ from coaching.interactions.models import Agent, SignalKind
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.errors import NotFound
+from foundation.i18n import N_, current_locale
 
 router = APIRouter(prefix="/gaps", include_in_schema=False)
 
@@ -49,7 +50,7 @@ def _scope(session: Session, user: User, team: str | None, weeks: str | None) ->
     if user.role == Role.team_lead:
         team_id = chosen or user.team_id
         if team_id is None:
-            raise NotFound("You are not in a team yet. Ask an administrator to add you to one.")
+            raise NotFound(N_("You are not in a team yet. Ask an administrator to add you to one."))
         require_team(user, team_id)
         return Scope(period, accounts.get_team(session, team_id), since, per_person=True)
     if chosen is None:
@@ -75,7 +76,8 @@ def gaps_page(
     scope = _scope(session, user, team, weeks)
     sort = sort if sort in SORTS else "rate"
     # A minute-old dashboard is as useful, and an import adds rows every second (foundation.cache).
-    key = ("gaps", tuple(scope.team_ids or ()), scope.since, scope.per_person)
+    # Per locale too: the figures hold labels and reasons in the request's language.
+    key = ("gaps", current_locale(), tuple(scope.team_ids or ()), scope.since, scope.per_person)
     figures, age = request.app.state.figures.get(
         key, lambda: pages.gap_figures(session, scope, settings.min_group_size)
     )

@@ -25,6 +25,7 @@ from coaching.guides import search as guide_search
 from coaching.guides import service as guide_service
 from coaching.guides.models import Guide, GuideStatus, GuideUpdate
 from foundation.errors import Invalid
+from foundation.i18n import N_, gettext
 
 router = APIRouter(prefix="/guides", include_in_schema=False)
 
@@ -79,7 +80,7 @@ def _validated(values: dict[str, Any]) -> GuideUpdate:
     ids = values.get("theme_ids", [])
     theme_ids = [parse_id(v) for v in ids]
     if None in theme_ids:
-        raise FormErrors({"theme_ids": "Choose themes from the list."}, values)
+        raise FormErrors({"theme_ids": gettext("Choose themes from the list.")}, values)
     return validate(GuideUpdate, {**values, "theme_ids": theme_ids})
 
 
@@ -190,10 +191,10 @@ def feedback(
     helpful: Annotated[str, Form(max_length=3)],
 ) -> Response:
     if helpful not in ("yes", "no"):
-        raise Invalid("Answer yes or no.", field="helpful")
+        raise Invalid(N_("Answer yes or no."), field="helpful")
     guide = guide_queries.readable(session, guide_id, user)
     if guide.status != GuideStatus.published:
-        raise Invalid("Only a published guide takes feedback.", field="helpful")
+        raise Invalid(N_("Only a published guide takes feedback."), field="helpful")
     guide_service.set_feedback(session, guide, user, helpful == "yes")
     if request.headers.get("hx-request") == "true":
         page = pages.guide_detail(session, user, guide)

@@ -19,6 +19,7 @@ from api.routes.receipts import set_receipt_cookie
 from api.web import is_htmx, render, see_other
 from foundation.accounts import User
 from foundation.errors import DomainError, NotFound
+from foundation.i18n import N_
 from ideas.submissions import customer_details
 from ideas.submissions import moderation as idea_moderation
 from ideas.submissions import queries as idea_queries
@@ -118,6 +119,7 @@ def submit(
     settings: SettingsDep,
     user: CurrentUser,
     embedder: EmbedderDep,
+    index: IdeaIndexDep,
     form: PostedForm,
 ) -> Response:
     """Named and anonymous submissions answer alike (a redirect) and touch no per-user row
@@ -126,7 +128,8 @@ def submit(
     values["anonymous"] = values.get("anonymous") in ("on", "true", "1")
     try:
         data = validate(IdeaCreate, values)
-        draft = idea_service.draft_idea(data, embedder)  # the slow part, before the write lock
+        # The slow part (embedding), before the write lock.
+        draft = idea_service.draft_idea(data, embedder, index)
         try:
             with session.begin_nested():
                 idea, receipt = idea_service.submit_idea(
@@ -265,7 +268,7 @@ def merge(
     try:
         target = idea_queries.get_idea(session, target_id)
     except NotFound as exc:
-        raise NotFound("There is no visible idea with that number to merge into.") from exc
+        raise NotFound(N_("There is no visible idea with that number to merge into.")) from exc
     idea_moderation.merge(session, user, duplicate, target)
     return see_other(request, f"/ideas/{target.id}")
 
@@ -296,6 +299,6 @@ def hide_comment(
 ) -> Response:
     found = session.get(Comment, comment_id)
     if found is None:
-        raise NotFound("No such comment.")
+        raise NotFound(N_("No such comment."))
     idea_moderation.hide_comment(session, user, found, reason)
     return see_other(request, f"/ideas/{found.idea_id}")

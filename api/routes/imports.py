@@ -16,6 +16,7 @@ from api.web import render
 from coaching.interactions import importer
 from coaching.interactions.importer import stage_upload
 from foundation.errors import Invalid, NotFound
+from foundation.i18n import N_
 from jobs import service as jobs
 from jobs.models import Job
 
@@ -44,7 +45,7 @@ def upload(
     file: UploadFile | None = None,
 ) -> HTMLResponse:
     if file is None or not file.filename:
-        raise Invalid("Choose a CSV or JSON Lines file to import.", field="file")
+        raise Invalid(N_("Choose a CSV or JSON Lines file to import."), field="file")
     path = stage_upload(file.file, Path(settings.upload_dir))
     jobs.start_job(session, queue, KIND, {"path": str(path)}, started_by_id=user.id)
     return render(
@@ -60,7 +61,7 @@ def upload(
 def problems(session: SessionDep, _: AdminUser, job_id: Id) -> Response:
     job = session.get(Job, job_id)
     if job is None or job.kind != KIND:
-        raise NotFound("No such import.")
+        raise NotFound(N_("No such import."))
     return Response(
         presentation.problems_csv(importer.problems(session, job_id)),
         media_type="text/csv; charset=utf-8",

@@ -11,6 +11,7 @@ from api.pages import lists as pages
 from api.params import Id
 from api.web import render
 from foundation.errors import DomainError, NotFound
+from foundation.i18n import N_
 from ideas.submissions import service as idea_service
 from ideas.submissions.models import Category, JourneyStage
 
@@ -23,7 +24,7 @@ MODELS: dict[str, type[Category] | type[JourneyStage]] = {
 
 def _model(kind: str) -> type[Category] | type[JourneyStage]:
     if kind not in MODELS:
-        raise NotFound("No such list.")
+        raise NotFound(N_("No such list."))
     return MODELS[kind]
 
 
@@ -45,7 +46,7 @@ def add_item(
         with session.begin_nested():
             idea_service.add_list_item(session, model, name)
     except DomainError as exc:
-        page = pages.lists_page(session, errors={kind: exc.message}, values={kind: name})
+        page = pages.lists_page(session, errors={kind: exc.translated()}, values={kind: name})
         return render(request, "admin/lists.html", page, block="lists", status_code=422)
     return render(
         request, "admin/lists.html", pages.lists_page(session), block="lists", status_code=201

@@ -10,6 +10,7 @@ from api.pages import teams as pages
 from api.params import Id
 from api.web import render
 from foundation.errors import NotFound
+from foundation.i18n import N_
 
 router = APIRouter(prefix="/teams", include_in_schema=False)
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/teams", include_in_schema=False)
 @router.get("/mine")
 def my_team(user: LeaderUser) -> Response:
     if user.team_id is None:
-        raise NotFound("You are not in a team yet. Ask an administrator to add you to one.")
+        raise NotFound(N_("You are not in a team yet. Ask an administrator to add you to one."))
     return RedirectResponse(f"/teams/{user.team_id}", status_code=303)
 
 

@@ -18,6 +18,7 @@ from api.web import is_htmx, render, see_other
 from coaching.interactions import evidence
 from foundation.embeddings import embedding_model_name
 from foundation.errors import Invalid
+from foundation.i18n import N_
 from ideas.themes import queries as theme_queries
 from ideas.themes import service as theme_service
 from ideas.themes.models import ActionPlanUpdate, ThemeStatus
@@ -107,7 +108,7 @@ def change_status(
     try:
         value = ThemeStatus(status)
     except ValueError as exc:
-        raise Invalid("Choose a status from the list.", field="status") from exc
+        raise Invalid(N_("Choose a status from the list."), field="status") from exc
     theme_service.set_status(
         session, theme_queries.get_theme(session, theme_id), value, user, reason
     )
@@ -138,7 +139,7 @@ def split(
 ) -> Response:
     if parts and not parts.isdigit():
         raise Invalid(
-            "Parts must be a whole number, or blank to let VoiceLoop choose.", field="parts"
+            N_("Parts must be a whole number, or blank to let VoiceLoop choose."), field="parts"
         )
     children = theme_service.split(
         session,

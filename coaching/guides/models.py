@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from coaching.modules.models import BODY_MAX, TITLE_MAX
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
+from foundation.i18n import N_, gettext
 from foundation.ids import IdRef
 from foundation.text import line_input, text_input
 
@@ -21,6 +22,12 @@ class GuideStatus(StrEnum):
     draft = "draft"
     published = "published"
     archived = "archived"
+
+    @property
+    def label(self) -> str:
+        """In the current locale: read where it is shown, not at import."""
+        labels = {"draft": N_("Draft"), "published": N_("Published"), "archived": N_("Archived")}
+        return gettext(labels[self.value])
 
 
 class GuideBase(SQLModel):

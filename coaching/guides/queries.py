@@ -18,11 +18,12 @@ from coaching.guides.models import (
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.errors import NotFound
+from foundation.i18n import N_
 from ideas.themes.models import Theme
 
 SOURCE = "guide_passage"  # Embedding.source of passage vectors
 EDITORS = frozenset({Role.cx_lead, Role.admin})
-NOT_FOUND = "No such guide"
+NOT_FOUND = N_("No such guide")
 SKELETON_ACTIONS = 3
 
 

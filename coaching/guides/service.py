@@ -31,6 +31,7 @@ from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.i18n import N_
 from foundation.ids import pk
 from foundation.markdown import blocks
 from ideas.themes.models import Theme
@@ -43,7 +44,7 @@ def _check_themes(session: Session, ids: list[int]) -> list[int]:
         return []
     found = set(session.exec(select(Theme.id).where(col(Theme.id).in_(wanted))))
     if missing := [i for i in wanted if i not in found]:
-        raise Invalid(f"No such theme: {missing[0]}", field="theme_ids")
+        raise Invalid(N_("No such theme: %(id)s"), field="theme_ids", params={"id": missing[0]})
     return wanted
 
 
@@ -88,7 +89,7 @@ def publish(
     """Freeze the draft as version latest+1, re-write and embed its passages, and set the next
     review ``review_days`` after today. Publishing an archived guide brings it back."""
     if guide.status == GuideStatus.published and not guide.draft_changed:
-        raise Conflict("Nothing changed since the last version was published.")
+        raise Conflict(N_("Nothing changed since the last version was published."))
     today = today or utcnow().date()
     version = GuideVersion(
         guide_id=pk(guide),
@@ -124,7 +125,7 @@ def mark_reviewed(
 ) -> date:
     """A CX lead checked the guide still holds: the next review is ``review_days`` on."""
     if guide.status != GuideStatus.published:
-        raise Conflict("Only a published guide is reviewed.")
+        raise Conflict(N_("Only a published guide is reviewed."))
     today = today or utcnow().date()
     guide.review_due_on = today + timedelta(days=review_days)
     session.add(guide)
@@ -214,7 +215,8 @@ def write_passages(
     session.add_all(rows)
     session.flush()
     texts = [passage_text(version.title, h, t) for h, t in pairs]
-    vectors = embedder.encode(texts)
+    encoded = embedder.encode_for_storage(texts)
+    xvectors = encoded.xvectors if encoded.xvectors is not None else [None] * len(texts)
     session.add_all(
         Embedding(
             source=SOURCE,
@@ -222,8 +224,12 @@ def write_passages(
             model=embedder.model_name,
             text_hash=text_hash(text),
             vector=to_bytes(vector),
+            xvector=None if xvector is None else to_bytes(xvector),
+            anchor=bool(anchor),
         )
-        for row, text, vector in zip(rows, texts, vectors, strict=True)
+        for row, text, vector, xvector, anchor in zip(
+            rows, texts, encoded.vectors, xvectors, encoded.anchor, strict=True
+        )
     )
     session.flush()
     return rows
@@ -235,7 +241,7 @@ def draft_from_theme(session: Session, theme_id: int, min_group_size: int) -> Gu
     actions that resolved most contacts inside it (only figures the group-size rule allows)."""
     theme = session.get(Theme, theme_id)
     if theme is None:
-        raise NotFound("No such theme")
+        raise NotFound(N_("No such theme"))
     actions = [
         r
         for r in evidence.remediation(session, theme_id, min_group_size)

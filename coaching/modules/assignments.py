@@ -21,10 +21,11 @@ from coaching.modules.models import Assignment, Attempt, CoachingModule, ModuleV
 from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.i18n import N_
 from foundation.ids import pk
 from ideas.submissions.models import Notification
 
-NOT_YOURS = "There is nothing here that you can open. Check the address, or go back home."
+NOT_YOURS = N_("There is nothing here that you can open. Check the address, or go back home.")
 
 
 def _today() -> date:
@@ -92,11 +93,11 @@ def assign(
     agents = _chosen_agents(session, by, user_ids, team_ids)
     version = module_queries.latest_version(session, module)
     if version is None or module.archived:
-        raise Conflict("Only a published, current module can be assigned.")
+        raise Conflict(N_("Only a published, current module can be assigned."))
     if due_on < (today or _today()):
-        raise Invalid("The due date cannot be in the past.", field="due_on")
+        raise Invalid(N_("The due date cannot be in the past."), field="due_on")
     if not agents:
-        raise Invalid("Choose at least one agent, or the whole team.", field="agents")
+        raise Invalid(N_("Choose at least one agent, or the whole team."), field="agents")
     open_ids = set(
         session.exec(
             select(Assignment.user_id).where(
@@ -188,9 +189,9 @@ def submit_attempt(
 ) -> tuple[Attempt, list[module_service.Mark]]:
     """Score one go at the check questions; the best score is kept, retries are allowed."""
     if not version.questions:
-        raise Invalid("This module has no check questions: acknowledge it to complete it.")
+        raise Invalid(N_("This module has no check questions: acknowledge it to complete it."))
     if len(answers) != len(version.questions):
-        raise Invalid("Answer every question.", field="answers")
+        raise Invalid(N_("Answer every question."), field="answers")
     marks = module_service.mark(version, answers)
     correct = sum(m.right for m in marks)
     attempt = Attempt(

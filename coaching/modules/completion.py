@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from coaching.modules.assignments import _today, is_overdue, team_agents
 from coaching.modules.models import Assignment, CoachingModule
 from foundation.accounts import Team, User
+from foundation.i18n import gettext
 
 
 # ------------------------------------------------------------------------------ completion
@@ -126,7 +127,9 @@ def completion_across_teams(
     per_module: dict[int, dict[int | None, Tally]] = {m: {} for m in module_ids}
     for assignment, name in rows:
         teams = per_module[assignment.module_id]
-        tally = teams.setdefault(assignment.team_id, Tally(name or "No team", assignment.team_id))
+        tally = teams.setdefault(
+            assignment.team_id, Tally(name or gettext("No team"), assignment.team_id)
+        )
         tally.add(assignment, today)
     return {m: _cross_team(teams, min_group_size) for m, teams in per_module.items()}
 
@@ -138,7 +141,8 @@ def completion_by_module(
 
 
 def _cross_team(teams: dict[int | None, Tally], min_group_size: int) -> CrossTeam:
-    total, other = Tally("All teams"), Tally("Other teams")
+    # Labels in the current locale: completion figures are made for the page being shown.
+    total, other = Tally(gettext("All teams")), Tally(gettext("Other teams"))
     shown: list[Tally] = []
     for team_id, tally in teams.items():
         total.merge(tally)

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from babel.lists import format_list
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
@@ -42,6 +43,7 @@ from coaching.modules import queries as module_queries
 from coaching.modules.models import Assignment, CoachingModule
 from foundation.clock import as_utc, utcnow
 from foundation.errors import NotFound
+from foundation.i18n import N_, babel_locale, gettext, ngettext
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import DocumentKind, ThemeMember
 
@@ -81,19 +83,30 @@ class Effect:
 
     @property
     def summary(self) -> str:
-        """The estimate in one plain sentence."""
+        """The estimate in one plain sentence, in the current locale (read where it is shown)."""
         if not self.enough or self.estimate is None:
-            return self.reason or "Not enough data."
+            return self.reason or gettext("Not enough data.")
         size = abs(self.estimate)
         if round(size, 1) == 0:
-            head = "Coached agents' rate changed by the same as uncoached agents'"
-        else:
-            verb = "fell" if self.estimate < 0 else "rose"
-            head = (
-                f"Coached agents' rate {verb} by {size:.1f} more per 100 interactions "
-                "than uncoached agents'"
+            sentence = gettext(
+                "Coached agents' rate changed by the same as uncoached agents' "
+                "(95%% interval %(low)s to %(high)s)."
             )
-        return f"{head} (95% interval {self.low:.1f} to {self.high:.1f})."
+        elif self.estimate < 0:
+            sentence = gettext(
+                "Coached agents' rate fell by %(size)s more per 100 interactions than uncoached "
+                "agents' (95%% interval %(low)s to %(high)s)."
+            )
+        else:
+            sentence = gettext(
+                "Coached agents' rate rose by %(size)s more per 100 interactions than uncoached "
+                "agents' (95%% interval %(low)s to %(high)s)."
+            )
+        return sentence % {
+            "size": f"{size:.1f}",
+            "low": f"{self.low:.1f}",
+            "high": f"{self.high:.1f}",
+        }
 
     @property
     def conclusive(self) -> bool:
@@ -142,17 +155,21 @@ def _bootstrap_changes(counts: np.ndarray, rng: np.random.Generator, reps: int) 
 
 
 def _not_enough(treated: int, control: int, min_group_size: int) -> str | None:
-    short = [
-        f"{count} {name} agent{'s' if count != 1 else ''}"
-        for name, count in (("coached", treated), ("uncoached", control))
-        if count < min_group_size
-    ]
+    """Why there is no estimate, in the current locale (effects are computed for a page)."""
+    short = []
+    if treated < min_group_size:
+        coached = ngettext("%(n)s coached agent", "%(n)s coached agents", treated)
+        short.append(coached % {"n": treated})
+    if control < min_group_size:
+        uncoached = ngettext("%(n)s uncoached agent", "%(n)s uncoached agents", control)
+        short.append(uncoached % {"n": control})
     if not short:
         return None
-    return (
-        f"Not enough data: {' and '.join(short)} with interactions both before and after "
-        f"completion; at least {min_group_size} are needed in each group."
+    reason = gettext(
+        "Not enough data: %(groups)s with interactions both before and after completion; at "
+        "least %(min)s are needed in each group."
     )
+    return reason % {"groups": format_list(short, locale=babel_locale()), "min": min_group_size}
 
 
 def compute(
@@ -318,20 +335,20 @@ def module_effect(
     """The coaching effect of one module on its theme's gap rate (see the module docstring)."""
     module = session.get(CoachingModule, module_id)
     if module is None:
-        raise NotFound("No such coaching module.")
+        raise NotFound(N_("No such coaching module."))
     now = as_utc(now) if now else utcnow()
     empty = np.zeros((0, 4), dtype=np.int64)
     ids = theme_queries.live_successors(session, module.theme_id)
     if not ids:
         result = compute(empty, empty, min_group_size=min_group_size, days=days)
-        return replace(result, reason="Not enough data: this module is not linked to a theme.")
+        reason = gettext("Not enough data: this module is not linked to a theme.")
+        return replace(result, reason=reason)
     window = timedelta(days=days)
     splits = _completions(session, module_id, now)
     if not splits:
         result = compute(empty, empty, min_group_size=min_group_size, days=days)
-        return replace(
-            result, reason="Not enough data: no agent in the logs has completed this module yet."
-        )
+        reason = gettext("Not enough data: no agent in the logs has completed this module yet.")
+        return replace(result, reason=reason)
     treated = _treated_counts(session, splits, ids, window, now)
     control = _control_counts(session, module_id, _median(splits.values()), ids, window, now)
     return compute(treated, control, min_group_size=min_group_size, days=days)

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from coaching.modules.models import CheckQuestion, CoachingModule, ModuleVersion
 from foundation.errors import NotFound
+from foundation.i18n import N_
 from ideas.themes.models import Theme
 
 
@@ -15,7 +16,7 @@ from ideas.themes.models import Theme
 def get_module(session: Session, module_id: int) -> CoachingModule:
     module = session.get(CoachingModule, module_id)
     if module is None:
-        raise NotFound("No such coaching module")
+        raise NotFound(N_("No such coaching module"))
     return module
 
 

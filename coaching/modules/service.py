@@ -28,6 +28,8 @@ from coaching.modules.queries import check_questions, latest_version
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Forbidden, Invalid
+from foundation.form_messages import field_message
+from foundation.i18n import N_, gettext
 from foundation.ids import pk
 from ideas.themes import queries as theme_queries
 
@@ -38,7 +40,7 @@ MAX_QUESTIONS = 20
 # ------------------------------------------------------------------------------- writing
 def _require_author(user: User) -> None:
     if user.role not in (Role.cx_lead, Role.admin):
-        raise Forbidden("Only CX leads write coaching modules.")
+        raise Forbidden(N_("Only CX leads write coaching modules."))
 
 
 def _content(title: str, body: str, questions: list[dict[str, Any]]) -> tuple[Any, ...]:
@@ -85,7 +87,7 @@ def update_module(
     """Edit the draft; it differs from the latest version unless edited back to it."""
     _require_author(by)
     if module.archived:
-        raise Conflict("This module is archived; it can no longer be edited.")
+        raise Conflict(N_("This module is archived; it can no longer be edited."))
     module.title = data.title.strip()
     module.body = data.body
     module.questions = [q.model_dump() for q in data.questions]
@@ -105,20 +107,27 @@ def publish(
     refused (422); one unchanged since the last version is a conflict (409)."""
     _require_author(by)
     if module.archived:
-        raise Conflict("This module is archived; it cannot be published.")
+        raise Conflict(N_("This module is archived; it cannot be published."))
     if not module.body.strip():
-        raise Invalid("Write the module's body before publishing it.", field="body")
+        raise Invalid(N_("Write the module's body before publishing it."), field="body")
     try:
         questions = check_questions(module.questions)
     except ValidationError as exc:
-        raise Invalid("A check question is incomplete; fix it first.", field="questions") from exc
+        raise Invalid(
+            N_("A check question is incomplete; fix it first."), field="questions"
+        ) from exc
     for number, question in enumerate(questions, start=1):
         if question.answer >= len(question.options):
             raise Invalid(
-                f"Question {number}'s right answer is not one of its options.", field="questions"
+                N_("Question %(number)s's right answer is not one of its options."),
+                field="questions",
+                params={"number": number},
             )
     if not module.draft_changed and module.latest_version > 0:
-        raise Conflict(f"Nothing has changed since version {module.latest_version}.")
+        raise Conflict(
+            N_("Nothing has changed since version %(version)s."),
+            params={"version": module.latest_version},
+        )
     version = ModuleVersion(
         module_id=pk(module),
         number=module.latest_version + 1,
@@ -147,6 +156,11 @@ def archive(session: Session, module: CoachingModule, by: User) -> CoachingModul
 
 # --------------------------------------------------------------------------- the edit form
 _QUESTION_FIELD = re.compile(r"^q(\d{1,2})-(prompt|options|answer|explanation|remove)$")
+# A question's fields said plainly (pydantic's words would name list lengths).
+QUESTION_MESSAGES = {
+    "prompt": N_("Write the question."),
+    "options": N_("Give 2 to 6 options, one per line."),
+}
 
 
 def read_form(values: Mapping[str, str]) -> tuple[ModuleUpdate | None, dict[str, str]]:
@@ -169,7 +183,8 @@ def read_form(values: Mapping[str, str]) -> tuple[ModuleUpdate | None, dict[str,
         if question is not None:
             questions.append(question)
     if len(questions) > MAX_QUESTIONS:
-        errors["form"] = f"A module has at most {MAX_QUESTIONS} check questions."
+        limit = gettext("A module has at most %(limit)s check questions.")
+        errors["form"] = limit % {"limit": MAX_QUESTIONS}
     try:
         data = ModuleUpdate(
             title=values.get("title", "").strip(), body=values.get("body", ""), questions=[]
@@ -177,7 +192,8 @@ def read_form(values: Mapping[str, str]) -> tuple[ModuleUpdate | None, dict[str,
     except ValidationError as exc:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "form"
-            errors.setdefault(field, "This field is required." if field == "title" else err["msg"])
+            message = gettext("This field is required.") if field == "title" else field_message(err)
+            errors.setdefault(field, message)
         return None, errors
     if errors:
         return None, errors
@@ -190,7 +206,9 @@ def _question(index: int, fields: dict[str, str], errors: dict[str, str]) -> Che
     options = [line.strip() for line in fields.get("options", "").splitlines() if line.strip()]
     answer_text = fields.get("answer", "").strip()
     if not answer_text.isdigit() or not 1 <= int(answer_text) <= max(1, len(options)):
-        errors[prefix + "answer"] = "Give the number of the right option (1 is the first line)."
+        errors[prefix + "answer"] = gettext(
+            "Give the number of the right option (1 is the first line)."
+        )
         return None
     try:
         return CheckQuestion(
@@ -202,11 +220,10 @@ def _question(index: int, fields: dict[str, str], errors: dict[str, str]) -> Che
     except ValidationError as exc:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "prompt"
-            message = {
-                "prompt": "Write the question.",
-                "options": "Give 2 to 6 options, one per line.",
-            }.get(field, err["msg"])
-            errors.setdefault(prefix + field, message)
+            if field in QUESTION_MESSAGES:
+                errors.setdefault(prefix + field, gettext(QUESTION_MESSAGES[field]))
+            else:
+                errors.setdefault(prefix + field, field_message(err))
         return None
 
 
@@ -233,7 +250,7 @@ def read_answers(
     for index, question in enumerate(questions):
         raw = values.get(f"a{index}", "").strip()
         if not raw.isdigit() or int(raw) >= len(question["options"]):
-            errors[f"a{index}"] = "Choose one of the answers."
+            errors[f"a{index}"] = gettext("Choose one of the answers.")
         else:
             answers.append(int(raw))
     return answers, errors

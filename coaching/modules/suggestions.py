@@ -20,8 +20,10 @@ from coaching.modules.models import Assignment, Suggestion, SuggestionStatus
 from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.errors import Conflict, Invalid, NotFound
+from foundation.i18n import N_
 from foundation.ids import pk
 from ideas.themes.models import DocumentKind, Theme, ThemeMember
+from ideas.themes.naming import display_names
 
 WINDOW_DAYS = 30
 MIN_INTERACTIONS = 10
@@ -84,8 +86,8 @@ def offers(session: Session, team_id: int, now: datetime | None = None) -> list[
     if not candidates or not agents:
         return []
     theme_ids = sorted({m.theme_id for m in candidates if m.theme_id is not None})
-    named = session.exec(select(Theme.id, Theme.name).where(col(Theme.id).in_(theme_ids)))
-    names = {theme_id: name for theme_id, name in named}
+    # Names in the reader's language where the theme can be named in it (themes.naming).
+    names = display_names(session.exec(select(Theme).where(col(Theme.id).in_(theme_ids))))
     totals, gaps = _window_counts(session, team_id, theme_ids, now - timedelta(WINDOW_DAYS), now)
     team_total = sum(totals.values())
     taken = _taken(session, [m.id for m in candidates if m.id is not None], list(agents))
@@ -96,7 +98,7 @@ def offers(session: Session, team_id: int, now: datetime | None = None) -> list[
         if not team_total or not theme_gaps:
             continue
         team_rate = sum(theme_gaps.values()) / team_total
-        theme = names.get(module.theme_id, "")
+        theme = names.get(module.theme_id or 0, "")
         for user_id, user in agents.items():
             n, g = totals.get(user_id, 0), theme_gaps.get(user_id, 0)
             high = n >= MIN_INTERACTIONS and g >= MIN_THEME_GAPS and g / n >= RATE_RATIO * team_rate
@@ -129,7 +131,7 @@ def decide(
     try:
         status = SuggestionStatus(decision)
     except ValueError as exc:
-        raise Invalid("Accept or dismiss the suggestion.", field="decision") from exc
+        raise Invalid(N_("Accept or dismiss the suggestion."), field="decision") from exc
     user = session.get(User, user_id)
     if user is None or user.team_id is None or not may_assign_in(by, user.team_id):
         raise NotFound(NOT_YOURS)
@@ -138,7 +140,7 @@ def decide(
     open_offers = {(o.module_id, o.user_id): o for o in offers(session, user.team_id, now)}
     offer = open_offers.get((module_id, user_id))
     if offer is None:
-        raise Conflict("That suggestion no longer applies.")
+        raise Conflict(N_("That suggestion no longer applies."))
     if status == SuggestionStatus.accepted:
         due = now.date() + timedelta(days=due_days)
         assign(session, module, by, due_on=due, user_ids=[user_id], today=now.date())

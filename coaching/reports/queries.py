@@ -23,9 +23,11 @@ from coaching.modules.models import Assignment, CoachingModule
 from foundation.accounts import User
 from foundation.clock import as_utc, utcnow
 from foundation.errors import Invalid
+from foundation.i18n import N_
 from ideas.submissions import promise as idea_promise
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import DocumentKind, PlanStatus, Theme, ThemeMember, ThemeState
+from ideas.themes.naming import display_label
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660  # ten years: a longer period is a typo
@@ -120,11 +122,11 @@ def parse_period(
         try:
             values[name] = date.fromisoformat(raw) if raw else default
         except ValueError as exc:
-            raise Invalid("Give a date as YYYY-MM-DD.", field=name) from exc
+            raise Invalid(N_("Give a date as YYYY-MM-DD."), field=name) from exc
     if values["start"] > values["end"]:
-        raise Invalid("The end date must be on or after the start date.", field="end")
+        raise Invalid(N_("The end date must be on or after the start date."), field="end")
     if (values["end"] - values["start"]).days >= MAX_DAYS:
-        raise Invalid("Choose a period of at most ten years.", field="start")
+        raise Invalid(N_("Choose a period of at most ten years."), field="start")
     return values["start"], values["end"]
 
 
@@ -245,7 +247,7 @@ def _row(session: Session, theme: Theme, scope: _Scope) -> ThemeRow:
     idea_ids = theme_queries.member_ids(session, theme.id, DocumentKind.idea)
     return ThemeRow(
         theme_id=theme.id,
-        name=theme.name,
+        name=display_label(theme).name,  # in the reader's language where it can be
         status=theme.status.label,
         ideas=evidence.get(DocumentKind.idea.value, 0),
         gaps=evidence.get(DocumentKind.gap.value, 0),

@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel, col, select
 from foundation.accounts import string_enum
 from foundation.clock import utcnow
 from foundation.db import random_id
+from foundation.i18n import N_, gettext
 from foundation.ids import IdRef
 from foundation.text import line_input, text_input
 
@@ -33,7 +34,9 @@ class IdeaKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"idea": "Idea", "problem": "Problem report", "feedback": "Feedback"}[self.value]
+        """In the current locale: read where it is shown, not at import."""
+        labels = {"idea": N_("Idea"), "problem": N_("Problem report"), "feedback": N_("Feedback")}
+        return gettext(labels[self.value])
 
 
 class IdeaStatus(StrEnum):
@@ -47,7 +50,21 @@ class IdeaStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In the current locale: read where it is shown, not at import."""
+        return gettext(self.english_label)
+
+    @property
+    def english_label(self) -> str:
+        """For stored texts (notifications), which stay English."""
+        return {
+            "new": N_("New"),
+            "under_review": N_("Under review"),
+            "planned": N_("Planned"),
+            "in_progress": N_("In progress"),
+            "done": N_("Done"),
+            "declined": N_("Declined"),
+            "duplicate": N_("Duplicate"),
+        }[self.value]
 
     @property
     def closed(self) -> bool:
@@ -115,6 +132,9 @@ class Idea(IdeaBase, table=True):
     support_count: int = 0
     merged_into_id: int | None = Field(default=None, foreign_key="idea.id", ondelete="SET NULL")
     hidden_reason: str | None = Field(default=None, max_length=500)
+    # "en", "zh", "ja" or "und" (foundation.language) of the title and body, detected when
+    # the idea is submitted; None for ideas stored before it was.
+    language: str | None = Field(default=None, max_length=8)
     # Anonymous ideas: coarsened to the day, so time cannot single the author out.
     created_at: datetime = Field(default_factory=utcnow, index=True)
     first_response_at: datetime | None = None

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from foundation.accounts import User
 from foundation.errors import Forbidden, Invalid
+from foundation.i18n import N_
 from foundation.ids import pk
 from ideas.submissions.customer_details import without_customer_details
 from ideas.submissions.models import Comment, Idea, IdeaStatus, Notification, StatusUpdate, Support
@@ -20,9 +21,9 @@ from ideas.themes.models import DocumentKind
 def merge(session: Session, actor: User, duplicate: Idea, target: Idea) -> None:
     """Merge ``duplicate`` into ``target``: supporters move over without double counting."""
     if not can_moderate(actor):
-        raise Forbidden("Only CX leads merge ideas.")
+        raise Forbidden(N_("Only CX leads merge ideas."))
     if duplicate.id == target.id or not target.visible or not duplicate.visible:
-        raise Invalid("Merge into a different, visible idea.", field="target_id")
+        raise Invalid(N_("Merge into a different, visible idea."), field="target_id")
     # Answer first, so the duplicate's author and supporters are all told.
     response = f"Merged into #{target.id} “{target.title}”. Follow and support it there."
     record_status(
@@ -80,10 +81,10 @@ def _tell_author(
 
 def _reason(actor: User, reason: str) -> str:
     if not can_moderate(actor):
-        raise Forbidden("Only CX leads moderate.")
+        raise Forbidden(N_("Only CX leads moderate."))
     reason = " ".join(reason.split())
     if not 3 <= len(reason) <= 500:
         raise Invalid(
-            "Give a reason of 3 to 500 characters; the author will see it.", field="reason"
+            N_("Give a reason of 3 to 500 characters; the author will see it."), field="reason"
         )
     return without_customer_details(reason)

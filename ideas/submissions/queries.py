@@ -16,6 +16,7 @@ from foundation.accounts import Role, Team, User
 from foundation.clock import as_utc, utcnow
 from foundation.embeddings import Embedder
 from foundation.errors import NotFound
+from foundation.i18n import N_
 from ideas.submissions.models import (
     Category,
     Comment,
@@ -36,7 +37,7 @@ def digest(token: str) -> str:
 def get_idea(session: Session, idea_id: int, *, include_hidden: bool = False) -> Idea:
     idea = session.get(Idea, idea_id)
     if idea is None or (idea.hidden_reason is not None and not include_hidden):
-        raise NotFound("No such idea.")
+        raise NotFound(N_("No such idea."))
     return idea
 
 
@@ -55,7 +56,7 @@ def require_visible(idea: Idea, user: User) -> None:
     """To anyone else a hidden idea answers exactly like an unknown id, so nothing confirms
     that it exists."""
     if idea.hidden_reason is not None and not (can_moderate(user) or idea.author_id == user.id):
-        raise NotFound("No such idea.")
+        raise NotFound(N_("No such idea."))
 
 
 def categories(session: Session, *, active_only: bool = True) -> list[Category]:
@@ -117,7 +118,7 @@ def idea_for_receipt(session: Session, token: str) -> Idea:
     if 20 <= len(token) <= 100:
         idea = session.exec(select(Idea).where(Idea.receipt_hash == digest(token))).first()
     if idea is None:
-        raise NotFound("This receipt link is not valid. Check that you copied all of it.")
+        raise NotFound(N_("This receipt link is not valid. Check that you copied all of it."))
     return idea
 
 
@@ -213,7 +214,7 @@ def _search(
     semantic_ids: list[int] = []
     if index is not None and embedder is not None:
         index.refresh(session)
-        hits = index.search(embedder.encode([q])[0], 200)
+        hits = index.search(index.query_vector(embedder, q), 200)
         semantic_ids = [i for i, s in hits if s >= MIN_SIMILARITY]
     scores: dict[int, float] = {}
     for ranking in (keyword_ids, semantic_ids):

@@ -15,7 +15,9 @@ from foundation.accounts import Team, User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
 from foundation.errors import Conflict, Forbidden, Invalid, NotFound
+from foundation.i18n import N_
 from foundation.ids import pk
+from foundation.language import detect_language
 from ideas.submissions.customer_details import without_customer_details
 from ideas.submissions.models import (
     Category,
@@ -32,7 +34,7 @@ from ideas.submissions.models import (
 )
 from ideas.submissions.notifications import notify_followers, short
 from ideas.submissions.queries import can_moderate, department_sizes, digest, require_visible
-from ideas.submissions.similar import SOURCE
+from ideas.submissions.similar import SOURCE, VectorIndex
 from ideas.themes import service as themes
 from ideas.themes.documents import idea_document
 
@@ -42,9 +44,9 @@ def add_list_item(
 ) -> Category | JourneyStage:
     name = " ".join(name.split())
     if not 1 <= len(name) <= 80:
-        raise Invalid("Give a name of 1 to 80 characters.", field="name")
+        raise Invalid(N_("Give a name of 1 to 80 characters."), field="name")
     if session.exec(select(model).where(func.lower(model.name) == name.lower())).first():
-        raise Conflict("That name is already in the list.", field="name")
+        raise Conflict(N_("That name is already in the list."), field="name")
     item = model(name=name)
     session.add(item)
     session.flush()
@@ -56,7 +58,7 @@ def set_list_item_active(
 ) -> None:
     item = session.get(model, item_id)
     if item is None:
-        raise NotFound("No such list entry.")
+        raise NotFound(N_("No such list entry."))
     item.active = active
     session.add(item)
     session.flush()
@@ -65,11 +67,11 @@ def set_list_item_active(
 def _check_lists(session: Session, data: IdeaCreate) -> None:
     category = session.get(Category, data.category_id)
     if category is None or not category.active:
-        raise Invalid("Choose one of the listed categories.", field="category_id")
+        raise Invalid(N_("Choose one of the listed categories."), field="category_id")
     if data.stage_id is not None:
         stage = session.get(JourneyStage, data.stage_id)
         if stage is None or not stage.active:
-            raise Invalid("Choose one of the listed journey stages.", field="stage_id")
+            raise Invalid(N_("Choose one of the listed journey stages."), field="stage_id")
 
 
 def _start_of_day(moment: datetime) -> datetime:
@@ -101,12 +103,22 @@ class IdeaDraft:
     body: str
     model: str
     vector: np.ndarray
+    xvector: np.ndarray | None = None
+    anchor: bool = True
+    language: str = "und"  # of the title and body (foundation.language)
 
 
-def draft_idea(data: IdeaCreate, embedder: Embedder) -> IdeaDraft:
+def draft_idea(data: IdeaCreate, embedder: Embedder, index: VectorIndex | None = None) -> IdeaDraft:
+    """``index``: the similar-ideas index, among whose English ideas a Chinese or Japanese idea
+    is placed (foundation.crosslingual); without it, the multilingual model's linear map."""
     title, body = without_customer_details(data.title), without_customer_details(data.body)
-    vector = embedder.encode([f"{title}\n{body}".strip()])[0]  # as ``idea_text`` joins them
-    return IdeaDraft(data, title, body, embedder.model_name, vector)
+    encoded = embedder.encode_for_storage([f"{title}\n{body}".strip()])  # as ``idea_text``
+    vector, anchor = encoded.vectors[0], bool(encoded.anchor[0])
+    xvector = None if encoded.xvectors is None else encoded.xvectors[0]
+    if not anchor and index is not None and xvector is not None:
+        vector = index.place(xvector[None, :])[0]
+    language = detect_language(f"{title}\n{body}")
+    return IdeaDraft(data, title, body, embedder.model_name, vector, xvector, anchor, language)
 
 
 def submit_idea(
@@ -129,24 +141,27 @@ def submit_idea(
         anonymous=data.anonymous,
         author_id=None if data.anonymous else user.id,
         receipt_hash=digest(receipt) if receipt else None,
+        language=draft.language,
         created_at=_start_of_day(now) if data.anonymous else now,
         updated_at=_start_of_day(now) if data.anonymous else now,
     )
     session.add(idea)
     session.flush()
-    _store_vector(session, idea, draft.model, draft.vector)
+    _store_vector(session, idea, draft)
     # Between full clustering runs a new idea joins the nearest theme at once.
     themes.join(session, idea_document(idea), draft.vector)
     return idea, receipt
 
 
-def _store_vector(session: Session, idea: Idea, model: str, vector: np.ndarray) -> Embedding:
+def _store_vector(session: Session, idea: Idea, draft: IdeaDraft) -> Embedding:
     row = Embedding(
         source=SOURCE,
         source_id=pk(idea),
-        model=model,
+        model=draft.model,
         text_hash=text_hash(idea_text(idea)),
-        vector=to_bytes(vector),
+        vector=to_bytes(draft.vector),
+        xvector=None if draft.xvector is None else to_bytes(draft.xvector),
+        anchor=draft.anchor,
         # The idea's own (for anonymous ideas, day-coarsened) time: never a finer timestamp.
         updated_at=idea.updated_at,
     )
@@ -158,17 +173,17 @@ def _store_vector(session: Session, idea: Idea, model: str, vector: np.ndarray) 
 def support(session: Session, user: User, idea: Idea) -> None:
     require_visible(idea, user)
     if not idea.visible:
-        target = f" #{idea.merged_into_id}" if idea.merged_into_id else ""
-        raise Conflict(
-            f"This idea was merged into{target}: support that one instead."
-            if idea.merged_into_id
-            else "This idea is hidden and cannot be supported."
-        )
+        if idea.merged_into_id:
+            raise Conflict(
+                N_("This idea was merged into #%(id)s: support that one instead."),
+                params={"id": idea.merged_into_id},
+            )
+        raise Conflict(N_("This idea is hidden and cannot be supported."))
     exists = session.exec(
         select(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
     ).first()
     if exists:
-        raise Conflict("You already support this idea.")
+        raise Conflict(N_("You already support this idea."))
     session.add(Support(idea_id=pk(idea), user_id=pk(user)))
     session.flush()
     recount(session, idea)
@@ -180,7 +195,7 @@ def withdraw_support(session: Session, user: User, idea: Idea) -> None:
         delete(Support).where(col(Support.idea_id) == idea.id, col(Support.user_id) == user.id)
     ).rowcount
     if not removed:
-        raise Conflict("You do not support this idea.")
+        raise Conflict(N_("You do not support this idea."))
     recount(session, idea)
 
 
@@ -201,7 +216,7 @@ def add_comment(
     from_submitter: bool = False,
 ) -> Comment:
     if not idea.visible:
-        raise Conflict("This idea is closed for comments.")
+        raise Conflict(N_("This idea is closed for comments."))
     comment = Comment(
         idea_id=pk(idea),
         author_id=user.id if user else None,
@@ -217,17 +232,17 @@ def add_comment(
 def change_status(session: Session, actor: User, idea: Idea, data: StatusUpdate) -> StatusChange:
     """Answer an idea: a status with a response. ``duplicate`` is set by merging, not here."""
     if not can_moderate(actor):
-        raise Forbidden("Only CX leads change the status of ideas.")
+        raise Forbidden(N_("Only CX leads change the status of ideas."))
     if data.status == IdeaStatus.duplicate:
-        raise Invalid("To mark a duplicate, merge it into the idea it repeats.", field="status")
+        raise Invalid(N_("To mark a duplicate, merge it into the idea it repeats."), field="status")
     return record_status(session, actor, idea, data)
 
 
 def record_status(session: Session, actor: User, idea: Idea, data: StatusUpdate) -> StatusChange:
     if idea.merged_into_id is not None:
-        raise Conflict("This idea was merged; answer the idea it was merged into.")
+        raise Conflict(N_("This idea was merged; answer the idea it was merged into."))
     if idea.hidden_reason is not None:
-        raise Conflict("This idea is hidden; it cannot be answered.")
+        raise Conflict(N_("This idea is hidden; it cannot be answered."))
     change = StatusChange(
         idea_id=pk(idea),
         from_status=idea.status,
@@ -243,7 +258,7 @@ def record_status(session: Session, actor: User, idea: Idea, data: StatusUpdate)
     notify_followers(
         session,
         idea,
-        f"“{idea.title}” is now {data.status.label.lower()}: {short(change.response)}",
+        f"“{idea.title}” is now {data.status.english_label.lower()}: {short(change.response)}",
         skip=actor.id,
     )
     return change

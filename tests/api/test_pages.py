@@ -56,7 +56,9 @@ def test_htmx_gets_a_fragment_and_a_full_request_the_page(client, make, db, sett
     page = client.get("/jobs")
     fragment = client.get("/jobs", headers={"HX-Request": "true"})
     assert "<html" in page.text and "<html" not in fragment.text
-    assert page.headers["Vary"] == fragment.headers["Vary"] == "HX-Request"
+    # Each language's page is its own too (api/locale.py).
+    vary = "HX-Request, Accept-Language, Cookie"
+    assert page.headers["Vary"] == fragment.headers["Vary"] == vary
 
 
 def test_errors_are_pages_for_browsers_and_toasts_for_htmx(client, make, db, settings):

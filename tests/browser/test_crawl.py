@@ -1,18 +1,22 @@
-"""Every page each role can reach by following links from its home page, on the demo data: it
-answers 200, has a language, a title and one main heading, and every control on it has an
-accessible name (a label, aria-label or aria-labelledby), every image an alt text. The page
-fixture fails the test on any console error or CSP violation along the way."""
+"""Every page each role can reach by following links from its home page, on the demo data, in
+each interface language (the language cookie, as the sign-in page's switcher sets it): it
+answers 200, is in that language (``<html lang>``), has a title and one main heading, and every
+control on it has an accessible name (a label, aria-label or aria-labelledby), every image an alt
+text. The page fixture fails the test on any console error or CSP violation along the way."""
 
 from __future__ import annotations
 
 import re
 from collections import deque
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from api.locale import COOKIE
 from foundation.accounts import Role
+from foundation.i18n import HTML_LANG, LOCALES
 from tests.support.browser import ACCOUNTS, sign_in
 
 pytestmark = pytest.mark.browser
@@ -65,8 +69,9 @@ def same_site_links(page: Page, origin: str) -> list[str]:
     return out
 
 
-def crawl(page: Page, origin: str) -> dict[str, list[str]]:
-    """Breadth-first from "/", PER_SHAPE URLs per route shape; the problems found per URL."""
+def crawl(page: Page, origin: str, lang: str) -> dict[str, list[str]]:
+    """Breadth-first from "/", PER_SHAPE URLs per route shape; the problems found per URL (each
+    page must say it is in ``lang``)."""
     seen: set[str] = set()
     per_shape: dict[str, int] = {}
     queue = deque(["/"])
@@ -80,6 +85,8 @@ def crawl(page: Page, origin: str) -> dict[str, list[str]]:
         per_shape[key] = per_shape.get(key, 0) + 1
         status = (response := page.goto(target)) and response.status
         found = ([] if status == 200 else [f"status {status}"]) + page.evaluate(PROBLEMS_JS)
+        if (shown := page.evaluate("document.documentElement.lang")) != lang:
+            found.append(f"<html lang={shown!r}>, not {lang!r}")
         if found:
             problems[target] = found
         queue.extend(same_site_links(page, origin))
@@ -87,9 +94,40 @@ def crawl(page: Page, origin: str) -> dict[str, list[str]]:
     return problems
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_every_reachable_page_is_accessible(page: Page, live_server: str, role: Role) -> None:
-    sign_in(page, ACCOUNTS[role][0])
+def test_every_reachable_page_is_accessible(
+    page: Page, live_server: str, role: Role, locale: str
+) -> None:
+    sign_in(page, ACCOUNTS[role][0])  # in English: the form is found by its English labels
     page.wait_for_url(f"{live_server}/")
-    problems = crawl(page, live_server)
+    # From here on every request (htmx ones included) carries the language cookie. (Chromium
+    # sends its own Accept-Language, whatever extra headers say; tests/api/i18n covers that.)
+    page.context.add_cookies([{"name": COOKIE, "value": locale, "url": live_server}])
+    problems = crawl(page, live_server, HTML_LANG[locale])
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
+
+
+@pytest.mark.parametrize(
+    ("locale", "first", "second"),
+    [
+        ("zh_Hans", "Noto Sans CJK SC", "Noto Sans CJK JP"),
+        ("ja", "Noto Sans CJK JP", "Noto Sans CJK SC"),
+    ],
+)
+def test_chinese_and_japanese_pages_pick_their_own_cjk_font(
+    page: Page, live_server: str, locale: str, first: str, second: str
+) -> None:
+    """Han characters differ between Chinese and Japanese: each page lists its own CJK font
+    first, after the Latin fonts (fonts-noto-cjk, from `make system-deps`)."""
+    assert list(Path("/usr/share/fonts/opentype/noto").glob("NotoSansCJK-*")), (
+        "install fonts-noto-cjk: `make system-deps`"
+    )
+    page.goto("/login")
+    # The signed-out switcher, by keyboard-reachable controls with their labels.
+    page.get_by_label("Language").select_option(locale)
+    page.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[locale])
+    stack = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert first in stack and second in stack, stack
+    assert stack.index("system-ui") < stack.index(first) < stack.index(second), stack

@@ -152,6 +152,9 @@ LOGIN_TAB_ORDER = [
     "input#email",
     "input#password",
     'button "Sign in"',
+    # The footer's language switcher (signed-out pages).
+    "select#language-choice",
+    'button "Change language"',
 ]
 
 
@@ -163,8 +166,9 @@ def test_keyboard_tab_order_and_sign_in_with_enter(page: Page, live_server: str)
         page.keyboard.press("Tab")
         if focused(page) == LOGIN_TAB_ORDER[0]:
             break
-    # ...then the document's tab order is: skip link, brand link, the fields, the button,
-    # and after it focus leaves the page (no other tab stops) and comes back to the skip link.
+    # ...then the document's tab order is: skip link, brand link, the fields, the button, the
+    # language switcher, and after it focus leaves the page (no other tab stops) and comes back
+    # to the skip link.
     stops = [focused(page)]
     for _ in range(len(LOGIN_TAB_ORDER)):
         page.keyboard.press("Tab")
