@@ -115,9 +115,9 @@ def _rows(path: Path, column: str, limit: int) -> list[str]:
 
 @pytest.mark.skipif(not BANKING77.is_file(), reason="shared/data/banking77 is not beside the clone")
 def test_translations_find_their_english_originals_among_banking_distractors(embedder) -> None:
-    """12 pairs among 600 BANKING77 distractor ideas, through the index the app searches."""
+    """12 pairs among 300 BANKING77 distractor ideas, through the index the app searches."""
     english = _rows(PAIRS, "en", 12)
-    distractors = _rows(BANKING77, "text", 600)
+    distractors = _rows(BANKING77, "text", 300)
     index = VectorIndex("idea", embedder.model_name)
     stored = embedder.encode_for_storage(english + distractors)
     assert stored.xvectors is not None

@@ -5,9 +5,11 @@ a tiny in-memory Japanese catalogue; what is stored or answered to machine clien
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gettext
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -72,10 +74,14 @@ def request(path: str, *, htmx: bool = False) -> Request:
 
 
 def handled(path: str, exc: Exception, *, htmx: bool = False) -> str:
-    """What the app's handler for ``exc`` answers, run in the current locale (asyncio.run
-    copies the context, so the test's ``use_locale`` holds inside)."""
+    """What the app's handler for ``exc`` answers, run in the current locale. In its own
+    thread, with this context copied (so the test's ``use_locale`` holds inside): a browser
+    test's Playwright may keep an event loop running in this one."""
     handler = errors._domain_error
-    response = asyncio.run(handler(request(path, htmx=htmx), exc))
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1) as pool:
+        coroutine = handler(request(path, htmx=htmx), exc)
+        response = pool.submit(context.run, asyncio.run, coroutine).result()
     return bytes(response.body).decode()
 
 
