@@ -12,8 +12,10 @@ Fixed file set:
 - ``queries.py``    reads: look-ups, lists, members, weekly trends, history, plans
 - ``clustering.py`` the pipeline: precomputed embeddings in, deterministic clusters out (no
                     database)
-- ``keywords.py``   c-TF-IDF keywords and readable labels of clusters, per language (no
-                    database)
+- ``granularity.py`` how fine themes are: leaf clusters merged to the best-silhouette level
+- ``sources.py``    ideas beside evidence only when about the same problem; idea-only themes
+- ``keywords.py``   c-TF-IDF keywords and names of clusters, per language (no database)
+- ``phrases.py``    names as short phrases of the members' own words, chosen and scored
 - ``tokens.py``     Chinese (jieba) and Japanese (janome) words for the keywords
 - ``naming.py``     which name and keywords a viewer sees, in their language where it can be
 - ``vectors.py``    blocked cosine helpers and the rule a document joins a theme by

@@ -1,5 +1,5 @@
 """The theme pipeline: precomputed embeddings in, deterministic themes with c-TF-IDF keywords,
-readable labels and representative examples out. No database access (``ideas.themes.runs`` applies a
+names and representative examples out. No database access (``ideas.themes.runs`` applies a
 result).
 
 Pipeline (DESIGN.md: the BERTopic recipe, made deterministic and stable; the figures quoted are
@@ -14,19 +14,24 @@ from ``bench/themes.py`` and ``bench/cluster_scale.py``):
 3. Reduction: exact cosine k-nearest neighbours by blocked matrix products (cheap below the
    sample cap, deterministic, and much faster than UMAP's own small-data path), then UMAP
    (``n_components`` dimensions, ``min_dist=0``) on that graph.
-4. HDBSCAN on the reduced vectors (``leaf`` selection: BANKING77's intents are fine-grained and
-   the excess-of-mass selection merges neighbouring intents).
+4. HDBSCAN on the reduced vectors, ``leaf`` selection with a minimum size of 1/400 of the
+   fitted documents (at least ``min_cluster_size``): the finest level. Then the leaves are
+   merged up an average-linkage hierarchy to the level with the best silhouette
+   (``granularity.py``), so the number of themes follows the data with no number given.
 5. Outliers and the rest: every document HDBSCAN did not place (noise, and documents outside
    the fit sample) joins the cluster whose centroid (mean of the members' original embeddings)
    is nearest by cosine when that similarity is at least ``JOIN_THRESHOLD``; otherwise it stays
-   unthemed. This is the same rule ``vectors.nearest_theme`` applies to a new document between runs.
-   Done in blocks, so a million documents stay well inside the memory budget.
-6. Labels (``keywords.py``): class-based TF-IDF over each cluster's texts (redaction tokens
-   such as ``[CARD]``, speaker prefixes such as ``Customer:``, stop words and numbers ignored;
-   unigrams and bigrams), per language (English, Chinese, Japanese: each language's documents
-   across all clusters are its corpus), a short label from the top terms in each, and the
-   members nearest the centroid as representatives, with at least one from each source present
-   (ideas and gap snippets).
+   unthemed. This is the same rule ``vectors.nearest_theme`` applies to a new document between
+   runs. Done in blocks, so a million documents stay well inside the memory budget. Then ideas
+   stay beside gap evidence only when close to the evidence itself, ideas about the
+   workplace form idea-only themes (``sources.py``), and near-duplicate themes led by the same
+   source become one (``granularity.merge_duplicates``).
+6. Labels (``keywords.py``): class-based TF-IDF keywords over each cluster's texts (redaction
+   tokens such as ``[CARD]``, speaker prefixes such as ``Customer:``, stop words and numbers
+   ignored; unigrams and bigrams), per language (English, Chinese, Japanese: each language's
+   documents across all clusters are its corpus), a name that is a short phrase of the members'
+   own words (``phrases.py``), and the members nearest the centroid as representatives, with at
+   least one from each source present (ideas and gap snippets).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ideas.themes.granularity import merge_duplicates, merge_leaves
 from ideas.themes.keywords import (
     LANGUAGES,
     Labels,
@@ -46,6 +52,7 @@ from ideas.themes.keywords import (
     language_labels,
     primary_label,
 )
+from ideas.themes.sources import CROSS_THRESHOLD, separate
 from ideas.themes.vectors import (
     BLOCK,
     JOIN_THRESHOLD,
@@ -65,7 +72,7 @@ class ClusterInfo:
     members: np.ndarray  # int positions into the caller's input arrays, ascending
     centroid: np.ndarray  # float32 (d,), L2-normalised mean of the members' embeddings
     keywords: list[str]  # c-TF-IDF top terms (unigrams and bigrams), best first
-    label: str  # short readable label built from the keywords
+    label: str  # a short phrase of the members' own words (``phrases.py``)
     representatives: list[int]  # positions of the most central members, best first
     # Per language with members: {"name", "keywords", "count"}; ``keywords`` and ``label``
     # above are those of the most common language.
@@ -150,6 +157,13 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
 
 
+def _led_by_ideas(labels: np.ndarray, k: int, is_idea: np.ndarray) -> np.ndarray:
+    """Per cluster: whether it has more ideas than gap evidence."""
+    themed = labels >= 0
+    ideas = np.bincount(labels[themed & is_idea], minlength=k)
+    return np.asarray(ideas > np.bincount(labels[themed & ~is_idea], minlength=k))
+
+
 def _source(key: str) -> str:
     return key.split(":", 1)[0] if ":" in key else ""
 
@@ -177,6 +191,10 @@ class ThemeClusterer:
         join_threshold: float = JOIN_THRESHOLD,
         fit_sample: int = 10_000,
         label_docs: int = 300,
+        size_divisor: int = 400,
+        merge: bool = True,
+        merge_floor: float | None = None,
+        cross_source_threshold: float | None = CROSS_THRESHOLD,
     ) -> None:
         self.random_state = random_state
         self.n_neighbors = n_neighbors
@@ -188,6 +206,10 @@ class ThemeClusterer:
         self.join_threshold = join_threshold
         self.fit_sample = fit_sample
         self.label_docs = label_docs
+        self.size_divisor = size_divisor
+        self.merge = merge
+        self.merge_floor = merge_floor
+        self.cross_source_threshold = cross_source_threshold
 
     def fit(
         self,
@@ -232,14 +254,25 @@ class ThemeClusterer:
             x[fit_rows], self.n_neighbors, self.n_components, self.n_epochs, self.random_state
         )
         report(0.6)
-        fit_labels = _hdbscan(
-            z, self.min_cluster_size, self.min_samples, self.cluster_selection_method
-        )
+        min_size = max(self.min_cluster_size, round(len(fit_rows) / self.size_divisor))
+        fit_labels = _hdbscan(z, min_size, self.min_samples, self.cluster_selection_method)
         fit_labels, k = _canonical(fit_labels)
+        if self.merge and k:
+            leaves = cluster_centroids(x[fit_rows], fit_labels, k)
+            cosines = leaves @ leaves.T if self.merge_floor is not None else None
+            groups = merge_leaves(z, fit_labels, k, hashes[fit_rows], cosines, self.merge_floor)
+            fit_labels, k = _canonical(np.where(fit_labels >= 0, groups[fit_labels], -1))
         report(0.7)
 
-        # 5. Everything HDBSCAN did not place joins the nearest centroid when close enough.
+        # 5. Everything HDBSCAN did not place joins the nearest centroid when close enough;
+        # then ideas stay beside evidence only when they are about the same problem.
         labels, k = self._place_rest(x, fit_rows, fit_labels, k, report)
+        is_idea = np.array([_source(key) == "idea" for key in skeys], dtype=bool)
+        if self.cross_source_threshold is not None and k:
+            labels, k = _canonical(separate(x, labels, k, is_idea, self.cross_source_threshold))
+        if self.merge and k:
+            led = _led_by_ideas(labels, k, is_idea)
+            labels, k = _canonical(merge_duplicates(x, labels, k, led))
         report(0.9)
 
         # 6. Final centroids, representatives, keywords and labels.

@@ -1,0 +1,63 @@
+"""How fine themes are (``granularity``) and ideas beside evidence (``sources``), on small
+hand-made vectors whose right answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ideas.themes.granularity import merge_duplicates, merge_leaves
+from ideas.themes.sources import CROSS_THRESHOLD, MIN_IDEA_THEME, separate
+from ideas.themes.vectors import normalise
+
+
+def _blob(rng: np.random.Generator, centre: np.ndarray, n: int, spread: float) -> np.ndarray:
+    return centre + rng.normal(scale=spread, size=(n, len(centre)))
+
+
+def test_leaves_of_one_topic_merge_and_distinct_topics_stay_apart() -> None:
+    rng = np.random.default_rng(0)
+    # Three topics far apart, each found as two leaves close together.
+    topics = [np.array([0.0, 0.0]), np.array([20.0, 0.0]), np.array([0.0, 20.0])]
+    z = np.vstack(
+        [_blob(rng, t + offset, 30, 0.3) for t in topics for offset in ([0, 0], [1.5, 0])]
+    )
+    leaves = np.repeat(np.arange(6), 30)
+    hashes = np.arange(len(z), dtype=np.uint64)
+    groups = merge_leaves(z, leaves, 6, hashes)
+    assert groups.tolist() == [0, 0, 1, 1, 2, 2]
+    # Leaves that are topics of their own are kept.
+    spread = np.vstack([_blob(rng, np.array([10.0 * i, 0.0]), 30, 0.3) for i in range(4)])
+    assert len(set(merge_leaves(spread, np.repeat(np.arange(4), 30), 4, hashes).tolist())) == 4
+
+
+def test_near_duplicates_merge_only_within_one_source() -> None:
+    rng = np.random.default_rng(1)
+    base = normalise(rng.normal(size=(1, 16)))[0]
+    close = normalise(base + 0.05 * rng.normal(size=16))
+    far = normalise(rng.normal(size=16))
+    x = normalise(np.vstack([_blob(rng, c, 10, 0.01) for c in (base, close, far)]))
+    labels = np.repeat(np.arange(3), 10)
+    merged = merge_duplicates(x, labels, 3, np.array([False, False, False]))
+    assert merged.tolist() == [0] * 20 + [1] * 10
+    # An idea-led theme never merges into an evidence-led one, however close.
+    kept = merge_duplicates(x, labels, 3, np.array([False, True, False]))
+    assert kept.tolist() == labels.tolist()
+
+
+def test_ideas_join_evidence_only_when_close_to_the_evidence() -> None:
+    rng = np.random.default_rng(2)
+    problem, workplace = normalise(rng.normal(size=(2, 32)))
+    evidence = normalise(_blob(rng, problem, 40, 0.02))
+    about_problem = normalise(_blob(rng, problem, 3, 0.02))
+    # Workplace ideas share a little of the problem's direction (a shared word), not enough.
+    rota = normalise(_blob(rng, workplace + 0.3 * problem, MIN_IDEA_THEME, 0.02))
+    lone = normalise(rng.normal(size=(1, 32)))
+    x = np.vstack([evidence, about_problem, rota, lone])
+    is_idea = np.array([False] * 40 + [True] * (3 + MIN_IDEA_THEME + 1))
+    assert float((rota @ problem).max()) < CROSS_THRESHOLD
+    # The joint clustering put everything in one theme.
+    labels = separate(x, np.zeros(len(x), dtype=np.int64), 1, is_idea)
+    assert (labels[:43] == 0).all()  # the evidence and the ideas about its problem stay
+    assert len(set(labels[43 : 43 + MIN_IDEA_THEME].tolist())) == 1
+    assert labels[43] not in (-1, 0)  # the workplace ideas form an idea-only theme
+    assert labels[-1] == -1  # a lone idea about something else stays unthemed
