@@ -1,21 +1,25 @@
-"""Keywords and labels of themes: class-based TF-IDF over each cluster's texts (redaction tokens
+"""Keywords and names of themes: class-based TF-IDF over each cluster's texts (redaction tokens
 such as ``[CARD]``, speaker prefixes such as ``Customer:``, stop words and numbers ignored;
-unigrams and bigrams), and a short readable label from the top terms. Per language
-(``language_labels``): English words as below, Chinese and Japanese words from ``tokens``; each
-language's documents across all clusters are that language's corpus, so a theme gets keywords
-and a name in every language its members are written in. Nothing is translated. Pure
-functions, no database."""
+unigrams and bigrams), and a name that is a short phrase of the members' own words, chosen by
+how many members use its words and how particular to the cluster they are (``phrases``): "Card
+payment still pending", never keywords joined by a slash (with no phrase: the top keyword). Per
+language (``language_labels``): English words as below, Chinese and Japanese words from
+``tokens``; each language's documents across all clusters are that language's corpus, so a
+theme gets keywords and a name in every language its members are written in. Nothing is
+translated. Pure functions, no database."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from ideas.themes import tokens
+from ideas.themes import phrases, tokens
 
 MAX_KEYWORDS = 10
 # The languages documents come in; anything else (``"und"``: too short or mixed to tell) is
@@ -58,33 +62,66 @@ _KEEP = {"amount", "back", "bill", "call", "detail", "empty", "fire", "full", "i
 _KEEP |= {"name", "system", "top"}
 
 
-def _stop_words() -> frozenset[str]:
+@cache
+def _stop_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Keyword stop words, and scikit-learn's own list (kept off the edges of a name)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return (frozenset(ENGLISH_STOP_WORDS) - _KEEP) | _EXTRA_STOP
-
-
-_STOP: frozenset[str] | None = None
+    sklearn = frozenset(ENGLISH_STOP_WORDS)
+    return (sklearn - _KEEP) | _EXTRA_STOP, sklearn
 
 
 def _english_word(token: str) -> str | None:
     """A lower-cased token as a keyword word, or ``None`` for a stop word or a single letter."""
-    global _STOP
-    if _STOP is None:
-        _STOP = _stop_words()
     if token.endswith("'s"):
         token = token[:-2]
     token = token.replace("'", "")
-    return token if len(token) > 1 and token not in _STOP else None
+    return token if len(token) > 1 and token not in _stop_words()[0] else None
+
+
+_JOINING = {"", "-"}  # what may stand between two words of one phrase ("top-up")
+# Words that open a new clause: a name never runs across one ("chargeback while the payment",
+# "colleague which exchange rate" read as fragments).
+_CLAUSE = frozenset(
+    {"while", "which", "who", "whom", "whose", "because", "if", "unless", "although", "though",
+     "whether", "but", "since", "until", "cause", "than"}
+)  # fmt: skip
+
+
+def _sequence(text: str) -> tuple[list[phrases.Token | None], list[str]]:
+    """An English text as ``phrases`` tokens (lower-cased word, keyword word or ``None``),
+    with ``None`` where punctuation, a number, a redaction token or a speaker prefix stood;
+    and the words it writes in capitals ("ATM", "PIN"), so a name can keep them."""
+    text = _SPEAKER.sub(" . ", _REDACTION.sub(" . ", text)).replace("\u2019", "'")
+    lower = text.lower()
+    same = len(lower) == len(text)
+    out: list[phrases.Token | None] = []
+    capitals: list[str] = []
+    end = 0
+    for match in _TOKEN.finditer(lower):
+        if lower[end : match.start()].strip() not in _JOINING:
+            out.append(None)
+        end = match.end()
+        key = match.group()
+        if key in _CLAUSE:
+            out.append(None)
+            continue
+        out.append((key, _english_word(key)))
+        if same and 1 < len(key) < 6 and text[match.start() : end].isupper():
+            capitals.append(key)
+    return out, capitals
+
+
+def _terms_of(found: list[str | None]) -> list[str]:
+    words = [w for w in found if w is not None]
+    return words + [f"{a} {b}" for a, b in pairwise(words) if a != b]
 
 
 def _terms(text: str) -> list[str]:
     """Unigrams and bigrams of one English text, after dropping redaction tokens, speaker
     prefixes, stop words, numbers and one-letter tokens (bigrams join the words left, as
     scikit-learn's vectorisers do)."""
-    text = _SPEAKER.sub(" ", _REDACTION.sub(" ", text)).lower().replace("\u2019", "'")
-    words = [w for w in map(_english_word, _TOKEN.findall(text)) if w is not None]
-    return words + [f"{a} {b}" for a, b in pairwise(words) if a != b]
+    return _terms_of([t[1] for t in _sequence(text)[0] if t])
 
 
 def _latin_in_cjk(word: str) -> bool:
@@ -103,82 +140,112 @@ def label_language(language: str | None) -> str:
     return language if language in LANGUAGES else "en"
 
 
-def _stem(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+@dataclass
+class _Read:
+    """One cluster's texts, counted: terms (``tf``, ``df``), phrases and capitalised words."""
+
+    tf: Counter[str] = field(default_factory=Counter)
+    df: Counter[str] = field(default_factory=Counter)
+    phrases: phrases.Tally = field(default_factory=phrases.Tally)
+    capitals: Counter[str] = field(default_factory=Counter)
 
 
-def _overlaps(term: str, used: list[str]) -> bool:
-    """Whether a CJK term shares a word with ``used``: one word inside another counts
-    (jieba may cut ``待处理`` in one text and ``处理`` in the next)."""
-    return any(a in b or b in a for a in tokens.parts(term) for b in used)
+def _content(token: phrases.Token) -> bool:
+    return token[1] is not None
 
 
-def _label(keywords: list[str], language: str = "en") -> str:
-    """Two top terms that share no word stem, the first a bigram when one ranks in the top
-    three: ``["card", "arrived", "card arrived", "tracking"]`` gives
-    ``"Card arrived / tracking"``. Chinese and Japanese terms (``tokens.JOIN`` between a
-    bigram's words) are compared by word and not capitalised; with no terms they have no name
-    (``""``)."""
-    if not keywords:
-        return "" if language in tokens.CJK else UNLABELLED
-    primary = next((k for k in keywords[:3] if len(tokens.parts(k)) > 1), keywords[0])
-    if language in tokens.CJK:
-        used = tokens.parts(primary)
-        secondary = next((k for k in keywords if not _overlaps(k, used)), "")
-        return tokens.display(primary if not secondary else f"{primary} / {secondary}")
-    stems = {_stem(w) for w in primary.split()}
-    secondary = next(
-        (k for k in keywords if not stems & {_stem(w) for w in k.split()}),
-        "",
-    )
-    label = primary if not secondary else f"{primary} / {secondary}"
-    return label[:1].upper() + label[1:]
+def _english_edge(token: phrases.Token) -> bool:
+    """A word a name may start or end with: a keyword word not on scikit-learn's stop list
+    either (so "top" or "back" sit only inside a name)."""
+    return token[1] is not None and token[0] not in _stop_words()[1]
+
+
+def _read(texts: Sequence[str], language: str) -> _Read:
+    read = _Read()
+    for text in texts:
+        if language in tokens.CJK:
+            sequence = tokens.sequence(text, language, _latin_in_cjk)
+            found = tokens.terms_of([t[1] if t else None for t in sequence])
+            found_phrases = phrases.candidates(sequence, _content, phrases.CJK, True)
+        else:
+            sequence, capitals = _sequence(text)
+            found = _terms_of([t[1] for t in sequence if t])
+            found_phrases = phrases.candidates(sequence, _english_edge, phrases.ENGLISH)
+            read.capitals.update(capitals)
+        read.tf.update(found)
+        read.df.update(set(found))
+        read.phrases.add(found_phrases, (t for t in found if " " not in t and tokens.JOIN not in t))
+    return read
+
+
+def _shown(key: phrases.Key, read: _Read) -> str:
+    """An English phrase as a name: lower case, but a word most members write in capitals
+    ("ATM") stays so; the first letter capitalised."""
+    words = [
+        w.upper() if w == "i" or (read.tf[w] and 2 * read.capitals[w] > read.tf[w]) else w
+        for w in key
+    ]
+    name = " ".join(words)
+    return name[:1].upper() + name[1:]
+
+
+def _name(read: _Read, top: list[str], weight: Callable[[str], float], size: int) -> str:
+    """The best phrase (``phrases.best``) used by two members (by one when none is, or the
+    cluster has one member); with none, the top keyword."""
+    key = phrases.best(read.phrases, weight, min(2, size)) or phrases.best(read.phrases, weight, 1)
+    if key is not None:
+        cjk = any(not w.isascii() for w in key)
+        return tokens.join(key) if cjk else _shown(key, read)
+    if not top:
+        return ""
+    name = tokens.display(top[0])
+    return name[:1].upper() + name[1:]
 
 
 def keywords_and_label(
     texts_by_cluster: Sequence[Sequence[str]], language: str = "en"
 ) -> list[tuple[list[str], str]]:
-    """c-TF-IDF keywords (best first, up to ten) and a short label for each cluster, every text
-    read as ``language``.
+    """c-TF-IDF keywords (best first, up to ten) and a name for each cluster, every text read
+    as ``language``.
 
     BERTopic's weighting: a term's frequency in the cluster (L1-normalised) times
     ``log(1 + A / f)``, A the average number of terms per cluster and f the term's frequency
     over all clusters. A term must occur in two of the cluster's documents (in one when the
-    cluster has a single document). Ties break alphabetically, so the output is deterministic.
+    cluster has a single document). The name is a phrase of the members (``phrases``), each
+    of its words weighted by the share of the cluster's texts that use it times
+    ``log(1 + N / n) ** phrases.IDF_POWER`` (N texts in all clusters, n of them using the
+    word): what most members say, less the words every cluster uses. Ties break
+    alphabetically, so the output is deterministic.
     """
-    counts: list[Counter[str]] = []
-    doc_freq: list[Counter[str]] = []
+    reads = [_read(texts, language) for texts in texts_by_cluster]
     total: Counter[str] = Counter()
-    for texts in texts_by_cluster:
-        tf: Counter[str] = Counter()
-        df: Counter[str] = Counter()
-        for text in texts:
-            found = terms(text, language)
-            tf.update(found)
-            df.update(set(found))
-        counts.append(tf)
-        doc_freq.append(df)
-        total.update(tf)
-    if not counts:
+    users: Counter[str] = Counter()  # texts using each term, over all clusters
+    for read in reads:
+        total.update(read.tf)
+        users.update(read.df)
+    if not reads:
         return []
-    average = sum(total.values()) / len(counts)
+    average = sum(total.values()) / len(reads)
+    texts_in_all = sum(len(texts) for texts in texts_by_cluster)
     out: list[tuple[list[str], str]] = []
-    for tf, df, texts in zip(counts, doc_freq, texts_by_cluster, strict=True):
-        size = sum(tf.values())
+    for read, texts in zip(reads, texts_by_cluster, strict=True):
+        size = sum(read.tf.values())
         min_df = min(2, len(texts))
-        scored = [
+        scored = sorted(
             (-(count / size) * math.log(1.0 + average / total[term]), term)
-            for term, count in tf.items()
-            if df[term] >= min_df
-        ]
-        scored.sort()
+            for term, count in read.tf.items()
+            if read.df[term] >= min_df
+        )
         top = [term for _, term in scored[:MAX_KEYWORDS]]
-        out.append(([tokens.display(t) for t in top], _label(top, language)))
+
+        def weight(word: str, df: Counter[str] = read.df, n: int = len(texts)) -> float:
+            idf = math.log(1.0 + texts_in_all / users[word]) if users[word] else 0.0
+            return df[word] / n * math.pow(idf, phrases.IDF_POWER)
+
+        name = _name(read, top, weight, len(texts))
+        if not name and language not in tokens.CJK:
+            name = UNLABELLED
+        out.append(([tokens.display(t) for t in top], name))
     return out
 
 

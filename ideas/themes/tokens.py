@@ -5,6 +5,10 @@ adjectives kept; particles, auxiliaries, symbols and numbers dropped). Redaction
 function words and contact-centre filler (``您好``, ``お客様``, ...) are left out. Latin words
 inside a CJK text (``App``, ``PIN``) go through the caller's English filter.
 
+For theme names (``sequence``) a text is read in order with its function words kept as such
+(particles, stop words, single characters), so a name can read ``支払いが保留`` or
+``待处理的付款``; punctuation, numbers, redaction tokens and speaker labels break it.
+
 Both segmenters load their dictionaries once per process, on first use (jieba about 1 s,
 janome about 0.5 s on this machine), so importing this module costs nothing."""
 
@@ -95,9 +99,9 @@ def parts(term: str) -> list[str]:
     return term.replace(JOIN, " ").split()
 
 
-def clean(text: str) -> str:
-    """Redaction tokens and speaker labels removed."""
-    return _SPEAKER.sub(" ", _REDACTION.sub(" ", text))
+def clean(text: str, by: str = " ") -> str:
+    """Redaction tokens and speaker labels replaced ``by`` a space (or what is given)."""
+    return _SPEAKER.sub(by, _REDACTION.sub(by, text))
 
 
 _loaded: dict[str, Any] = {}
@@ -138,56 +142,69 @@ def _janome() -> Tokenizer:
     return result
 
 
-def _zh_words(text: str) -> Iterator[str | None]:
-    """jieba's words; ``None`` marks a dropped word, so bigrams do not join across it."""
+def _zh_pieces(text: str) -> Iterator[tuple[str, str | None]]:
+    """jieba's words as (written, content word or ``None`` for a stop word)."""
     for word in _jieba().lcut(text):
-        yield word if word not in ZH_STOP else None
+        yield word, word if word not in ZH_STOP else None
 
 
-def _ja_words(text: str) -> Iterator[str | None]:
+def _ja_pieces(text: str) -> Iterator[tuple[str, str | None]]:
+    """janome's words as (written, content word or ``None`` for a dropped part of speech or a
+    stop word); a content verb or adjective is its base form (``忘れる``)."""
     for token in _janome().tokenize(text):
         if isinstance(token, str):  # only in janome's wakati mode, which is not used
             continue
-        if not str(token.surface).strip():
-            yield " "  # ``words`` skips spaces but keeps the Latin words around them adjacent
-            continue
+        surface = str(token.surface)
         pos = str(token.part_of_speech).split(",")
         major, minor = pos[0], pos[1] if len(pos) > 1 else "*"
-        if minor not in _JA_KEEP.get(major, ()):
-            yield None
+        if not surface.strip() or minor not in _JA_KEEP.get(major, ()):
+            yield surface, None
             continue
-        word = str(token.base_form if major != "名詞" else token.surface)
+        word = str(token.base_form if major != "名詞" else surface)
         if word == "*":  # an unknown word's base form
-            word = str(token.surface)
-        yield word if word not in JA_STOP else None
+            word = surface
+        yield surface, word if word not in JA_STOP else None
+
+
+# One word of a text: (as written, its content word or ``None`` for a function word). A
+# sequence holds ``None`` in place of a token where a phrase must not run across:
+# punctuation, numbers, redaction tokens, speaker labels.
+Token = tuple[str, str | None]
+
+
+def sequence(text: str, language: str, keep_latin: Callable[[str], bool]) -> list[Token | None]:
+    """The words of a Chinese or Japanese text in order. Latin words are lower-cased and are
+    content words when ``keep_latin`` says so; single characters are function words; spaces
+    are skipped, so Latin words either side of one stay next to each other."""
+    segment = _zh_pieces if language == "zh" else _ja_pieces
+    out: list[Token | None] = []
+    # Redaction tokens and speaker labels become a full stop: no phrase runs across one.
+    for surface, word in segment(clean(text, "\u3002")):
+        surface = surface.strip()
+        if not surface:
+            continue
+        if not _HAS_WORD.search(surface):
+            out.append(None)
+        elif surface.isascii():
+            lower = surface.lower()
+            keep = word is not None and _LATIN.match(lower) and keep_latin(lower)
+            out.append((lower, lower if keep else None))
+        elif word is None or len(word) < 2:  # a lone character: too ambiguous to name a theme
+            out.append((surface, None))
+        else:
+            out.append((surface, word))
+    return out
 
 
 def words(text: str, language: str, keep_latin: Callable[[str], bool]) -> list[str | None]:
     """The content words of a Chinese or Japanese text in order, ``None`` where a word was
     dropped. Latin words are lower-cased and kept when ``keep_latin`` says so."""
-    segment = _zh_words if language == "zh" else _ja_words
-    out: list[str | None] = []
-    for word in segment(clean(text)):
-        if word is not None and not word.strip():
-            continue  # the space between two Latin words: they stay next to each other
-        if word is None or not _HAS_WORD.search(word):
-            out.append(None)
-            continue
-        word = word.strip()
-        if word.isascii():
-            lower = word.lower()
-            out.append(lower if _LATIN.match(lower) and keep_latin(lower) else None)
-        elif len(word) < 2:  # a lone character: a particle or too ambiguous to name a theme
-            out.append(None)
-        else:
-            out.append(word)
-    return out
+    return [token[1] if token else None for token in sequence(text, language, keep_latin)]
 
 
-def cjk_terms(text: str, language: str, keep_latin: Callable[[str], bool]) -> list[str]:
+def terms_of(found: list[str | None]) -> list[str]:
     """Unigrams, and bigrams of words that stood next to each other in the text (CJK writes
     compounds without spaces, so a bigram across a dropped particle would read wrongly)."""
-    found = words(text, language, keep_latin)
     unigrams = [w for w in found if w is not None]
     bigrams = [
         f"{a}{' ' if a.isascii() and b.isascii() else JOIN}{b}"
@@ -195,6 +212,19 @@ def cjk_terms(text: str, language: str, keep_latin: Callable[[str], bool]) -> li
         if a and b and a != b
     ]
     return unigrams + bigrams
+
+
+def cjk_terms(text: str, language: str, keep_latin: Callable[[str], bool]) -> list[str]:
+    """``terms_of`` the words of one text."""
+    return terms_of(words(text, language, keep_latin))
+
+
+def join(words: tuple[str, ...] | list[str]) -> str:
+    """Words of a CJK phrase as written: together, with a space only between Latin words."""
+    out = words[0] if words else ""
+    for a, b in pairwise(words):
+        out += (" " if a.isascii() and b.isascii() else "") + b
+    return out
 
 
 def warm_up() -> None:

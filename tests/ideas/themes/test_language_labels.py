@@ -14,8 +14,14 @@ def test_each_language_names_the_topic_in_its_own_words() -> None:
     assert pending["en"]["keywords"][:2] == ["payment", "pending"]
     assert {"付款", "待处理"} <= set(pending["zh"]["keywords"][:2])
     assert {"保留", "支払い"} <= set(pending["ja"]["keywords"][:2])
-    assert pending["en"]["name"] == "Card payment / pending"
-    assert pending["zh"]["name"] == "付款 / 待处理" and pending["ja"]["name"] == "保留 / 支払い"
+    # Each name is a run of words from that language's own members, never keywords and a slash.
+    assert pending["en"]["name"] == "Card payment"
+    assert pending["zh"]["name"] == "待处理的付款" and pending["ja"]["name"] == "支払いが保留"
+    assert lost["en"]["name"] == "Lost card" and transfer["zh"]["name"] == "国际转账"
+    for topic, labels in ((PENDING, pending), (LOST, lost), (TRANSFER, transfer)):
+        for language, entry in labels.items():
+            assert "/" not in entry["name"]
+            assert any(entry["name"].lower() in text.lower() for text in topic[language])
     assert "冻结" in lost["zh"]["keywords"] and {"凍結", "紛失"} <= set(lost["ja"]["keywords"])
     assert "国际转账" in transfer["zh"]["keywords"] and "海外送金" in transfer["ja"]["keywords"]
     for labels in (pending, lost, transfer):

@@ -113,7 +113,7 @@ def test_a_run_stores_names_and_keywords_per_language(db: Session, corpus: Corpu
     themes = by_topic(db, corpus)
     pending, lost, transfer = themes["pending"], themes["lost"], themes["transfer"]
     assert set(pending.labels) == {"en", "zh", "ja"} and set(transfer.labels) == {"en", "ja"}
-    assert pending.labels["zh"]["name"] == "付款 / 待处理"
+    assert pending.labels["zh"]["name"] == "待处理的付款"
     assert {"保留", "支払い"} <= set(pending.labels["ja"]["keywords"])
     assert (
         "冻结" in lost.labels["zh"]["keywords"] and "海外送金" in transfer.labels["ja"]["keywords"]
@@ -127,7 +127,7 @@ def test_a_run_stores_names_and_keywords_per_language(db: Session, corpus: Corpu
     # name with the Japanese and English keywords beside it.
     shown = display_label(lost, "ja")
     assert shown.name == lost.labels["zh"]["name"] and set(shown.others) == {"en", "ja"}
-    assert display_label(pending, "zh_Hans").name == "付款 / 待处理"
+    assert display_label(pending, "zh_Hans").name == "待处理的付款"
 
 
 def test_a_shown_name_is_kept_across_runs_and_an_old_theme_keeps_its_english_name(
@@ -147,9 +147,9 @@ def test_a_shown_name_is_kept_across_runs_and_an_old_theme_keeps_its_english_nam
     db.refresh(pending)
     db.refresh(lost)
     assert pending.labels["zh"]["name"] == "待处理付款"
-    assert pending.labels["ja"]["name"] == "保留 / 支払い"
+    assert pending.labels["ja"]["name"] == "支払いが保留"
     assert lost.labels["en"]["name"] == "Lost cards (before languages)"
-    assert lost.labels["zh"]["name"] == "冻结 / 丢失" and lost.auto_label == "冻结 / 丢失"
+    assert lost.labels["zh"]["name"] == "冻结丢失的银行卡" and lost.auto_label == "冻结丢失的银行卡"
 
 
 def test_joining_counts_the_language_and_merge_and_split_relabel(
@@ -172,7 +172,7 @@ def test_joining_counts_the_language_and_merge_and_split_relabel(
     assert "冻结" in merged.labels["zh"]["keywords"] and merged.labels["zh"]["name"]
     parts = theme_service.split(db, merged, lead, corpus, parts=2)
     zh_names = sorted(p.labels["zh"]["name"] for p in parts if "zh" in p.labels)
-    assert zh_names == ["冻结 / 丢失"]
+    assert zh_names == ["冻结丢失的银行卡"]
     assert all(p.name == p.auto_label for p in parts)
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from ideas.themes import tokens
+from ideas.themes.keywords import _latin_in_cjk as latin
 from ideas.themes.keywords import keywords_and_label, terms
 
 
@@ -87,13 +88,31 @@ def test_english_is_read_as_before() -> None:
     )
 
 
-def test_cjk_label_joins_two_top_terms_without_capitals() -> None:
+def test_cjk_name_is_a_run_of_the_members_words() -> None:
     texts = [["银行卡付款待处理", "付款一直待处理"], ["国际转账延迟", "国际转账没有到账"]]
     (pending, pending_name), (transfer, transfer_name) = keywords_and_label(texts, "zh")
-    assert pending[:2] == ["付款", "待处理"] and pending_name == "付款 / 待处理"
-    # The bigram leads; its own words are not repeated as the second term.
-    assert "国际转账" in transfer and transfer_name.startswith("国际转账")
+    assert pending[:2] == ["付款", "待处理"]
+    # No phrase is shared by both texts, so one text's run of content words names it.
+    assert pending_name == "银行卡付款待处理"
+    assert "国际转账" in transfer and transfer_name == "国际转账"
     assert keywords_and_label([["[CARD] 谢谢"]], "zh") == [([], "")]
+    (_, paid), (_, sent) = keywords_and_label(
+        [
+            ["カードの支払いが保留中です", "支払いが保留のまま"],
+            ["海外送金が遅い", "海外送金が届かない"],
+        ],
+        "ja",
+    )
+    assert paid == "支払いが保留" and sent == "海外送金"  # a particle may sit inside a name
+
+
+def test_a_sequence_marks_breaks_and_function_words() -> None:
+    """Redaction tokens, speaker labels and punctuation break a sequence (``None``); particles
+    and stop words stay in it as function words, so a name can read "支払いが保留"."""
+    found = tokens.sequence("お客様：Apple Payで支払いが保留中です。[CARD]カード", "ja", latin)
+    assert found[0] is None and ("apple", "apple") in found and ("が", None) in found
+    assert found[-2:] == [None, ("カード", "カード")]
+    assert tokens.words("客户：付款一直待处理", "zh", latin) == [None, "付款", None, "待处理"]
 
 
 def test_segmenters_load_once_per_process_and_quietly() -> None:
