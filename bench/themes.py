@@ -18,6 +18,12 @@ What is measured
   min_cluster_size 10, c-TF-IDF), given the same embeddings: ``fit_transform``'s wall time.
 - Scores over all texts: NMI and ARI against the labels, with unthemed (HDBSCAN noise, topic
   -1) counted as one group; the unthemed share; the number of themes.
+- Names (``bench/naming_metrics.py``, stemming and stop words stated there): ``name_hit``, the
+  share of themes whose name holds a content word of its most common label, and
+  ``name_phrase``, the share whose name is 2-6 words, neither end a stop word, occurring as one
+  run of words in a member's text; the same for BERTopic's c-TF-IDF labels (top three words).
+- Areas (``ideas.themes.areas.group`` over the themes): ``n_areas``, and with ``--area-col``
+  (Bitext's ``category``) ``area_nmi``, each text's area against that column.
 - Two reference partitions of the same embeddings that are given what no theme pipeline has,
   to show how far the embedding model itself separates the labels: k-means told the true
   number of labels (10 restarts, fixed seed), and every text assigned to the nearest true-label
@@ -41,10 +47,13 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import naming_metrics
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from ideas.themes import areas
 from ideas.themes.clustering import ClusterResult, ThemeClusterer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -141,7 +150,8 @@ def references(truth: list[str], vectors: np.ndarray) -> dict[str, float]:
     return out
 
 
-def run_bertopic(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray, float]:
+def run_bertopic(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray, float, dict]:
+    """BERTopic's topics, wall time, and its c-TF-IDF label per topic (top three words)."""
     import warnings
 
     from bertopic import BERTopic
@@ -149,8 +159,40 @@ def run_bertopic(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray, flo
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
-    return np.asarray(topics), time.perf_counter() - started
+        model = BERTopic()
+        topics, _ = model.fit_transform(texts, embeddings=vectors)
+    seconds = time.perf_counter() - started
+    names = model.generate_topic_labels(nr_words=3, topic_prefix=False, separator=" ")
+    ids = sorted(set(topics))
+    return np.asarray(topics), seconds, dict(zip(ids, names, strict=True))
+
+
+def naming(
+    names: list[str], members: list[np.ndarray], truth: list[str], texts: list[str]
+) -> tuple[float, float]:
+    """``name_hit`` and ``name_phrase`` (bench/naming_metrics.py) of themes given as names and
+    member positions."""
+    labels = [[truth[i] for i in m] for m in members]
+    member_texts = [[texts[i] for i in m] for m in members]
+    return (
+        round(naming_metrics.name_hit(names, labels), 4),
+        round(naming_metrics.name_phrase(names, member_texts), 4),
+    )
+
+
+def area_scores(result: ClusterResult, areas_truth: list[str] | None) -> tuple[int, float | None]:
+    """The product's areas over the themes (``ideas.themes.areas.group``): how many, and the
+    NMI of each text's area (unthemed as one group) against ``--area-col``."""
+    if not result.clusters:
+        return 0, None
+    centroids = np.stack([c.centroid for c in result.clusters])
+    sizes = np.array([len(c.members) for c in result.clusters])
+    per_theme = areas.group(centroids, sizes)
+    n_areas = int(per_theme.max()) + 1 if per_theme.max() >= 0 else 0
+    doc_area = np.where(result.labels >= 0, per_theme[np.maximum(result.labels, 0)], -1)
+    if areas_truth is None:
+        return n_areas, None
+    return n_areas, round(float(normalized_mutual_info_score(areas_truth, doc_area)), 4)
 
 
 def main() -> None:
@@ -158,6 +200,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--text-col", default="text")
     parser.add_argument("--label-col", default="category")
+    parser.add_argument("--area-col", help="a coarser label to score areas against")
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("--skip-bertopic", action="store_true")
     parser.add_argument("--min-cluster-size", type=int, help="ThemeClusterer's, default its own")
@@ -166,6 +209,7 @@ def main() -> None:
 
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     texts, truth = read(args.data, args.text_col, args.label_col)
+    area_truth = read(args.data, args.text_col, args.area_col)[1] if args.area_col else None
     print(f"data: {args.data} ({len(texts)} texts, {len(set(truth))} labels)")
     vectors = embed(texts, args.cache_dir)
     keys = [str(i) for i in range(len(texts))]
@@ -207,11 +251,23 @@ def main() -> None:
         print(f"  {len(cluster.members):5d}  {cluster.label:40s}  {keywords}")
         print(f"         e.g. {texts[cluster.representatives[0]]!r}")
 
-    bt_nmi = bt_ari = bt_unthemed = bt_seconds = None
+    name_hit, name_phrase = naming(
+        [c.label for c in result.clusters], [c.members for c in result.clusters], truth, texts
+    )
+    n_areas, area_nmi = area_scores(result, area_truth)
+    print(f"names: name_hit {name_hit:.3f}  name_phrase {name_phrase:.3f}")
+    print(f"areas: {n_areas}" + (f"  area NMI {area_nmi:.3f}" if area_nmi is not None else ""))
+
+    bt_nmi = bt_ari = bt_unthemed = bt_seconds = bt_hit = bt_phrase = None
     if not args.skip_bertopic:
-        topics, bt_seconds = run_bertopic(texts, vectors)
+        topics, bt_seconds, bt_names = run_bertopic(texts, vectors)
         bt_nmi, bt_ari = scores(truth, topics)
         bt_unthemed = float(np.mean(topics == -1))
+        ids = sorted(t for t in bt_names if t >= 0)
+        bt_hit, bt_phrase = naming(
+            [bt_names[t] for t in ids], [np.flatnonzero(topics == t) for t in ids], truth, texts
+        )
+        print(f"BERTopic names: name_hit {bt_hit:.3f}  name_phrase {bt_phrase:.3f}")
         print(
             f"BERTopic default: NMI {bt_nmi:.3f}  ARI {bt_ari:.3f}  unthemed {bt_unthemed:.1%}  "
             f"themes {len(set(topics.tolist()) - {-1})}  {bt_seconds:.1f} s (unseeded UMAP: "
@@ -235,6 +291,12 @@ def main() -> None:
                 "n_themes": len(result.clusters),
                 "seconds": round(seconds, 2),
                 "order_invariant": order_invariant,
+                "name_hit": name_hit,
+                "name_phrase": name_phrase,
+                "n_areas": n_areas,
+                "area_nmi": area_nmi,
+                "bertopic_name_hit": bt_hit,
+                "bertopic_name_phrase": bt_phrase,
                 "bertopic_nmi": None if bt_nmi is None else round(bt_nmi, 4),
                 "bertopic_ari": None if bt_ari is None else round(bt_ari, 4),
                 "bertopic_unthemed": None if bt_unthemed is None else round(bt_unthemed, 4),

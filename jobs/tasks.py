@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -27,6 +27,12 @@ from sqlmodel import Session, col, select
 from jobs.models import DemoItem, Job
 from jobs.registry import handler, on_final
 from jobs.runner import JobContext
+
+if TYPE_CHECKING:  # heavy modules: the web app imports this one to validate job kinds
+    import numpy as np
+
+    from ideas.themes.clustering import ClusterResult
+    from ideas.themes.documents import Document
 
 
 def _int_param(params: dict[str, Any], name: str, default: int | None, minimum: int) -> int:
@@ -137,12 +143,13 @@ EMBED_BATCH = 256
 def cluster_themes(ctx: JobContext) -> None:
     """Re-cluster every document into themes. Embeddings are committed batch by batch (a
     killed worker resumes without re-embedding); the clustering is deterministic, so a retry
-    recomputes the same themes, and they are written in one transaction."""
+    recomputes the same themes. The run is written in short transactions: first what changes
+    nothing anybody sees (``ideas.themes.run_staging``), then the run itself, which changes only
+    the documents that move, arrive or leave."""
     from coaching.interactions.evidence import Corpus
     from foundation.embeddings import get_embedder
     from ideas.themes import clustering
     from ideas.themes import documents as theme_documents
-    from ideas.themes import runs as theme_runs
 
     embedder = get_embedder(ctx.settings)
     corpus = Corpus(embedder.model_name)
@@ -180,11 +187,51 @@ def cluster_themes(ctx: JobContext) -> None:
         progress=progress,
         languages=[doc.language for doc in docs],
     )
-    seconds = time.monotonic() - started
+    _write_run(ctx, docs, vectors, result, time.monotonic() - started)
+
+
+def _write_run(
+    ctx: JobContext,
+    docs: list[Document],
+    vectors: np.ndarray,
+    result: ClusterResult,
+    seconds: float,
+) -> None:
+    """Stage, in batches, the members that stay or are new (``run_staging``), then apply the
+    run in one short transaction."""
+    from ideas.themes import member_writes, run_staging
+    from ideas.themes import runs as theme_runs
+
+    with ctx.read() as session:
+        stored = member_writes.stored_members(session)
+        plan = theme_runs.plan_run(session, docs, vectors, result, stored)
+    updates = run_staging.similarity_updates(plan, docs, vectors, stored)
+    staged: dict[int, int] = {}
+
+    def stage(session: Session) -> None:
+        staged.update(run_staging.stage_new_themes(session, plan, result))
+
+    ctx.commit_batch(stage, checkpoint={"staged": 0}, done=_CLUSTER_END)
+    rows = run_staging.staged_rows(plan, staged, docs, vectors, stored)
+    batches = [
+        (write, part[first : first + member_writes.BATCH])
+        for write, part in (
+            (member_writes.insert_members, rows),
+            (member_writes.set_similarities, updates),
+        )
+        for first in range(0, len(part), member_writes.BATCH)
+    ]
+    for n, (write_rows, part) in enumerate(batches, start=1):
+
+        def stage_rows(session: Session, write_rows: Any = write_rows, part: Any = part) -> None:
+            write_rows(session, part)
+
+        done = _CLUSTER_END + (_TOTAL - _CLUSTER_END) * n // (len(batches) + 1)
+        ctx.commit_batch(stage_rows, checkpoint={"staged": n}, done=done)
 
     def write(session: Session) -> None:
         run = theme_runs.apply_run(
-            session, docs, vectors, result, job_id=ctx.job_id, seconds=seconds
+            session, docs, vectors, result, job_id=ctx.job_id, seconds=seconds, staged=staged
         )
         session.exec(
             update(Job)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from babel.dates import format_skeleton
 from sqlmodel import Session, col, select
@@ -23,17 +24,21 @@ from coaching.modules.effect import Effect
 from coaching.modules.models import CoachingModule
 from foundation.accounts import Role, User
 from foundation.clock import utcnow
+from foundation.embeddings import embedding_model_name
 from foundation.i18n import N_, babel_locale, gettext
 from foundation.ids import pk
 from foundation.settings import Settings
 from ideas.submissions import queries as idea_queries
 from ideas.submissions.models import Idea
+from ideas.themes import area_runs
 from ideas.themes import queries as theme_queries
+from ideas.themes.explain import CLOSE, Explanation, explain
 from ideas.themes.models import (
     ActionPlan,
     DocumentKind,
     PlanStatus,
     Theme,
+    ThemeArea,
     ThemeEvent,
     ThemeMember,
     ThemeRun,
@@ -41,6 +46,7 @@ from ideas.themes.models import (
     ThemeStatus,
 )
 from ideas.themes.naming import DisplayLabel, display_label, display_labels, display_names
+from ideas.themes.vectors import JOIN_THRESHOLD
 from jobs import service as jobs
 from jobs.models import Job
 
@@ -76,10 +82,16 @@ Unthemed = tuple[int, float]
 def week_labels(weeks: int = WEEKS) -> list[str]:
     """Chart labels: each week's first day as the locale writes a short date ("5 Jan", "1月5日")."""
     start = utcnow() - timedelta(weeks=weeks)
-    return [
-        format_skeleton("MMMd", start + timedelta(weeks=i), locale=babel_locale())
-        for i in range(weeks)
-    ]
+    return list(_week_labels(start.date(), weeks, str(babel_locale())))
+
+
+@lru_cache(maxsize=64)
+def _week_labels(start: date, weeks: int, locale: str) -> tuple[str, ...]:
+    # Made once a day per locale: the list draws a chart per theme, and each label costs babel
+    # about 0.2 ms (bench/theme_job.py).
+    return tuple(
+        format_skeleton("MMMd", start + timedelta(weeks=i), locale=locale) for i in range(weeks)
+    )
 
 
 # --------------------------------------------------------------------------- the run status
@@ -97,6 +109,43 @@ def run_status(session: Session) -> RunStatus:
 
 # ------------------------------------------------------------------------------- the list
 @dataclass(frozen=True)
+class AreaRow:
+    """One area as the list shows it: its active themes' counts and weekly trend."""
+
+    area: ThemeArea
+    label: DisplayLabel
+    themes: int
+    ideas: int
+    gaps: int
+    trend: list[int]  # weekly members, oldest week first
+    sparkline: ChartConfig
+    growth: int
+
+
+def area_rows(session: Session, active: list[Theme]) -> list[AreaRow]:
+    """The active areas, largest first, with what their active themes hold."""
+    found = area_runs.active_areas(session)
+    trends = area_runs.weekly_counts(session, [pk(a) for a in found], weeks=WEEKS)
+    rows = []
+    for area in found:
+        mine = [t for t in active if t.area_id == area.id]
+        trend = trends[pk(area)]
+        rows.append(
+            AreaRow(
+                area=area,
+                label=area_runs.area_label(area),
+                themes=len(mine),
+                ideas=sum(t.idea_count for t in mine),
+                gaps=sum(t.gap_count for t in mine),
+                trend=trend,
+                sparkline=sparkline_chart(week_labels(len(trend)), trend),
+                growth=theme_queries.growth(trend),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
 class ThemeListPage(RunStatus):
     themes: list[Theme]
     trends: Mapping[int, list[int]]  # weekly members by theme id, oldest week first
@@ -112,22 +161,43 @@ class ThemeListPage(RunStatus):
     # Each theme's name and keywords in the viewer's language where it has enough members
     # written in it (``ideas.themes.naming``), by theme id.
     labels: Mapping[int, DisplayLabel]
+    areas: list[AreaRow]  # empty when there are too few themes for areas
+    area: AreaRow | None  # the area the themes are filtered to
 
 
-def _shown(session: Session, view: str) -> list[Theme]:
+def _shown(session: Session, view: str, listed: list[Theme]) -> list[Theme]:
+    """The themes of ``view``; ``listed`` are the active ones."""
     if view == "faded":
         return theme_queries.list_themes(session, states=[ThemeState.faded])
-    listed = theme_queries.list_themes(session)
     dismissed = [t for t in listed if t.status == ThemeStatus.dismissed]
     return dismissed if view == "dismissed" else [t for t in listed if t not in dismissed]
 
 
-def theme_list_page(session: Session, settings: Settings, sort: str, view: str) -> ThemeListPage:
-    """The themes of one view (current, faded, dismissed), by size or by growth; an unknown
-    sort or view falls back to the default."""
+def _chosen_area(session: Session, rows: list[AreaRow], area_id: int | None) -> AreaRow | None:
+    """The row of the area the list is filtered to (NotFound for an unknown id; a faded area
+    shows with no themes)."""
+    if area_id is None:
+        return None
+    area = area_runs.get_area(session, area_id)
+    found = next((r for r in rows if r.area.id == area.id), None)
+    empty = [0] * WEEKS
+    chart = sparkline_chart(week_labels(), empty)
+    return found or AreaRow(area, area_runs.area_label(area), 0, 0, 0, empty, chart, 0)
+
+
+def theme_list_page(
+    session: Session, settings: Settings, sort: str, view: str, area_id: int | None = None
+) -> ThemeListPage:
+    """The themes of one view (current, faded, dismissed), by size or by growth, optionally of
+    one area, under the areas; an unknown sort or view falls back to the default."""
     sort = sort if sort in SORTS else "size"
     view = view if view in VIEWS else "active"
-    shown = _shown(session, view)
+    listed = theme_queries.list_themes(session)  # read once: the areas and the list share it
+    areas = area_rows(session, listed)
+    area = _chosen_area(session, areas, area_id)
+    shown = _shown(session, view, listed)
+    if area is not None:
+        shown = [t for t in shown if t.area_id == area.area.id]
     ids = [t.id for t in shown if t.id is not None]
     trends = theme_queries.weekly_counts(session, ids, weeks=WEEKS)
     if sort == "growth":
@@ -148,6 +218,8 @@ def theme_list_page(session: Session, settings: Settings, sort: str, view: str) 
         unthemed=theme_queries.unthemed_count(status.run),
         min_group_size=settings.min_group_size,
         labels=display_labels(shown),
+        areas=areas,
+        area=area,
     )
 
 
@@ -163,7 +235,12 @@ class UnthemedPage:
 
 
 def unthemed_page(session: Session, page: int) -> UnthemedPage:
-    member = select(ThemeMember.source_id).where(ThemeMember.kind == DocumentKind.idea)
+    # Members staged in a run's pending themes are not themed yet.
+    member = (
+        select(ThemeMember.source_id)
+        .join(Theme, col(Theme.id) == ThemeMember.theme_id)
+        .where(ThemeMember.kind == DocumentKind.idea, Theme.state != ThemeState.pending)
+    )
     query = select(Idea).where(
         col(Idea.hidden_reason).is_(None),
         col(Idea.merged_into_id).is_(None),
@@ -207,11 +284,17 @@ class ThemePage:
     guides: list[Guide]
     effects: list[tuple[CoachingModule, Effect]]
     label: DisplayLabel  # the theme's name and keywords as this viewer sees them
+    # Why each shown idea is in the theme (``ideas.themes.explain``), by idea id; ideas without
+    # a stored vector have none.
+    why: Mapping[int, Explanation]
     # Display names of the other themes on the page (merged into, split from, children, and
     # those it can be merged into), by theme id.
     theme_names: Mapping[int, str]
+    why_levels: tuple[float, float] = (CLOSE, JOIN_THRESHOLD)  # close and good match from
     errors: Errors = field(default_factory=dict)  # the action plan form's, when refused
     values: Values = field(default_factory=dict)
+    area: ThemeArea | None = None  # the area the theme is in, and its name as the viewer sees it
+    area_label: DisplayLabel | None = None
 
 
 def _leads(session: Session) -> list[User]:
@@ -221,6 +304,11 @@ def _leads(session: Session) -> list[User]:
         .order_by(User.display_name)
     )
     return list(session.exec(query).all())
+
+
+def _corpus(settings: Settings) -> evidence.Corpus:
+    # The stored vectors' model by name: the page never loads the model.
+    return evidence.Corpus(embedding_model_name(settings))
 
 
 def _idea_members(session: Session, theme_id: int) -> tuple[list[Idea], int]:
@@ -254,6 +342,7 @@ def theme_page(
     split_from = session.get(Theme, theme.split_from_id) if theme.split_from_id else None
     children = list(session.exec(select(Theme).where(Theme.split_from_id == theme.id)).all())
     related = [t for t in (merged_into, split_from) if t is not None] + children + others
+    area = session.get(ThemeArea, theme.area_id) if theme.area_id else None
     return ThemePage(
         theme=theme,
         ideas=ideas,
@@ -285,7 +374,10 @@ def theme_page(
             session, theme.id, min_group_size=min_group, days=settings.coaching_effect_days
         ),
         label=display_label(theme),
+        why=explain(session, theme, [pk(i) for i in ideas], _corpus(settings)),
         theme_names=display_names(related),
         errors=errors or {},
         values=values or {},
+        area=area,
+        area_label=area_runs.area_label(area) if area else None,
     )

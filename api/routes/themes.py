@@ -13,7 +13,7 @@ from api.access import CxUser
 from api.deps import QueueDep, SessionDep, SettingsDep
 from api.forms import FormErrors, PostedForm, form_values, validate
 from api.pages import themes as pages
-from api.params import FormId, Id
+from api.params import FormId, Id, QueryId
 from api.web import is_htmx, render, see_other
 from coaching.interactions import evidence
 from foundation.embeddings import embedding_model_name
@@ -40,8 +40,10 @@ def theme_list(
     _: CxUser,
     sort: str = "size",
     view: str = "active",
+    area: QueryId | None = None,
 ) -> HTMLResponse:
-    page = pages.theme_list_page(session, settings, sort, view)
+    """The areas, and the themes of one view (of one area when ``area`` is given)."""
+    page = pages.theme_list_page(session, settings, sort, view, area)
     table_only = is_htmx(request) and request.headers.get("hx-target") == "theme-table"
     return render(request, "themes/list.html", page, block="themes" if table_only else None)
 

@@ -25,6 +25,7 @@ from foundation.accounts import Team
 from foundation.ids import pk
 from ideas.submissions.models import Idea, idea_text
 from ideas.themes import documents as theme_documents
+from ideas.themes import summary as theme_summary
 from ideas.themes.models import DocumentKind, ThemeMember
 
 CHUNK = 1000  # ids per IN (...) list
@@ -87,8 +88,12 @@ def gap_documents(
 ) -> list[theme_documents.Document]:
     """A document per interaction with signals (all of them, or just ``interaction_ids``)."""
     texts = gap_texts(session, interaction_ids)
-    meta = select(
-        Interaction.id, Interaction.occurred_at, Interaction.team_id, Interaction.language
+    meta = gap_queries._select(
+        Interaction.id,
+        Interaction.occurred_at,
+        Interaction.team_id,
+        Interaction.language,
+        Interaction.agent_id,
     )
     if interaction_ids is not None:
         meta = meta.where(col(Interaction.id).in_(interaction_ids))
@@ -100,8 +105,9 @@ def gap_documents(
             occurred_at,
             team_id,
             theme_documents.document_language(language, texts[i]),
+            agent_id,
         )
-        for i, occurred_at, team_id, language in sorted(session.exec(meta))
+        for i, occurred_at, team_id, language, agent_id in sorted(session.exec(meta))
         if i in texts
     ]
 
@@ -269,31 +275,57 @@ def teams_touched(
     session: Session, theme_ids: list[int], min_group_size: int
 ) -> dict[int, tuple[list[TeamTouched], int]]:
     """Per theme: the teams whose interactions are in it, named only when at least the minimum
-    group of their agents contributed, and how many teams were left unnamed."""
-    rows = session.exec(
-        gap_queries._select(
-            ThemeMember.theme_id,
-            Team.id,
-            Team.name,
-            func.count(),
-            func.count(func.distinct(col(Interaction.agent_id))),
-        )
-        .select_from(ThemeMember)
-        .join(Interaction, col(Interaction.id) == col(ThemeMember.source_id))
-        .join(Team, col(Team.id) == col(Interaction.team_id))
-        .where(col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.kind == DocumentKind.gap)
-        .group_by(ThemeMember.theme_id, Team.id, Team.name)
-    ).all()
+    group of their agents contributed, and how many teams were left unnamed. Read from each
+    theme's summary (``ideas.themes.summary``); the members are counted only for themes whose
+    summary is stale or does not know the agents."""
+    counted = _summarised_teams(session, theme_ids)
+    stale = [t for t in theme_ids if t not in counted]
+    rows = [
+        (theme_id, int(team), None, entry["evidence"], len(entry["agents"]))
+        for theme_id, teams in counted.items()
+        for team, entry in teams.items()
+    ]
+    rows += _counted_teams(session, stale) if stale else []
+    teams = select(Team.id, Team.name).where(col(Team.id).in_({r[1] for r in rows}))
+    names = {team_id: name for team_id, name in session.exec(teams)}
     result: dict[int, tuple[list[TeamTouched], int]] = {t: ([], 0) for t in theme_ids}
-    for theme_id, team_id, name, evidence, agents in rows:
+    for theme_id, team_id, _, evidence, agents in rows:
+        if team_id not in names:
+            continue  # a team deleted since
         shown, hidden = result[theme_id]
         if agents >= min_group_size:
-            shown.append(TeamTouched(team_id, name, evidence))
+            shown.append(TeamTouched(team_id, names[team_id], evidence))
         else:
             result[theme_id] = (shown, hidden + 1)
     for shown, _ in result.values():
         shown.sort(key=lambda t: (-t.evidence, t.name))
     return result
+
+
+def _summarised_teams(session: Session, theme_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Theme id -> its summary's teams, for the themes whose summary is current and knows them."""
+    summaries = theme_summary.stored(session, theme_ids)
+    return {t: s["teams"] for t, s in summaries.items() if s.get("teams") is not None}
+
+
+def _counted_teams(session: Session, theme_ids: list[int]) -> list[Any]:
+    """(theme id, team id, team name, evidence, agents), counted from the members."""
+    return list(
+        session.exec(
+            gap_queries._select(
+                ThemeMember.theme_id,
+                Team.id,
+                Team.name,
+                func.count(),
+                func.count(func.distinct(col(Interaction.agent_id))),
+            )
+            .select_from(ThemeMember)
+            .join(Interaction, col(Interaction.id) == col(ThemeMember.source_id))
+            .join(Team, col(Team.id) == col(Interaction.team_id))
+            .where(col(ThemeMember.theme_id).in_(theme_ids), ThemeMember.kind == DocumentKind.gap)
+            .group_by(ThemeMember.theme_id, Team.id, Team.name)
+        )
+    )
 
 
 # ----------------------------------------------------------------------------------- evidence

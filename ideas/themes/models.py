@@ -52,6 +52,9 @@ class ThemeState(StrEnum):
     faded = "faded"
     merged = "merged"
     split_up = "split"
+    # Made by a clustering run that is still writing (``run_staging``): shown to nobody, and
+    # active once the run is applied, or removed.
+    pending = "pending"
 
     @property
     def label(self) -> str:
@@ -61,6 +64,7 @@ class ThemeState(StrEnum):
             "faded": N_("Faded"),
             "merged": N_("Merged"),
             "split": N_("Split"),
+            "pending": N_("New"),  # never shown: pending themes are listed nowhere
         }
         return gettext(labels[self.value])
 
@@ -95,6 +99,33 @@ class PlanStatus(StrEnum):
         ]
 
 
+class AreaState(StrEnum):
+    """Whether the latest grouping still finds the area (a faded one keeps its row, and comes
+    back when a later grouping finds it again)."""
+
+    active = "active"
+    faded = "faded"
+
+
+class ThemeArea(SQLModel, table=True):
+    """A handful of themes about one broad subject (``ideas.themes.areas``): the themes page
+    opens on areas, and a CX lead drills into the themes inside."""
+
+    __tablename__ = "theme_area"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Made from the members' words, in their most common language (``keywords.primary_label``).
+    name: str = Field(max_length=NAME_MAX)
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Per language, as ``Theme.labels``: {"name", "keywords", "count"}.
+    labels: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # L2-normalised, size-weighted mean of its themes' centroids (float32 bytes), for matching.
+    centroid: bytes | None = Field(default=None, sa_type=LargeBinary)
+    state: AreaState = Field(default=AreaState.active, sa_type=string_enum(AreaState))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Theme(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # What people see; starts as the generated label and is kept once a CX lead renames it.
@@ -121,6 +152,14 @@ class Theme(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     first_run_id: int | None = Field(default=None, foreign_key="theme_run.id")
+    # Its members counted when they were written (``ideas.themes.summary``): by day, and by team
+    # with the agents behind the gap evidence, so lists never read the members.
+    summary: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The area an active theme is in (``area_runs.assign_areas``); None when there are too few
+    # themes for areas, and for themes that are not active.
+    area_id: int | None = Field(
+        default=None, foreign_key="theme_area.id", ondelete="SET NULL", index=True
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from foundation.clock import utcnow
+from foundation.clock import as_utc, utcnow
 from foundation.errors import NotFound
 from foundation.i18n import N_
+from ideas.themes import summary as theme_summary
 from ideas.themes.models import (
     ActionPlan,
     DocumentKind,
@@ -69,6 +70,12 @@ def member_ids(session: Session, theme_id: int, kind: DocumentKind) -> list[int]
     return list(session.exec(query.order_by(col(ThemeMember.similarity).desc())))
 
 
+def start_day(weeks: int, now: datetime | None = None) -> date:
+    """The first day of a ``weeks``-week trend ending ``now``: weeks run from whole UTC days, so
+    the counts from the members and from the summaries agree."""
+    return as_utc((now or utcnow()) - timedelta(weeks=weeks)).date()
+
+
 def _weekly(
     session: Session,
     group: Any,
@@ -77,14 +84,16 @@ def _weekly(
     weeks: int,
     now: datetime | None,
 ) -> dict[Any, list[int]]:
-    """Members per ``group`` value in each of the last ``weeks`` weeks, oldest first."""
-    start = (now or utcnow()) - timedelta(weeks=weeks)
+    """Members per ``group`` value in each of the last ``weeks`` weeks, oldest first, counted
+    from the members themselves."""
+    start = start_day(weeks, now)
     counts = {g: [0] * weeks for g in groups}
+    since = datetime.combine(start, time.min, tzinfo=UTC)
     query = select(group, ThemeMember.occurred_at).where(
-        where, col(ThemeMember.occurred_at) >= start
+        where, col(ThemeMember.occurred_at) >= since
     )
     for value, occurred_at in session.exec(query):
-        week = min(weeks - 1, int((_naive(occurred_at) - _naive(start)).days // 7))
+        week = min(weeks - 1, (as_utc(occurred_at).date() - start).days // 7)
         counts[value][week] += 1
     return counts
 
@@ -92,11 +101,22 @@ def _weekly(
 def weekly_counts(
     session: Session, theme_ids: Sequence[int], *, weeks: int = 12, now: datetime | None = None
 ) -> dict[int, list[int]]:
-    """Members per theme in each of the last ``weeks`` weeks, oldest first."""
+    """Members per theme in each of the last ``weeks`` weeks, oldest first: from each theme's
+    summary (``ideas.themes.summary``), counting the members only of themes whose summary is
+    stale."""
     if not theme_ids:
         return {}
-    where = col(ThemeMember.theme_id).in_(list(theme_ids))
-    return _weekly(session, ThemeMember.theme_id, where, theme_ids, weeks, now)
+    start = start_day(weeks, now)
+    counts: dict[int, list[int]] = {}
+    for theme_id, summary in theme_summary.stored(session, theme_ids).items():
+        series = theme_summary.weekly(summary, start, weeks)
+        if series is not None:
+            counts[theme_id] = series
+    stale = [t for t in theme_ids if t not in counts]
+    if stale:
+        where = col(ThemeMember.theme_id).in_(stale)
+        counts.update(_weekly(session, ThemeMember.theme_id, where, stale, weeks, now))
+    return {t: counts.get(t, [0] * weeks) for t in theme_ids}
 
 
 def weekly_counts_by_kind(
@@ -112,10 +132,6 @@ def unthemed_count(run: ThemeRun | None) -> tuple[int, float]:
     if run is None:
         return 0, 0.0
     return run.documents - run.themed, run.unthemed_share
-
-
-def _naive(value: datetime) -> datetime:
-    return value.replace(tzinfo=None)
 
 
 def growth(series: Sequence[int]) -> int:

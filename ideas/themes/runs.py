@@ -2,17 +2,17 @@
 the existing themes by member overlap and centroid similarity, so a theme keeps its id, name,
 status and history; what CX leads did (merge, split) is applied again on top of every run.
 Also the members, counts and labels of a theme, written here for runs and for CX-lead edits.
-Functions flush, never commit."""
+A run's members are written as the difference from what is stored (``member_writes``), most of
+it before the run's own transaction (``run_staging``). Functions flush, never commit."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from foundation.accounts import User
@@ -21,17 +21,28 @@ from foundation.embeddings import DIMENSIONS, from_bytes, to_bytes
 from foundation.ids import pk
 from ideas.themes import clustering
 from ideas.themes.documents import Document
-from ideas.themes.keywords import Labels, label_language, language_labels, primary_label
+from ideas.themes.keywords import Labels
+
+# Re-exported: service and area_runs label with them from here.
+from ideas.themes.labelling import member_labels as member_labels
+from ideas.themes.labelling import set_labels as set_labels
+from ideas.themes.member_writes import (
+    MemberRow,
+    Stored,
+    drop_pending,
+    insert_members,
+    replace_members,
+    stored_members,
+)
 from ideas.themes.models import (
     NAME_MAX,
     DocumentKind,
     Theme,
     ThemeEvent,
-    ThemeMember,
     ThemeRun,
     ThemeState,
 )
-from ideas.themes.naming import enough
+from ideas.themes.summary import summarise
 
 # A cluster continues a theme when they share this much membership (Jaccard) or, for a theme
 # whose members all moved (merged away, or faded), when their centroids are this close.
@@ -54,15 +65,6 @@ def _live_themes(session: Session) -> list[Theme]:
     return list(
         session.exec(select(Theme).where(col(Theme.state).in_(states)).order_by(col(Theme.id)))
     )
-
-
-def _previous_members(session: Session) -> dict[str, int]:
-    """Document key -> the theme it is in now."""
-    query = select(ThemeMember.theme_id, ThemeMember.kind, ThemeMember.source_id)
-    return {
-        f"{DocumentKind(kind).value}:{source_id}": theme_id
-        for theme_id, kind, source_id in session.exec(query)
-    }
 
 
 def _resolve(theme: Theme, by_id: dict[int, Theme]) -> Theme:
@@ -144,6 +146,53 @@ def _split_again(
                 targets[pk(part)] = Target(part, members, rebuilt=True)
 
 
+@dataclass
+class Plan:
+    """Which theme each cluster of a run continues, worked out before anything is written (the
+    job does it outside the write transaction, and ``apply_run`` again inside it)."""
+
+    keys: list[str]
+    themes: list[Theme]  # the live themes before the run
+    targets: dict[int, Target]  # existing theme id -> its members after the run
+    fresh: list[tuple[int, list[int]]]  # (cluster, members) of each new theme
+    took: list[tuple[Theme, int]]  # (theme, cluster): the theme takes the cluster's labels
+
+
+def plan_run(
+    session: Session,
+    docs: Sequence[Document],
+    vectors: np.ndarray,
+    result: clustering.ClusterResult,
+    stored: dict[str, Stored],
+) -> Plan:
+    """Match the clusters to the existing themes and apply CX-lead edits again; reads only."""
+    keys = [doc.key for doc in docs]
+    themes = _live_themes(session)
+    by_id = {t.id: t for t in session.exec(select(Theme)) if t.id is not None}
+    previous = {key: row.theme_id for key, row in stored.items()}
+    matched = _match(result, keys, themes, previous)
+    targets: dict[int, Target] = {}  # theme id -> members
+    fresh: list[tuple[int, list[int]]] = []
+    took: list[tuple[Theme, int]] = []
+    for c, cluster in enumerate(result.clusters):
+        members = [int(i) for i in cluster.members]
+        theme = matched.get(c)
+        if theme is not None:
+            theme = _resolve(theme, by_id)
+        if theme is None or not theme.live:  # e.g. merged into a theme that was later split
+            fresh.append((c, members))
+            continue
+        if theme.id in targets:  # two clusters continue one theme: a merge a CX lead made
+            targets[pk(theme)].members += members
+            targets[pk(theme)].rebuilt = True
+        else:
+            targets[pk(theme)] = Target(theme, members, rebuilt=theme is not matched[c])
+            if not targets[pk(theme)].rebuilt:
+                took.append((theme, c))
+    _split_again(targets, vectors, keys, previous, by_id)
+    return Plan(keys, themes, targets, fresh, took)
+
+
 def apply_run(
     session: Session,
     docs: Sequence[Document],
@@ -152,52 +201,73 @@ def apply_run(
     *,
     job_id: int | None = None,
     seconds: float = 0.0,
+    staged: dict[int, int] | None = None,
 ) -> ThemeRun:
-    """Write one full clustering: match, keep CX-lead edits, create, fade, and replace members."""
-    keys = [doc.key for doc in docs]
+    """Write one full clustering: match, keep CX-lead edits, create, fade, replace members,
+    and group the themes into areas (``area_runs``). ``staged`` (cluster -> theme id) names
+    the pending themes ``stage_new_themes`` made for new clusters, with members already in."""
     run = ThemeRun(job_id=job_id, documents=len(docs), seconds=round(seconds, 2))
     session.add(run)
     session.flush()
-    themes = _live_themes(session)
-    by_id = {t.id: t for t in session.exec(select(Theme)) if t.id is not None}
-    previous = _previous_members(session)
-    matched = _match(result, keys, themes, previous)
-
-    targets: dict[int, Target] = {}  # theme id -> members
-    fresh: list[Target] = []
-    for c, cluster in enumerate(result.clusters):
-        members = [int(i) for i in cluster.members]
-        theme = matched.get(c)
-        if theme is not None:
-            theme = _resolve(theme, by_id)
-        if theme is None or not theme.live:  # e.g. merged into a theme that was later split
-            fresh.append(Target(_new_theme(cluster, run), members))
-            continue
-        if theme.id in targets:  # two clusters continue one theme: a merge a CX lead made
-            targets[pk(theme)].members += members
-            targets[pk(theme)].rebuilt = True
-        else:
-            targets[pk(theme)] = Target(theme, members, rebuilt=theme is not matched[c])
-            if not targets[pk(theme)].rebuilt:
-                _take_labels(theme, cluster)
-    _split_again(targets, vectors, keys, previous, by_id)
-
-    for target in fresh:
-        session.add(target.theme)
-    session.flush()
+    stored = stored_members(session)
+    plan = plan_run(session, docs, vectors, result, stored)
+    for theme, c in plan.took:
+        _take_labels(theme, result.clusters[c])
+    fresh = _new_themes(session, plan, result, run, staged or {})
     for target in fresh:
         record_event(session, target.theme, "created", "Found by a clustering run.", run=run)
         run.new_themes += 1
-    every = list(targets.values()) + fresh
-    session.exec(delete(ThemeMember))
+    every = list(plan.targets.values()) + fresh
     labels = _labels_if_rebuilt(every, docs)
+    rows: list[MemberRow] = []
     for target, named in zip(every, labels, strict=True):
-        write_members(session, target, docs, vectors, keys, via="cluster", labels=named)
-    _fade_and_revive(session, themes, targets, run)
+        rows += member_rows(target, docs, vectors, plan.keys, via="cluster", labels=named)
+    replace_members(session, rows, stored)
+    _fade_and_revive(session, plan.themes, plan.targets, run)
     run.themes = len(every)
     run.themed = sum(len(t.members) for t in every)
     session.flush()
+    # Imported here: area_runs builds on this module (``member_labels``).
+    from ideas.themes.area_runs import assign_areas
+
+    assign_areas(session, {pk(t.theme): [docs[i] for i in t.members] for t in every})
     return run
+
+
+def _new_themes(
+    session: Session,
+    plan: Plan,
+    result: clustering.ClusterResult,
+    run: ThemeRun,
+    staged: dict[int, int],
+) -> list[Target]:
+    """The run's new themes: the pending ones staged for them, shown from now on, or new rows;
+    pending themes the run no longer wants are removed with their members."""
+    fresh: list[Target] = []
+    pending = {
+        pk(t): t for t in session.exec(select(Theme).where(Theme.state == ThemeState.pending))
+    }
+    for c, members in plan.fresh:
+        theme = pending.get(staged.get(c, -1))
+        if theme is None:
+            theme = _new_theme(result.clusters[c], run)
+            session.add(theme)
+        theme.state, theme.first_run_id = ThemeState.active, run.id
+        fresh.append(Target(theme, members))
+    session.flush()
+    drop_pending(session)
+    return fresh
+
+
+def new_theme_row(cluster: clustering.ClusterInfo) -> Theme:
+    label = cluster.label[:NAME_MAX] or "Untitled theme"
+    return Theme(
+        name=label,
+        auto_label=label,
+        keywords=list(cluster.keywords),
+        labels=dict(cluster.labels),
+        centroid=to_bytes(cluster.centroid),
+    )
 
 
 def _fade_and_revive(
@@ -221,38 +291,13 @@ def _fade_and_revive(
 
 
 def _new_theme(cluster: clustering.ClusterInfo, run: ThemeRun) -> Theme:
-    label = cluster.label[:NAME_MAX] or "Untitled theme"
-    return Theme(
-        name=label,
-        auto_label=label,
-        keywords=list(cluster.keywords),
-        labels=dict(cluster.labels),
-        centroid=to_bytes(cluster.centroid),
-        first_run_id=run.id,
-    )
+    theme = new_theme_row(cluster)
+    theme.first_run_id = run.id
+    return theme
 
 
 def _take_labels(theme: Theme, cluster: clustering.ClusterInfo) -> None:
     set_labels(theme, cluster.labels)
-
-
-def set_labels(theme: Theme, labels: Labels) -> None:
-    """A run's (or a rebuild's) labels on a theme: keywords and counts as computed, and
-    ``keywords``/``auto_label`` those of the most common language. A language's name that was
-    already shown (the language had enough members, ``naming.enough``) is kept, as the theme's
-    own name is, so viewers do not see it change every night."""
-    before: Labels = dict(theme.labels or {})
-    if not before and theme.auto_label:  # labelled before languages: its name is English
-        before = {"en": {"name": theme.auto_label if theme.renamed else theme.name}}
-        before["en"]["count"] = theme.size
-    kept: Labels = {}
-    for language, fresh in labels.items():
-        old = before.get(language, {})
-        keep = old.get("name") and enough(before, language)
-        kept[language] = {**fresh, "name": old["name"] if keep else fresh["name"]}
-    theme.labels = kept
-    keywords, label = primary_label(labels)
-    theme.keywords, theme.auto_label = keywords, (label[:NAME_MAX] or theme.auto_label)
 
 
 def write_members(
@@ -265,59 +310,48 @@ def write_members(
     via: str,
     labels: Labels | None = None,
 ) -> None:
-    """Members, counts, centroid, representatives, and ``labels`` (keywords and names per
-    language; computed from the members when not given) when the members were rebuilt."""
+    """Insert the theme's members (after its old ones were deleted) and set what
+    ``member_rows`` sets: a CX lead's split or merge."""
+    insert_members(session, member_rows(target, docs, vectors, keys, via=via, labels=labels))
+
+
+def member_rows(
+    target: Target,
+    docs: Sequence[Document],
+    vectors: np.ndarray,
+    keys: list[str],
+    *,
+    via: str,
+    labels: Labels | None = None,
+) -> list[MemberRow]:
+    """Set the theme's counts, centroid, representatives, summary, and ``labels`` (keywords and
+    names per language; computed from the members when not given) when the members were
+    rebuilt; return its member rows to write."""
     theme, members = target.theme, sorted(target.members, key=lambda i: keys[i])
-    centroid = _centroid(vectors[members])
+    centroid = unit_mean(vectors[members])
     similarity = vectors[members] @ centroid
-    # A bulk INSERT: a full run writes every document once, so ORM objects would dominate.
-    session.execute(
-        insert(ThemeMember),
-        [
-            {
-                "theme_id": theme.id,
-                "kind": docs[i].kind,
-                "source_id": docs[i].id,
-                "similarity": round(float(s), 4),
-                "via": via,
-                "occurred_at": docs[i].occurred_at,
-                "team_id": docs[i].team_id,
-            }
-            for i, s in zip(members, similarity, strict=True)
-        ],
-    )
     theme.centroid = to_bytes(centroid)
     theme.size = len(members)
     theme.idea_count = sum(docs[i].kind == DocumentKind.idea for i in members)
     theme.gap_count = theme.size - theme.idea_count
+    theme.summary = summarise([docs[i] for i in members])
     order = np.argsort(-similarity, kind="stable")
     theme.representatives = _representatives([docs[members[j]] for j in order])
     if target.rebuilt:
         set_labels(theme, labels or member_labels([[docs[i] for i in members]])[0])
     theme.updated_at = utcnow()
-
-
-def member_labels(groups: Sequence[Sequence[Document]], per_language: int = 300) -> list[Labels]:
-    """Labels per language of groups of documents, computed together (so each group's
-    keywords are what set it apart from the others). As in a run, c-TF-IDF reads at most
-    ``per_language`` texts of each group and language (the smallest key hashes): Japanese
-    segmentation costs about 2 ms a text, and a full run's rebuild labels every theme."""
-    samples: list[list[tuple[str, str]]] = []
-    counts: list[Counter[str]] = []
-    for group in groups:
-        by_language: dict[str, list[Document]] = defaultdict(list)
-        for doc in group:
-            by_language[label_language(doc.language)].append(doc)
-        chosen = [
-            (language, doc)
-            for language, docs in by_language.items()
-            for doc in sorted(docs, key=lambda d: (clustering.key_hash(d.key), d.key))[
-                :per_language
-            ]
-        ]
-        samples.append([(language, doc.text) for language, doc in chosen])
-        counts.append(Counter({language: len(docs) for language, docs in by_language.items()}))
-    return language_labels(samples, counts)
+    return [
+        {
+            "theme_id": theme.id,
+            "kind": docs[i].kind,
+            "source_id": docs[i].id,
+            "similarity": round(float(s), 4),
+            "via": via,
+            "occurred_at": docs[i].occurred_at,
+            "team_id": docs[i].team_id,
+        }
+        for i, s in zip(members, similarity, strict=True)
+    ]
 
 
 def _labels_if_rebuilt(targets: Sequence[Target], docs: Sequence[Document]) -> list[Labels | None]:
@@ -338,7 +372,7 @@ def _representatives(ranked: Sequence[Document]) -> list[dict[str, object]]:
     return [{"kind": d.kind.value, "id": d.id} for k in DocumentKind for d in by_kind.get(k, [])]
 
 
-def _centroid(vectors: np.ndarray) -> np.ndarray:
+def unit_mean(vectors: np.ndarray) -> np.ndarray:
     mean: np.ndarray = vectors.mean(axis=0).astype(np.float32)
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm > 0 else mean

@@ -20,6 +20,7 @@ from foundation.i18n import N_
 from foundation.ids import pk
 from foundation.text import clean_line
 from ideas.themes import clustering
+from ideas.themes import summary as theme_summary
 from ideas.themes.documents import Corpus, Document, document_language, load_vectors
 from ideas.themes.keywords import label_language
 from ideas.themes.models import (
@@ -73,6 +74,7 @@ def join_many(
             placed.append(None)
             continue
         theme = themes[best]
+        theme_summary.joined(theme, doc)
         session.add(
             ThemeMember(
                 theme_id=pk(theme),
@@ -115,6 +117,7 @@ def leave(session: Session, kind: DocumentKind, source_id: int) -> None:
     theme = session.get(Theme, member.theme_id)
     session.delete(member)
     if theme is not None:
+        theme_summary.left(theme, kind, member.occurred_at)
         theme.size = max(0, theme.size - 1)
         if kind == DocumentKind.idea:
             theme.idea_count = max(0, theme.idea_count - 1)
@@ -211,7 +214,9 @@ def split(
     titles = member_labels([[docs[i] for i in g] for g in groups])
     keys = [d.key for d in docs]
     for members, labels in zip(groups, titles, strict=True):
+        # A part stays in the parent's area until the next run groups the themes again.
         child = Theme(name="", auto_label="", split_from_id=theme.id, status=ThemeStatus.reviewing)
+        child.area_id = theme.area_id
         session.add(child)
         session.flush()
         target = Target(child, members, rebuilt=True)

@@ -5,23 +5,34 @@ real interactions, so the pages read exactly what a run leaves behind."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import numpy as np
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from coaching.interactions.evidence import Corpus
 from coaching.interactions.models import Outcome, SignalKind
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from foundation.embeddings import get_embedder
+from foundation.embeddings import Embedding, from_bytes, get_embedder
 from foundation.ids import pk
 from foundation.settings import get_settings
+from ideas.submissions.models import Idea
 from ideas.themes import clustering
 from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
 from ideas.themes import runs as theme_runs
-from ideas.themes.models import Theme, ThemeEvent, ThemeMember, ThemeState, ThemeStatus
+from ideas.themes.models import (
+    DocumentKind,
+    Theme,
+    ThemeArea,
+    ThemeEvent,
+    ThemeMember,
+    ThemeState,
+    ThemeStatus,
+)
 from jobs.models import Job
 from tests.support.coaching import add_agents, add_interaction
 from tests.support.harness import hx, sign_in
@@ -280,3 +291,136 @@ def test_a_submitted_idea_joins_its_theme_and_a_hidden_one_leaves(client, db, ma
         is None
     )
     assert db.exec(select(ThemeEvent)).first() is not None
+
+
+def _idea_item(text: str, title: str) -> str:
+    """The list item of one idea on a theme page."""
+    start = text.index(f">{title}</a>")
+    return text[start : text.index("</li>", start)]
+
+
+def test_theme_page_says_why_each_idea_is_in_the_theme(client, db, make, settings):
+    cards, _ = seed(db, make)
+    writer = make.user()
+    writer.display_name = "Quinn Anonymous-Writer"
+    db.flush()
+    anonymous, _ = make_idea(
+        db, writer, "Replacement cards never arrive", body="Where is my card?", anonymous=True
+    )
+    model = get_embedder(get_settings()).model_name
+    vectors = {
+        (row.source, row.source_id): from_bytes(row.vector)
+        for row in db.exec(select(Embedding).where(Embedding.model == model))
+    }
+    gap_ids = theme_queries.member_ids(db, pk(cards), DocumentKind.gap)
+    assert cards.centroid is not None
+    centroid = from_bytes(cards.centroid)
+    idea = db.exec(select(Idea).where(Idea.title == CARD_IDEAS[0])).one()
+    vector = vectors[("idea", pk(idea))]
+    closest = max(float(vector @ vectors[("gap", g)]) for g in gap_ids)
+    # The seed repeats each call: equally near copies are all right answers.
+    nearest = {g for g in gap_ids if float(vector @ vectors[("gap", g)]) >= closest - 1e-6}
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+
+    text = client.get(f"/themes/{cards.id}").text
+
+    item = _idea_item(text, CARD_IDEAS[0])
+    similarity = float(vector @ centroid)
+    level = (
+        "Close match" if similarity >= 0.7 else "Good match" if similarity >= 0.5 else "Loose match"
+    )
+    assert f"Why here: {level} ({similarity:.2f})" in item
+    linked = re.search(r'href="#evidence-(\d+)"', item)
+    assert linked is not None and int(linked[1]) in nearest
+    assert f'id="evidence-{linked[1]}"' in text  # the evidence listed beside it
+    assert "nearest evidence: " in item and "<q>Customer: " in item
+    assert "a close match from 0.70, a good match from 0.50" in text
+    # Anonymous: explained like any other, and nothing about who wrote it.
+    assert pk(anonymous) in theme_queries.member_ids(db, pk(cards), DocumentKind.idea)
+    assert "Why here: " in _idea_item(text, "Replacement cards never arrive")
+    assert "Quinn" not in text
+    # An idea whose vector is not stored (yet) is listed without an explanation.
+    db.exec(
+        delete(Embedding).where(
+            col(Embedding.source) == "idea", col(Embedding.source_id) == idea.id
+        )
+    )
+    db.commit()
+    text = client.get(f"/themes/{cards.id}").text
+    assert "Why here" not in _idea_item(text, CARD_IDEAS[0])
+    assert "Why here" in _idea_item(text, CARD_IDEAS[1])
+    # Role rules unchanged: the explanation is on a CX lead's page only.
+    sign_in(client, db, settings, make.user(Role.team_lead, make.team()))
+    assert client.get(f"/themes/{cards.id}").status_code == 403
+
+
+def seed_areas(db: Session, make) -> tuple[Theme, Theme, ThemeArea, ThemeArea]:
+    cards, mortgages = seed(db, make)
+    return cards, mortgages, *add_areas(db, cards, mortgages)
+
+
+def add_areas(db: Session, cards: Theme, mortgages: Theme) -> tuple[ThemeArea, ThemeArea]:
+    """Each theme in an area of its own (a run groups into areas only from eight themes, so
+    the areas are written here as ``area_runs.assign_areas`` leaves them)."""
+    found = []
+    for theme, name, words in (
+        (cards, "Cards and delivery", ["card", "delivery"]),
+        (mortgages, "Mortgages", ["mortgage", "valuation"]),
+    ):
+        labels = {"en": {"name": name, "keywords": words, "count": theme.size}}
+        area = ThemeArea(name=name, keywords=words, labels=labels, centroid=theme.centroid)
+        db.add(area)
+        db.flush()
+        theme.area_id = area.id
+        found.append(area)
+    db.commit()
+    return found[0], found[1]
+
+
+def test_theme_list_opens_on_areas_with_size_and_trend(client, db, make, settings):
+    cards, mortgages = seed(db, make)
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    assert 'id="h-areas"' not in client.get("/themes").text  # too few themes: no areas
+    card_area, _ = add_areas(db, cards, mortgages)
+    text = client.get("/themes").text
+    areas = text[text.index('id="h-areas"') : text.index('id="theme-filters"')]
+    assert "Cards and delivery" in areas and "Mortgages" in areas
+    assert areas.index("Cards and delivery") < areas.index("Mortgages")  # largest first
+    assert f'href="/themes?area={card_area.id}"' in areas
+    assert f'hx-get="/themes?area={card_area.id}"' in areas
+    assert f"{cards.idea_count} / {cards.gap_count}" in areas
+    assert areas.count("data-chart-sparkline") == 2 and "vs previous 4 weeks" in areas
+
+
+def test_an_area_filters_the_theme_table(client, db, make, settings):
+    cards, _, card_area, mortgage_area = seed_areas(db, make)
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    page = client.get(f"/themes?area={card_area.id}")
+    assert page.status_code == 200
+    table = page.text[page.text.index('id="theme-table"') :]
+    assert "Card arrival" in table and "Mortgage overpayment" not in table
+    assert "All areas" in table and 'href="/themes?view=active&amp;sort=size"' in table
+    assert f'name="area" value="{card_area.id}" form="theme-filters"' in table
+    fragment = client.get(
+        f"/themes?area={mortgage_area.id}&sort=growth",
+        headers=hx(client, **{"HX-Target": "theme-table"}),
+    )
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Mortgage overpayment" in fragment.text and "Card arrival" not in fragment.text
+    everything = client.get("/themes").text
+    assert "Card arrival" in everything and "Mortgage overpayment" in everything
+    assert "All areas" not in everything
+    detail = client.get(f"/themes/{cards.id}").text
+    assert f'<a href="/themes?area={card_area.id}"' in detail and "Cards and delivery" in detail
+
+
+def test_unknown_area_is_not_found_and_roles_are_checked(client, db, make, settings):
+    _, _, card_area, _ = seed_areas(db, make)
+    for role in (Role.staff, Role.team_lead):
+        sign_in(client, db, settings, make.user(role, make.team()))
+        assert client.get(f"/themes?area={card_area.id}").status_code == 403, role
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    missing = client.get("/themes?area=999999")
+    assert missing.status_code == 404 and "No such area" in missing.text
+    assert client.get("/themes?area=abc").status_code == 422
+    assert client.get("/themes?area=0").status_code == 422

@@ -10,6 +10,7 @@ import secrets
 import signal
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -24,7 +25,10 @@ from foundation.embeddings import Embedding
 from foundation.ids import pk
 from foundation.settings import Settings
 from ideas.submissions.models import Category, Idea
-from ideas.themes.models import Theme, ThemeMember, ThemeRun
+from ideas.themes import member_writes
+from ideas.themes import queries as theme_queries
+from ideas.themes import runs as theme_runs
+from ideas.themes.models import Theme, ThemeMember, ThemeRun, ThemeState
 from jobs.models import Job, JobStatus
 from jobs.queue import Queue
 from jobs.service import run_import_now, run_now, run_queued_now, start_job
@@ -232,3 +236,70 @@ def test_an_import_is_followed_by_joining_its_gap_evidence(engine, sqlite_url, t
         assert len(members) == 2 and {m.via for m in members} == {"nearest"}
         theme = session.get_one(Theme, members[0].theme_id)
         assert "card" in " ".join(theme.keywords)
+
+
+def shown(engine: Engine) -> tuple[dict[int, int], dict[str, int]]:
+    """What a reader sees, from a connection of its own: active theme id -> size, and each
+    member of an active theme -> its theme."""
+    with Session(engine) as session:
+        themes = {pk(t): t.size for t in theme_queries.list_themes(session)}
+        members = {
+            f"{m.kind.value}:{m.source_id}": m.theme_id
+            for m in session.exec(select(ThemeMember))
+            if m.theme_id in themes
+        }
+    return themes, members
+
+
+def test_a_run_is_written_in_batches_and_a_failed_one_leaves_the_themes_readable(
+    engine, sqlite_url, tmp_path, monkeypatch
+):
+    settings = settings_for(sqlite_url, tmp_path)
+    seed(engine, [text for text, _ in queries("test", INTENTS[:3])])
+    assert run_now(engine, settings, "themes.cluster", {}).status == JobStatus.succeeded
+    before = shown(engine)
+    assert before[0] and all(
+        size == list(before[1].values()).count(t) for t, size in before[0].items()
+    )
+
+    # Ideas about a fourth problem: the next run has a new theme and refreshes the others.
+    with session_scope(engine) as session:
+        session.add_all(
+            Idea(title=text[:200], body="", category_id=1)
+            for text, _ in queries("test", INTENTS[3:])
+        )
+    monkeypatch.setattr(member_writes, "BATCH", 20)
+    batches: list[int] = []
+    real_insert, real_similarities = member_writes.insert_members, member_writes.set_similarities
+
+    def spy(write: Any) -> Any:
+        def staged(session: Session, rows: Any) -> None:
+            assert shown(engine) == before  # every committed batch so far changed nothing seen
+            batches.append(len(rows))
+            write(session, rows)
+
+        return staged
+
+    monkeypatch.setattr(member_writes, "insert_members", spy(real_insert))
+    monkeypatch.setattr(member_writes, "set_similarities", spy(real_similarities))
+
+    def killed(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("worker killed before the run was applied")
+
+    monkeypatch.setattr(theme_runs, "apply_run", killed)
+    failed = run_now(engine, settings, "themes.cluster", {})
+    assert failed.status == JobStatus.failed
+    assert len(batches) >= 2 and max(batches) <= 20  # staged in short transactions
+    assert shown(engine) == before  # the previous themes, whole
+    with Session(engine) as session:
+        assert session.exec(select(Theme).where(Theme.state == ThemeState.pending)).all()
+
+    monkeypatch.undo()
+    again = run_now(engine, settings, "themes.cluster", {})
+    assert again.status == JobStatus.succeeded, again.error
+    with Session(engine) as session:
+        assert not session.exec(select(Theme).where(Theme.state == ThemeState.pending)).all()
+        run = session.exec(select(ThemeRun).order_by(col(ThemeRun.id).desc())).first()
+        assert run is not None and run.new_themes >= 1
+        members = session.exec(select(func.count()).select_from(ThemeMember)).one()
+        assert members == run.themed == sum(shown(engine)[0].values())
