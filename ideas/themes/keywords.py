@@ -63,12 +63,11 @@ _KEEP |= {"name", "system", "top"}
 
 
 @cache
-def _stop_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Keyword stop words, and scikit-learn's own list (kept off the edges of a name)."""
+def _stop_words() -> frozenset[str]:
+    """Keyword stop words: scikit-learn's list less ``_KEEP``, plus ``_EXTRA_STOP``."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    sklearn = frozenset(ENGLISH_STOP_WORDS)
-    return (sklearn - _KEEP) | _EXTRA_STOP, sklearn
+    return (frozenset(ENGLISH_STOP_WORDS) - _KEEP) | _EXTRA_STOP
 
 
 def _english_word(token: str) -> str | None:
@@ -76,7 +75,7 @@ def _english_word(token: str) -> str | None:
     if token.endswith("'s"):
         token = token[:-2]
     token = token.replace("'", "")
-    return token if len(token) > 1 and token not in _stop_words()[0] else None
+    return token if len(token) > 1 and token not in _stop_words() else None
 
 
 _JOINING = {"", "-"}  # what may stand between two words of one phrase ("top-up")
@@ -151,13 +150,8 @@ class _Read:
 
 
 def _content(token: phrases.Token) -> bool:
+    """A word a name may start or end with: a keyword word."""
     return token[1] is not None
-
-
-def _english_edge(token: phrases.Token) -> bool:
-    """A word a name may start or end with: a keyword word not on scikit-learn's stop list
-    either (so "top" or "back" sit only inside a name)."""
-    return token[1] is not None and token[0] not in _stop_words()[1]
 
 
 def _read(texts: Sequence[str], language: str) -> _Read:
@@ -170,7 +164,7 @@ def _read(texts: Sequence[str], language: str) -> _Read:
         else:
             sequence, capitals = _sequence(text)
             found = _terms_of([t[1] for t in sequence if t])
-            found_phrases = phrases.candidates(sequence, _english_edge, phrases.ENGLISH)
+            found_phrases = phrases.candidates(sequence, _content, phrases.ENGLISH)
             read.capitals.update(capitals)
         read.tf.update(found)
         read.df.update(set(found))

@@ -7,8 +7,8 @@ word (what c-TF-IDF counts) or ``None`` for a function word; ``None`` in place o
 where no phrase may run across (punctuation, numbers, redaction tokens, speaker labels).
 
 Candidates (``candidates``): every run of tokens inside one stretch between breaks that starts
-and ends on a token the caller allows at an edge (a content word; English also keeps words on
-scikit-learn's stop list off the edges), with ``Shape``'s bounds on its content words and its
+and ends on a token the caller allows at an edge (a content word: "top" of "top up failed"
+is one, see ``keywords._KEEP``), with ``Shape``'s bounds on its content words and its
 length. Function words may sit inside ("transfer not received").
 
 Score (``score``), the product of:
