@@ -47,6 +47,33 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import httpx  # noqa: E402
+
+PAGE = "/themes"
+POLL_SECONDS = 0.5
+
+
+def poll(base: str, token: str, out: str) -> None:
+    """The poller process: GET the page every ``POLL_SECONDS`` until killed, one line per
+    request: wall time, seconds, status."""
+    with httpx.Client(base_url=base, timeout=120) as client, open(out, "a") as sink:
+        client.cookies.set("vl_session", token)
+        while True:
+            started = time.perf_counter()
+            at = time.time()
+            try:
+                status = client.get(PAGE).status_code
+            except httpx.HTTPError:
+                status = 0
+            took = time.perf_counter() - started
+            sink.write(f"{at:.3f} {took:.4f} {status}\n")
+            sink.flush()
+            time.sleep(max(0.0, POLL_SECONDS - took))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--poll"]:  # the poller process: no heavy imports
+    poll(*sys.argv[2:5])
+    sys.exit(0)
+
 import numpy as np  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
@@ -57,8 +84,6 @@ from demo.loader import SHARED_DATA  # noqa: E402
 from foundation.accounts import Role  # noqa: E402
 from foundation.settings import Settings  # noqa: E402
 
-PAGE = "/themes"
-POLL_SECONDS = 0.5
 MINILM_SAMPLE = 5_000  # texts MiniLM alone is timed on, for reference
 
 
@@ -128,27 +153,18 @@ def start_server(folder: Path, settings: Settings) -> tuple[subprocess.Popen[byt
     raise SystemExit(f"the server did not start; see {folder / 'serve.log'}")
 
 
-def poll(base: str, token: str, out: str) -> None:
-    """The poller process: GET the page every ``POLL_SECONDS`` until killed, one line per
-    request: wall time, seconds, status."""
-    with httpx.Client(base_url=base, timeout=120) as client, open(out, "a") as sink:
-        client.cookies.set("vl_session", token)
-        while True:
-            started = time.perf_counter()
-            at = time.time()
-            try:
-                status = client.get(PAGE).status_code
-            except httpx.HTTPError:
-                status = 0
-            took = time.perf_counter() - started
-            sink.write(f"{at:.3f} {took:.4f} {status}\n")
-            sink.flush()
-            time.sleep(max(0.0, POLL_SECONDS - took))
-
-
 def start_poller(base: str, token: str, out: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, __file__, "--poll", base, token, str(out)]
     return subprocess.Popen(command, cwd=ROOT)
+
+
+def wait_for_polls(out: Path, count: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and len(out.read_text().splitlines()) >= count:
+            return
+        time.sleep(0.5)
+    raise SystemExit("the poller did not get the page")
 
 
 def latencies(out: Path, start: float, end: float) -> tuple[list[float], int]:
@@ -163,6 +179,33 @@ def latencies(out: Path, start: float, end: float) -> tuple[list[float], int]:
 
 
 # ------------------------------------------------------------------------------------ job
+class Transactions:
+    """Times the job's write transactions (``JobContext.commit_batch``): how long each one held
+    the database's write lock, which every other writer waits for."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    def __enter__(self) -> Transactions:
+        from jobs.runner import JobContext
+
+        original, times = JobContext.commit_batch, self.seconds
+
+        def timed(ctx: JobContext, *args: Any, **kwargs: Any) -> None:
+            started = time.perf_counter()
+            try:
+                original(ctx, *args, **kwargs)
+            finally:
+                times.append(time.perf_counter() - started)
+
+        self._restore = lambda: setattr(JobContext, "commit_batch", original)
+        JobContext.commit_batch = timed  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._restore()
+
+
 def run_job(engine: Engine, settings: Settings, profile: str | None) -> tuple[float, float, float]:
     """(seconds, wall start, wall end) of one ``themes.cluster`` run through the runner."""
     from jobs.models import JobStatus
@@ -172,7 +215,8 @@ def run_job(engine: Engine, settings: Settings, profile: str | None) -> tuple[fl
     start, started = time.time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    job = run_now(engine, settings, "themes.cluster", {})
+    with Transactions() as writes:
+        job = run_now(engine, settings, "themes.cluster", {})
     if profiler and profile:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -180,6 +224,10 @@ def run_job(engine: Engine, settings: Settings, profile: str | None) -> tuple[fl
     if job.status != JobStatus.succeeded:
         raise SystemExit(f"the job failed: {job.error}")
     log(f"job {job.id}: {job.message} in {seconds:.1f} s")
+    log(
+        f"  {len(writes.seconds)} write transactions, longest {max(writes.seconds):.2f} s, "
+        f"{sum(writes.seconds):.1f} s in all"
+    )
     return seconds, start, time.time()
 
 
@@ -251,7 +299,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     polls = folder / "polls.txt"
     poller = start_poller(base, token, polls)
     try:
-        time.sleep(10)  # the idle page, before the job
+        wait_for_polls(polls, 10)  # the idle page, before the job
         idle_end = time.time()
         os.nice(settings.worker_nice)  # as ``voiceloop worker`` runs jobs
         seconds, start, end = run_job(engine, settings, args.profile)
@@ -286,9 +334,6 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "--poll":
-        poll(*sys.argv[2:])
-        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=200_000)
     parser.add_argument("--folder", type=Path, help="keep the database and logs here")

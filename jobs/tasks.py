@@ -148,7 +148,7 @@ def cluster_themes(ctx: JobContext) -> None:
     the documents that move, arrive or leave."""
     from coaching.interactions.evidence import Corpus
     from foundation.embeddings import get_embedder
-    from ideas.themes import clustering
+    from ideas.themes import clustering, member_writes
     from ideas.themes import documents as theme_documents
 
     embedder = get_embedder(ctx.settings)
@@ -174,6 +174,7 @@ def cluster_themes(ctx: JobContext) -> None:
         )
     with ctx.read() as session:
         vectors = theme_documents.load_vectors(session, docs, corpus.model)
+        previous = member_writes.previous_themes(session)
 
     def progress(fraction: float) -> None:
         done = _EMBED_END + int((_CLUSTER_END - _EMBED_END) * fraction)
@@ -186,6 +187,7 @@ def cluster_themes(ctx: JobContext) -> None:
         vectors,
         progress=progress,
         languages=[doc.language for doc in docs],
+        previous=previous,
     )
     _write_run(ctx, docs, vectors, result, time.monotonic() - started)
 
@@ -197,8 +199,8 @@ def _write_run(
     result: ClusterResult,
     seconds: float,
 ) -> None:
-    """Stage, in batches, the members that stay or are new (``run_staging``), then apply the
-    run in one short transaction."""
+    """Stage, in batches, the members that stay or are new (``run_staging``), and name the
+    areas, then apply the run in one short transaction."""
     from ideas.themes import member_writes, run_staging
     from ideas.themes import runs as theme_runs
 
@@ -229,9 +231,18 @@ def _write_run(
         done = _CLUSTER_END + (_TOTAL - _CLUSTER_END) * n // (len(batches) + 1)
         ctx.commit_batch(stage_rows, checkpoint={"staged": n}, done=done)
 
+    names = run_staging.area_names(plan, staged, docs, vectors)
+
     def write(session: Session) -> None:
         run = theme_runs.apply_run(
-            session, docs, vectors, result, job_id=ctx.job_id, seconds=seconds, staged=staged
+            session,
+            docs,
+            vectors,
+            result,
+            job_id=ctx.job_id,
+            seconds=seconds,
+            staged=staged,
+            area_names=names,
         )
         session.exec(
             update(Job)

@@ -9,10 +9,12 @@ from sqlmodel import col, func, select
 from api.access import CxUser
 from api.deps import SessionDep
 from api.errors import API_ERRORS, responses
-from api.params import Id
+from api.params import Id, QueryId
 from foundation.ids import pk
+from ideas.themes import area_runs
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import (
+    AreaPublic,
     DocumentKind,
     ThemeMember,
     ThemeMemberPublic,
@@ -39,20 +41,31 @@ class ThemeList(BaseModel):
     run: RunPublic | None
 
 
+class AreaList(BaseModel):
+    items: list[AreaPublic]
+
+
 class MemberPage(BaseModel):
     items: list[ThemeMemberPublic]
     total: int
     page: int
 
 
-@router.get("", response_model=ThemeList)
-def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.active) -> ThemeList:
+@router.get("", response_model=ThemeList, responses=responses(404))
+def list_themes(
+    session: SessionDep,
+    _: CxUser,
+    state: ThemeState = ThemeState.active,
+    area_id: QueryId | None = None,
+) -> ThemeList:
+    """The themes in one state, largest first; ``area_id``: only those in that area."""
+    themes = theme_queries.list_themes(session, states=[state])
+    if area_id is not None:
+        area_runs.get_area(session, area_id)  # 404 for an unknown area
+        themes = [t for t in themes if t.area_id == area_id]
     run = theme_queries.latest_run(session)
     return ThemeList(
-        items=[
-            ThemePublic.model_validate(t)
-            for t in theme_queries.list_themes(session, states=[state])
-        ],
+        items=[ThemePublic.model_validate(t) for t in themes],
         run=None
         if run is None
         else RunPublic(
@@ -66,6 +79,31 @@ def list_themes(session: SessionDep, _: CxUser, state: ThemeState = ThemeState.a
             finished_at=run.finished_at.isoformat(),
         ),
     )
+
+
+@router.get("/areas", response_model=AreaList)
+def list_areas(session: SessionDep, _: CxUser) -> AreaList:
+    """The active areas, largest first, with their themes' count, size and weekly members."""
+    areas = area_runs.active_areas(session)
+    weekly = area_runs.weekly_counts(session, [pk(a) for a in areas])
+    themes = theme_queries.list_themes(session)
+    items = []
+    for area in areas:
+        mine = [t for t in themes if t.area_id == area.id]
+        items.append(
+            AreaPublic(
+                id=pk(area),
+                name=area.name,
+                keywords=area.keywords,
+                labels=area.labels,
+                themes=len(mine),
+                size=sum(t.size for t in mine),
+                weekly=weekly.get(pk(area), []),
+                created_at=area.created_at,
+                updated_at=area.updated_at,
+            )
+        )
+    return AreaList(items=items)
 
 
 @router.get("/{theme_id}", response_model=ThemePublic, responses=responses(404))

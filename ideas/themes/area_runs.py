@@ -38,17 +38,24 @@ UNNAMED = "Untitled area"
 MembersByTheme = Mapping[int, Sequence[Document]]
 
 
-def assign_areas(session: Session, members: MembersByTheme | None = None) -> list[ThemeArea]:
+def assign_areas(
+    session: Session,
+    members: MembersByTheme | None = None,
+    named_before: Mapping[frozenset[int], Labels] | None = None,
+) -> list[ThemeArea]:
     """Group the active themes into areas, keep identities, and set each theme's ``area_id``;
     the active areas, largest first. ``members`` names the areas from their documents (a run
     passes them); without it, a matched area keeps its name and a new one takes its largest
-    theme's."""
+    theme's. ``named_before`` (``names_for``, worked out outside the write transaction) is used
+    when it names exactly these groups."""
     groups = _group_themes([t for t in theme_queries.list_themes(session) if t.centroid])
     previous = _previous_sets(session)
     existing = list(session.exec(select(ThemeArea).order_by(col(ThemeArea.id))))
     centroids = _centroids(groups)
     matched = _match(groups, centroids, existing, previous)
-    named = _names(groups, members) if members is not None else [None] * len(groups)
+    named: list[Labels | None] = [None] * len(groups)
+    if members is not None:
+        named = _names(groups, members, named_before or {})
     chosen: list[ThemeArea] = []
     for g, (mine, centroid, labels) in enumerate(zip(groups, centroids, named, strict=True)):
         area = matched.get(g) or _new_area(session, mine)
@@ -145,12 +152,57 @@ def _set_labels(area: ThemeArea, labels: Labels) -> None:
     area.keywords, area.name = keywords, name[:NAME_MAX] or UNNAMED
 
 
-def _names(groups: Sequence[Sequence[Theme]], members: MembersByTheme) -> list[Labels | None]:
+def names_for(themes: Sequence[Theme], members: MembersByTheme) -> dict[frozenset[int], Labels]:
+    """The labels ``assign_areas`` will give the areas of these active themes (after a run that
+    is not written yet), by the ids of each area's themes: a run works them out before its
+    write transaction, which then only uses them (``run_staging.area_names``)."""
+    ordered = sorted((t for t in themes if t.centroid), key=lambda t: (-t.size, pk(t)))
+    groups = _group_themes(ordered)
+    named = _names(groups, members, {})
+    return {_ids(mine): labels for mine, labels in zip(groups, named, strict=True) if labels}
+
+
+def _ids(themes: Sequence[Theme]) -> frozenset[int]:
+    return frozenset(pk(t) for t in themes)
+
+
+def _names(
+    groups: Sequence[Sequence[Theme]],
+    members: MembersByTheme,
+    named_before: Mapping[frozenset[int], Labels],
+) -> list[Labels | None]:
     """Labels per language of each group from its themes' documents, computed together so each
-    area's keywords are what set it apart from the others."""
+    area's keywords are what set it apart from the others (or ``named_before``, when it names
+    exactly these groups)."""
+    if groups and all(_ids(mine) in named_before for mine in groups):
+        return [named_before[_ids(mine)] for mine in groups]
     docs = [[d for t in mine for d in members.get(pk(t), ())] for mine in groups]
-    labelled = member_labels(docs)
+    labelled = _distinct(groups, member_labels(docs))
     return [labels if group else None for labels, group in zip(labelled, docs, strict=True)]
+
+
+def _distinct(groups: Sequence[Sequence[Theme]], labelled: Sequence[Labels]) -> list[Labels]:
+    """Labels where no two areas share a name in a language: two areas called "Card payment"
+    would not say which is which, so the smaller one (groups come largest first) takes the name
+    of its largest theme with a name not taken there."""
+    taken: dict[str, set[str]] = defaultdict(set)
+    out: list[Labels] = []
+    for mine, labels in zip(groups, labelled, strict=True):
+        labels = {language: dict(label) for language, label in labels.items()}
+        for language, label in labels.items():
+            if str(label.get("name", "")).casefold() in taken[language]:
+                label["name"] = _other_name(mine, language, taken[language]) or label["name"]
+            taken[language].add(str(label.get("name", "")).casefold())
+        out.append(labels)
+    return out
+
+
+def _other_name(themes: Sequence[Theme], language: str, taken: set[str]) -> str | None:
+    for theme in sorted(themes, key=lambda t: (-t.size, pk(t))):
+        name = str((theme.labels or {}).get(language, {}).get("name", ""))
+        if name and name.casefold() not in taken:
+            return name
+    return None
 
 
 def _place_themes(

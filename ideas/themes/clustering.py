@@ -39,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -218,8 +218,11 @@ class ThemeClusterer:
         embeddings: np.ndarray,
         progress: Progress | None = None,
         languages: Sequence[str] | None = None,
+        previous: Mapping[str, int] | None = None,
     ) -> ClusterResult:
-        """``languages``: each text's (``"en"``, ``"zh"``, ``"ja"``; default all English)."""
+        """``languages``: each text's (``"en"``, ``"zh"``, ``"ja"``; default all English);
+        ``previous``: the theme id each key had after the last run, so a re-run keeps that
+        granularity when the data allows (``granularity``, "Steady across runs")."""
         report = progress or (lambda _fraction: None)
         n = len(keys)
         if len(texts) != n or len(embeddings) != n:
@@ -260,7 +263,12 @@ class ThemeClusterer:
         if self.merge and k:
             leaves = cluster_centroids(x[fit_rows], fit_labels, k)
             cosines = leaves @ leaves.T if self.merge_floor is not None else None
-            groups = merge_leaves(z, fit_labels, k, hashes[fit_rows], cosines, self.merge_floor)
+            before = None
+            if previous:
+                before = np.array([previous.get(skeys[i], -1) for i in fit_rows], dtype=np.int64)
+            groups = merge_leaves(
+                z, fit_labels, k, hashes[fit_rows], cosines, self.merge_floor, before
+            )
             fit_labels, k = _canonical(np.where(fit_labels >= 0, groups[fit_labels], -1))
         report(0.7)
 

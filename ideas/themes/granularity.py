@@ -12,6 +12,13 @@ minimum size alone, a fixed centroid-cosine threshold, k-NN connectivity merging
 silhouette on the original embeddings each suited one data set and broke another. Cheap: one
 sample-by-sample distance matrix (at most ``SAMPLE`` rows) and a sparse product per level.
 Deterministic: the sample is the smallest key hashes, and ties keep fewer themes.
+
+Steady across runs: the silhouette of neighbouring levels is often nearly flat, or has two
+near-equal peaks (on 864 BANKING77 texts of 16 intents, 18 themes scored 0.814 and 9 scored
+0.813; with 10% more texts, 0.785 and 0.810), so the best level alone can jump from one peak to
+the other when a few documents arrive, and every theme would change. Given the documents'
+previous themes, a run keeps, among the levels within ``STEADY`` of the best silhouette, the one
+that agrees best with them (adjusted Rand index on the sample).
 """
 
 from __future__ import annotations
@@ -19,11 +26,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
+from sklearn.metrics import adjusted_rand_score
 
 from ideas.themes.vectors import cluster_centroids
 
 SAMPLE = 3000  # documents the silhouette is measured on
 DUPLICATE = 0.9  # centroid cosine at which two themes are one (``merge_duplicates``)
+STEADY = 0.03  # silhouette a level may lose to agree with the previous run's themes
 # ``floor``: leaves whose centroids (original embeddings) are less alike never share a theme.
 # Off by default: Bitext's wordings of one topic are less alike (below 0.5) than neighbouring
 # BANKING77 intents, so any floor that keeps six small intents apart also keeps Bitext split.
@@ -36,10 +45,12 @@ def merge_leaves(
     hashes: np.ndarray,
     cosines: np.ndarray | None = None,
     floor: float | None = None,
+    previous: np.ndarray | None = None,
 ) -> np.ndarray:
     """A group per leaf cluster (0..m-1, some leaves sharing a group), at the level of the
     leaves' centroid hierarchy with the best silhouette. ``z`` the reduced rows, ``labels``
-    their leaf clusters 0..k-1 (-1: noise, left out), ``hashes`` the rows' key hashes."""
+    their leaf clusters 0..k-1 (-1: noise, left out), ``hashes`` the rows' key hashes,
+    ``previous`` their themes in the previous run (-1: none; see the module docstring)."""
     if k <= 2:
         return np.arange(k)
     z = np.asarray(z, dtype=np.float64)
@@ -55,15 +66,25 @@ def merge_leaves(
     onehot[np.arange(len(rows)), sample_labels] = 1.0
     leaf_sums = dists @ onehot  # (rows, leaves)
     leaf_sizes = onehot.sum(axis=0)
-    best_groups, best_score = np.arange(k), -np.inf
+    levels: list[tuple[float, np.ndarray]] = []  # finest first
     for m in range(k, 1, -1):
         groups = fcluster(tree, m, criterion="maxclust") - 1
         if floor is not None and cosines is not None and _loosest(groups, cosines) < floor:
             break  # levels nest: every coarser level holds this pair too
-        score = _silhouette(leaf_sums, leaf_sizes, sample_labels, groups)
-        if score >= best_score - 1e-9:  # ties keep the fewer themes
-            best_groups, best_score = groups, score
-    return _renumber(best_groups)
+        levels.append((_silhouette(leaf_sums, leaf_sizes, sample_labels, groups), groups))
+    if not levels:
+        return np.arange(k)
+    best = max(score for score, _ in levels)
+    # Ties keep the fewer themes: the last of the equals, coarsest.
+    chosen = [g for score, g in levels if score >= best - 1e-9][-1]
+    before = previous[rows] if previous is not None else np.zeros(0)
+    if (before >= 0).sum() >= 2:
+        steady = [(score, g) for score, g in levels if score >= best - STEADY]
+        known = before >= 0
+        agreement = [adjusted_rand_score(before[known], g[sample_labels[known]]) for _, g in steady]
+        top = max(agreement)
+        chosen = [g for (_, g), a in zip(steady, agreement, strict=True) if a >= top - 1e-9][-1]
+    return _renumber(chosen)
 
 
 def _loosest(groups: np.ndarray, cosines: np.ndarray) -> float:

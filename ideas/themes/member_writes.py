@@ -60,6 +60,16 @@ def stored_members(session: Session) -> dict[str, Stored]:
     }
 
 
+def previous_themes(session: Session) -> dict[str, int]:
+    """Document key -> its theme now: what a re-run keeps its granularity by."""
+    table = ThemeMember.__table__  # type: ignore[attr-defined]
+    query = sql_select(table.c.kind, table.c.source_id, table.c.theme_id)
+    return {
+        f"{DocumentKind(kind).value}:{source_id}": int(theme)
+        for kind, source_id, theme in session.execute(query)
+    }
+
+
 def row_key(row: MemberRow) -> str:
     return f"{DocumentKind(row['kind']).value}:{row['source_id']}"
 

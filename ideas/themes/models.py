@@ -181,6 +181,19 @@ class ThemePublic(SQLModel):
     size: int
     idea_count: int
     gap_count: int
+    area_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AreaPublic(SQLModel):
+    id: int
+    name: str
+    keywords: list[str]
+    labels: dict[str, Any]
+    themes: int  # active themes in it
+    size: int  # their members
+    weekly: list[int]  # members in each of the last 12 weeks, oldest first
     created_at: datetime
     updated_at: datetime
 

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 import numpy as np
 from sqlmodel import Session
 
+from foundation.embeddings import to_bytes
 from foundation.ids import pk
-from ideas.themes import clustering, runs
+from ideas.themes import area_runs, clustering, runs
 from ideas.themes.documents import Document
+from ideas.themes.keywords import Labels
 from ideas.themes.member_writes import MemberRow, Stored, drop_pending, row_key
 from ideas.themes.models import Theme, ThemeState
 from ideas.themes.runs import Plan, Target
@@ -70,3 +72,27 @@ def similarity_updates(
             if row and row.theme_id == target.theme.id and row.similarity != similarity:
                 updates.append({"id": row.id, "similarity": similarity})
     return updates
+
+
+def area_names(
+    plan: Plan, staged: dict[int, int], docs: Sequence[Document], vectors: np.ndarray
+) -> dict[frozenset[int], Labels]:
+    """The names of the areas the run's themes will fall into (``area_runs.names_for``): the
+    costly part of grouping them, done before the write transaction. Empty when a new theme has
+    no pending row yet (no id to name it by)."""
+    if any(c not in staged for c, _ in plan.fresh):
+        return {}
+    groups = [(pk(t.theme), t.members) for t in plan.targets.values()]
+    groups += [(staged[c], members) for c, members in plan.fresh]
+    themes = [
+        Theme(
+            id=theme_id,
+            name="",
+            auto_label="",
+            size=len(members),
+            centroid=to_bytes(runs.unit_mean(vectors[members])),
+        )
+        for theme_id, members in groups
+    ]
+    by_theme = {theme_id: [docs[i] for i in members] for theme_id, members in groups}
+    return area_runs.names_for(themes, by_theme)

@@ -8,7 +8,7 @@ it before the run's own transaction (``run_staging``). Functions flush, never co
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,10 +202,12 @@ def apply_run(
     job_id: int | None = None,
     seconds: float = 0.0,
     staged: dict[int, int] | None = None,
+    area_names: Mapping[frozenset[int], Labels] | None = None,
 ) -> ThemeRun:
     """Write one full clustering: match, keep CX-lead edits, create, fade, replace members,
     and group the themes into areas (``area_runs``). ``staged`` (cluster -> theme id) names
-    the pending themes ``stage_new_themes`` made for new clusters, with members already in."""
+    the pending themes ``stage_new_themes`` made for new clusters, with members already in;
+    ``area_names`` the areas' labels worked out before (``run_staging.area_names``)."""
     run = ThemeRun(job_id=job_id, documents=len(docs), seconds=round(seconds, 2))
     session.add(run)
     session.flush()
@@ -230,7 +232,8 @@ def apply_run(
     # Imported here: area_runs builds on this module (``member_labels``).
     from ideas.themes.area_runs import assign_areas
 
-    assign_areas(session, {pk(t.theme): [docs[i] for i in t.members] for t in every})
+    members = {pk(t.theme): [docs[i] for i in t.members] for t in every}
+    assign_areas(session, members, area_names)
     return run
 
 

@@ -424,3 +424,19 @@ def test_unknown_area_is_not_found_and_roles_are_checked(client, db, make, setti
     assert missing.status_code == 404 and "No such area" in missing.text
     assert client.get("/themes?area=abc").status_code == 422
     assert client.get("/themes?area=0").status_code == 422
+
+
+def test_api_lists_areas_and_filters_themes_by_area(client, db, make, settings):
+    cards, mortgages, card_area, mortgage_area = seed_areas(db, make)
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    areas = client.get("/api/v1/themes/areas").json()["items"]
+    assert [a["name"] for a in areas] == ["Cards and delivery", "Mortgages"]  # largest first
+    assert areas[0]["themes"] == 1 and areas[0]["size"] == cards.size
+    assert len(areas[0]["weekly"]) == 12 and areas[0]["keywords"] == ["card", "delivery"]
+    inside = client.get(f"/api/v1/themes?area_id={mortgage_area.id}").json()["items"]
+    assert [t["name"] for t in inside] == ["Mortgage overpayment"]
+    assert inside[0]["area_id"] == mortgage_area.id
+    assert client.get("/api/v1/themes?area_id=999999").status_code == 404
+    assert client.get("/api/v1/themes?area_id=x").status_code == 422
+    sign_in(client, db, settings, make.user(Role.team_lead, make.team()))
+    assert client.get("/api/v1/themes/areas").status_code == 403

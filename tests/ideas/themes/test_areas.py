@@ -21,13 +21,12 @@ from foundation.accounts import Role
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder
 from foundation.ids import pk
-from ideas.themes import area_runs, areas, clustering
+from ideas.themes import area_runs, areas
 from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
-from ideas.themes import runs as theme_runs
 from ideas.themes import service as theme_service
-from ideas.themes.models import AreaState, DocumentKind, Theme, ThemeArea, ThemeRun, ThemeState
-from tests.ideas.themes.test_themes import FakeCorpus
+from ideas.themes.models import AreaState, DocumentKind, Theme, ThemeArea, ThemeState
+from tests.ideas.themes.test_themes import FakeCorpus, run
 
 BANKING77 = Path(__file__).resolve().parents[4] / "shared" / "data" / "banking77" / "test.csv"
 FAMILIES = {
@@ -98,6 +97,23 @@ def test_few_themes_have_no_areas_and_many_at_most_fifteen() -> None:
         areas.group(x, np.ones(len(x) + 1))
 
 
+def test_two_areas_never_share_a_name() -> None:
+    def theme(theme_id: int, size: int, name: str) -> Theme:
+        labels = {"en": {"name": name, "keywords": [], "count": size}}
+        return Theme(id=theme_id, name=name, auto_label=name, size=size, labels=labels)
+
+    groups = [
+        [theme(1, 50, "Card payment pending")],
+        [theme(2, 9, "Card declined"), theme(3, 30, "Card payment refused")],
+    ]
+    same = {"en": {"name": "Card payment", "keywords": ["card"], "count": 1}}
+    named = area_runs._distinct(groups, [same, same])
+    assert [n["en"]["name"] for n in named] == ["Card payment", "Card payment refused"]
+    assert same["en"]["name"] == "Card payment"  # the input is not changed
+    taken = [theme(4, 5, "Card payment")]  # no other name to take: the name stays
+    assert area_runs._distinct([taken, taken], [same, same])[1]["en"]["name"] == "Card payment"
+
+
 # ------------------------------------------------------------------- areas in the database
 class Docs:
     def __init__(self, docs: list[theme_documents.Document], vectors: np.ndarray) -> None:
@@ -123,14 +139,6 @@ def area_docs(embedder: Embedder) -> Docs:
         for i, row in enumerate(rows)
     ]
     return Docs(docs, embedder.encode([d.text for d in docs]))
-
-
-def run(db: Session, data: Docs) -> ThemeRun:
-    theme_documents.store_vectors(db, data.docs, data.vectors, MODEL)
-    result = clustering.ThemeClusterer().fit(
-        [d.key for d in data.docs], [d.text for d in data.docs], data.vectors
-    )
-    return theme_runs.apply_run(db, data.docs, data.vectors, result)
 
 
 def area_of_themes(db: Session) -> dict[int, int | None]:

@@ -4,7 +4,9 @@ hand-made vectors whose right answer is known."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from ideas.themes import granularity
 from ideas.themes.granularity import merge_duplicates, merge_leaves
 from ideas.themes.sources import CROSS_THRESHOLD, MIN_IDEA_THEME, separate
 from ideas.themes.vectors import normalise
@@ -28,6 +30,30 @@ def test_leaves_of_one_topic_merge_and_distinct_topics_stay_apart() -> None:
     # Leaves that are topics of their own are kept.
     spread = np.vstack([_blob(rng, np.array([10.0 * i, 0.0]), 30, 0.3) for i in range(4)])
     assert len(set(merge_leaves(spread, np.repeat(np.arange(4), 30), 4, hashes).tolist())) == 4
+
+
+def test_a_rerun_keeps_the_previous_level_when_the_silhouette_barely_differs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(2)
+    # Two pairs of leaves: four themes or two are both reasonable readings.
+    centres = [[0.0, 0.0], [3.0, 0.0], [30.0, 0.0], [33.0, 0.0]]
+    z = np.vstack([_blob(rng, np.array(c), 20, 0.3) for c in centres])
+    leaves = np.repeat(np.arange(4), 20)
+    hashes = np.arange(len(z), dtype=np.uint64)
+    curve = {4: 0.80, 3: 0.60, 2: 0.79}  # two near-equal peaks
+
+    def silhouette(_sums: object, _sizes: object, _rows: object, groups: np.ndarray) -> float:
+        return curve[int(groups.max()) + 1]
+
+    monkeypatch.setattr(granularity, "_silhouette", silhouette)
+    assert len(set(merge_leaves(z, leaves, 4, hashes).tolist())) == 4  # the best, first time
+    coarse = np.repeat([7, 9], 40)  # last run: two themes (its own ids)
+    assert merge_leaves(z, leaves, 4, hashes, previous=coarse).tolist() == [0, 0, 1, 1]
+    fine = np.repeat([3, 4, 5, 6], 20)
+    assert len(set(merge_leaves(z, leaves, 4, hashes, previous=fine).tolist())) == 4
+    curve[2] = 0.80 - granularity.STEADY - 0.01  # clearly worse: the data wins
+    assert len(set(merge_leaves(z, leaves, 4, hashes, previous=coarse).tolist())) == 4
 
 
 def test_near_duplicates_merge_only_within_one_source() -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, col, select
 
 from foundation.clock import as_utc, utcnow
 from foundation.ids import pk
 from ideas.submissions.models import Category, Idea, idea_text
-from ideas.themes import clustering, member_writes, run_staging
+from ideas.themes import area_runs, clustering, member_writes, run_staging
 from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
 from ideas.themes import runs as theme_runs
@@ -19,10 +20,11 @@ from ideas.themes import service as theme_service
 from ideas.themes import summary as theme_summary
 from ideas.themes.documents import Document
 from ideas.themes.models import DocumentKind, Theme, ThemeMember, ThemeState
-from tests.ideas.themes import test_themes
+from tests.ideas.themes import test_areas, test_themes
 from tests.ideas.themes.test_themes import MODEL, Docs, active, membership, run
 
-corpus_docs = test_themes.corpus_docs  # the session-wide fixture of embedded documents
+corpus_docs = test_themes.corpus_docs  # the session-wide fixtures of embedded documents
+area_docs = test_areas.area_docs
 
 
 def rows_by_key(db: Session) -> dict[str, tuple[int, int]]:
@@ -201,3 +203,40 @@ def test_a_run_reads_each_visible_idea_as_idea_text_makes_it(db: Session) -> Non
     assert pk(hidden) not in docs
     assert docs[pk(idea)].text == idea_text(idea) and docs[pk(idea)].language == "en"
     assert as_utc(docs[pk(idea)].occurred_at) == as_utc(idea.created_at)
+
+
+def test_area_names_worked_out_before_the_write_are_the_ones_the_run_gives(
+    db: Session, area_docs: test_areas.Docs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    theme_documents.store_vectors(db, area_docs.docs, area_docs.vectors, MODEL)
+    result = fit(area_docs)  # type: ignore[arg-type]
+    stored = member_writes.stored_members(db)
+    plan = theme_runs.plan_run(db, area_docs.docs, area_docs.vectors, result, stored)
+    staged = run_staging.stage_new_themes(db, plan, result)
+    rows = run_staging.staged_rows(plan, staged, area_docs.docs, area_docs.vectors, stored)
+    member_writes.insert_members(db, rows)
+    names = run_staging.area_names(plan, staged, area_docs.docs, area_docs.vectors)
+    assert len(names) >= 2
+
+    calls: list[object] = []
+
+    def labelled(groups: object) -> list[object]:
+        calls.append(groups)
+        return []
+
+    monkeypatch.setattr(area_runs, "member_labels", labelled)
+    run = theme_runs.apply_run(
+        db, area_docs.docs, area_docs.vectors, result, staged=staged, area_names=names
+    )
+    assert run.themes and not calls  # the write transaction named no area itself
+    themes = theme_queries.list_themes(db)
+    found = {
+        frozenset(pk(t) for t in themes if t.area_id == area.id): area
+        for area in area_runs.active_areas(db)
+    }
+    assert set(found) == set(names)
+    for ids, labels in names.items():  # a new area keeps its largest theme's name, so not "name"
+        shown = found[ids].labels
+        assert {lang: {**v, "name": ""} for lang, v in shown.items()} == {
+            lang: {**v, "name": ""} for lang, v in labels.items()
+        }

@@ -23,7 +23,7 @@ from foundation.clock import utcnow
 from foundation.embeddings import Embedder
 from foundation.errors import Conflict, Invalid
 from foundation.ids import pk
-from ideas.themes import clustering
+from ideas.themes import clustering, member_writes
 from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
 from ideas.themes import runs as theme_runs
@@ -103,9 +103,13 @@ class FakeCorpus:
 
 
 def run(db: Session, data: Docs) -> ThemeRun:
+    """One run as the job makes it: the previous themes steady the granularity."""
     theme_documents.store_vectors(db, data.docs, data.vectors, MODEL)
     result = clustering.ThemeClusterer().fit(
-        [d.key for d in data.docs], [d.text for d in data.docs], data.vectors
+        [d.key for d in data.docs],
+        [d.text for d in data.docs],
+        data.vectors,
+        previous=member_writes.previous_themes(db),
     )
     return theme_runs.apply_run(db, data.docs, data.vectors, result)
 
