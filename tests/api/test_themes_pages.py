@@ -427,7 +427,7 @@ def test_unknown_area_is_not_found_and_roles_are_checked(client, db, make, setti
 
 
 def test_api_lists_areas_and_filters_themes_by_area(client, db, make, settings):
-    cards, mortgages, card_area, mortgage_area = seed_areas(db, make)
+    cards, _, _, mortgage_area = seed_areas(db, make)
     sign_in(client, db, settings, make.user(Role.cx_lead))
     areas = client.get("/api/v1/themes/areas").json()["items"]
     assert [a["name"] for a in areas] == ["Cards and delivery", "Mortgages"]  # largest first

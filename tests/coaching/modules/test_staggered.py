@@ -28,6 +28,7 @@ def world(seed: int = 1, effect: float = -1.5) -> tuple[Panel, np.ndarray]:
 def test_the_estimate_equals_pyfixest_did2s_on_the_same_cells() -> None:
     import pandas as pd  # the dev extra's, with pyfixest
     import pyfixest as pf
+
     panel, _ = world()
     exclude, horizon = 3, 100
     rows = []

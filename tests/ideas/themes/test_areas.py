@@ -26,7 +26,7 @@ from ideas.themes import documents as theme_documents
 from ideas.themes import queries as theme_queries
 from ideas.themes import service as theme_service
 from ideas.themes.models import AreaState, DocumentKind, Theme, ThemeArea, ThemeState
-from tests.ideas.themes.test_themes import FakeCorpus, run
+from tests.ideas.themes.test_themes import Docs, FakeCorpus, run
 
 BANKING77 = Path(__file__).resolve().parents[4] / "shared" / "data" / "banking77" / "test.csv"
 FAMILIES = {
@@ -115,14 +115,6 @@ def test_two_areas_never_share_a_name() -> None:
 
 
 # ------------------------------------------------------------------- areas in the database
-class Docs:
-    def __init__(self, docs: list[theme_documents.Document], vectors: np.ndarray) -> None:
-        self.docs, self.vectors = docs, vectors
-
-    def subset(self, keep: list[int]) -> Docs:
-        return Docs([self.docs[i] for i in keep], self.vectors[keep])
-
-
 @pytest.fixture(scope="session")
 def area_docs(embedder: Embedder) -> Docs:
     intents = {intent for family in FAMILIES.values() for intent in family}
@@ -138,7 +130,7 @@ def area_docs(embedder: Embedder) -> Docs:
         )
         for i, row in enumerate(rows)
     ]
-    return Docs(docs, embedder.encode([d.text for d in docs]))
+    return Docs(docs, embedder.encode([d.text for d in docs]), [r["category"] for r in rows])
 
 
 def area_of_themes(db: Session) -> dict[int, int | None]:
@@ -209,7 +201,7 @@ def test_merge_and_split_keep_areas_sane(db: Session, area_docs: Docs, make) -> 
     themes = theme_queries.list_themes(db)
     target, area = themes[0], themes[0].area_id
     source = next(t for t in themes[1:] if t.area_id != area)
-    corpus = FakeCorpus(area_docs)  # type: ignore[arg-type]
+    corpus = FakeCorpus(area_docs)
     theme_service.merge(db, source, target, lead, corpus)
     assert target.area_id == area is not None  # a merge keeps the target's area
     parts = theme_service.split(db, target, lead, corpus, parts=2)

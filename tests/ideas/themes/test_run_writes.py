@@ -206,10 +206,10 @@ def test_a_run_reads_each_visible_idea_as_idea_text_makes_it(db: Session) -> Non
 
 
 def test_area_names_worked_out_before_the_write_are_the_ones_the_run_gives(
-    db: Session, area_docs: test_areas.Docs, monkeypatch: pytest.MonkeyPatch
+    db: Session, area_docs: Docs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     theme_documents.store_vectors(db, area_docs.docs, area_docs.vectors, MODEL)
-    result = fit(area_docs)  # type: ignore[arg-type]
+    result = fit(area_docs)
     stored = member_writes.stored_members(db)
     plan = theme_runs.plan_run(db, area_docs.docs, area_docs.vectors, result, stored)
     staged = run_staging.stage_new_themes(db, plan, result)
