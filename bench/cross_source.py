@@ -24,6 +24,9 @@ What is measured
   it as ``none`` would reward joining it to nothing, which is not what the label says.)
 - Baseline in the same run: the same pipeline with the cross-source rule off,
   ``ThemeClusterer(cross_source_threshold=None)``.
+- Reference, given what no pipeline has (the evidence labels): ``nearest_intent`` is the share
+  of ideas with an intent whose nearest evidence-label centroid (cosine) is their own intent;
+  how well the embedding alone tells an idea's problem from its neighbours'.
 
 The last line printed is one JSON object with the headline figures.
 """
@@ -134,6 +137,20 @@ def score(
         none_kept_apart=kept / n_none if n_none else None,
         attached=attached,
     )
+
+
+def nearest_intent(
+    intents: Sequence[str], ideas: np.ndarray, labels: Sequence[str], evidence: np.ndarray
+) -> float | None:
+    """The module docstring's reference: ideas with an intent whose nearest evidence-label
+    centroid is that intent, over ideas with an intent."""
+    names = sorted(set(labels))
+    index = np.array([names.index(label) for label in labels])
+    centroids = np.stack([evidence[index == i].mean(axis=0) for i in range(len(names))])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    nearest = np.argmax(ideas @ centroids.T, axis=1)
+    pairs = [(i, names[n]) for i, n in zip(intents, nearest, strict=True) if not is_none(i)]
+    return sum(i == n for i, n in pairs) / len(pairs) if pairs else None
 
 
 def clusterer(cross_source: bool) -> tuple[ThemeClusterer, str]:
@@ -268,6 +285,10 @@ def main() -> None:
     print("(the first fit's time includes UMAP's one-off numba compilation)")
     show_confusions(runs["VoiceLoop"], *ideas)
     main_run, base = runs["VoiceLoop"], runs["Baseline"]
+    reference = nearest_intent(
+        ideas[1], vectors[: len(ideas[0])], evidence[1], vectors[len(ideas[0]) :]
+    )
+    print(f"reference (given the evidence labels): nearest intent centroid {rounded(reference)}")
     print(f"load at end {os.getloadavg()}")
     print(
         json.dumps(
@@ -281,6 +302,7 @@ def main() -> None:
                 "baseline_precision": rounded(base.scores.precision),
                 "baseline_recall": rounded(base.scores.recall),
                 "baseline_none_kept_apart": rounded(base.scores.none_kept_apart),
+                "nearest_intent": rounded(reference),
             }
         )
     )
