@@ -154,6 +154,14 @@ def _content(token: phrases.Token) -> bool:
     return token[1] is not None
 
 
+# Words that end a name only by cutting a phrasal verb short ("Google pay top" of "... top up").
+_NOT_LAST = frozenset({"top", "topped", "topping", "tops"})
+
+
+def _english_last(token: phrases.Token) -> bool:
+    return token[0] not in _NOT_LAST
+
+
 def _read(texts: Sequence[str], language: str) -> _Read:
     read = _Read()
     for text in texts:
@@ -164,7 +172,9 @@ def _read(texts: Sequence[str], language: str) -> _Read:
         else:
             sequence, capitals = _sequence(text)
             found = _terms_of([t[1] for t in sequence if t])
-            found_phrases = phrases.candidates(sequence, _content, phrases.ENGLISH)
+            found_phrases = phrases.candidates(
+                sequence, _content, phrases.ENGLISH, last=_english_last
+            )
             read.capitals.update(capitals)
         read.tf.update(found)
         read.df.update(set(found))

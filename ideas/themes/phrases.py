@@ -95,12 +95,15 @@ def candidates(
     edge: Callable[[Token], bool],
     shape: Shape,
     last_as_word: bool = False,
+    last: Callable[[Token], bool] | None = None,
 ) -> dict[Key, Found]:
     """Each candidate phrase of one text. ``last_as_word``: the last token's key is its
-    content word (a Japanese verb's base form, so a name ends ``忘れる``, not on a stem)."""
+    content word (a Japanese verb's base form, so a name ends ``忘れる``, not on a stem);
+    ``last``: whether a token may end a phrase, when that is stricter than ``edge``."""
     out: dict[Key, Found] = {}
     for run in stretches(tokens):
         edges = [edge(t) for t in run]
+        ends = [e and (last is None or last(t)) for e, t in zip(edges, run, strict=True)]
         keys = [t[0] for t in run]
         for start in range(len(run)):
             if not edges[start]:
@@ -110,7 +113,7 @@ def candidates(
                 content += run[end][1] is not None
                 if content > shape.max_content:
                     break
-                if content < shape.min_content or not edges[end]:
+                if content < shape.min_content or not ends[end]:
                     continue
                 key = keys[start : end + 1]
                 if last_as_word:

@@ -87,3 +87,20 @@ def test_ideas_join_evidence_only_when_close_to_the_evidence() -> None:
     assert len(set(labels[43 : 43 + MIN_IDEA_THEME].tolist())) == 1
     assert labels[43] not in (-1, 0)  # the workplace ideas form an idea-only theme
     assert labels[-1] == -1  # a lone idea about something else stays unthemed
+
+
+def test_a_theme_of_unrelated_ideas_is_taken_apart_and_regrouped_by_topic() -> None:
+    rng = np.random.default_rng(4)
+    rota, canteen = normalise(rng.normal(size=(2, 32)))
+    topics = [normalise(_blob(rng, c, 4, 0.05)) for c in (rota, canteen)]
+    scattered = normalise(rng.normal(size=(12, 32)))  # ideas that share only a voice
+    coherent = normalise(_blob(rng, normalise(rng.normal(size=(1, 32)))[0], 6, 0.05))
+    x = np.vstack([*topics, scattered, coherent])
+    is_idea = np.ones(len(x), dtype=bool)
+    is_idea[-1] = False  # one evidence member beside the coherent ideas
+    labels = np.array([0] * 20 + [1] * 6)  # HDBSCAN: one loose theme, one tight one
+    out = separate(x, labels, 2, is_idea)
+    assert len(set(out[:4].tolist())) == 1 and len(set(out[4:8].tolist())) == 1
+    assert out[0] != out[4] and -1 not in out[:8].tolist()  # regrouped by topic
+    assert (out[8:20] == -1).all()  # the scattered ones stay unthemed
+    assert (out[20:] == 1).all()  # a theme of ideas that do resemble each other stays

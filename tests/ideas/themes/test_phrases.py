@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ideas.themes import phrases
-from ideas.themes.keywords import _sequence, keywords_and_label
+from ideas.themes.keywords import _content, _english_last, _sequence, keywords_and_label
 
 PENDING = [
     "Customer: my card payment is still pending [CARD]",
@@ -31,7 +31,7 @@ TRANSFER = [
 
 
 def english(text: str) -> dict[phrases.Key, phrases.Found]:
-    return phrases.candidates(_sequence(text)[0], lambda t: t[1] is not None, phrases.ENGLISH)
+    return phrases.candidates(_sequence(text)[0], _content, phrases.ENGLISH, last=_english_last)
 
 
 def test_candidates_run_between_breaks_and_edge_on_content_words() -> None:
@@ -42,6 +42,9 @@ def test_candidates_run_between_breaks_and_edge_on_content_words() -> None:
     assert not any("refund" in key and "pending" in key for key in found)
     assert not any(key[0] in {"my", "is"} or key[-1] in {"my", "is"} for key in found)
     assert not any(len(key) > 6 for key in found)
+    # "Top" may start a name but not end one: that would cut "top up" short.
+    topped = english("Google pay top up failed")
+    assert ("top", "up", "failed") in topped and ("google", "pay", "top") not in topped
 
 
 def test_a_phrase_stands_apart_unless_a_content_word_or_a_binding_word_touches_it() -> None:
