@@ -61,6 +61,8 @@ _EXTRA_STOP = {
 _KEEP = {"amount", "back", "bill", "call", "detail", "empty", "fire", "full", "interest", "move"}
 _KEEP |= {"name", "system", "top"}
 
+NAME_CHOICES = 5  # phrases a cluster may fall back on when a larger one has its best name
+
 
 @cache
 def _stop_words() -> frozenset[str]:
@@ -193,13 +195,20 @@ def _shown(key: phrases.Key, read: _Read) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _name(read: _Read, top: list[str], weight: Callable[[str], float], size: int) -> str:
-    """The best phrase (``phrases.best``) used by two members (by one when none is, or the
-    cluster has one member); with none, the top keyword."""
-    key = phrases.best(read.phrases, weight, min(2, size)) or phrases.best(read.phrases, weight, 1)
-    if key is not None:
-        cjk = any(not w.isascii() for w in key)
-        return tokens.join(key) if cjk else _shown(key, read)
+def _name(
+    read: _Read, top: list[str], weight: Callable[[str], float], size: int, taken: set[str]
+) -> str:
+    """The best phrase (``phrases.ranked``) used by two members (by one when none is, or the
+    cluster has one member) that no larger cluster's name already is (two themes called "New
+    card" would not say which is which; the best one when all are); with none, the top
+    keyword."""
+    keys = phrases.ranked(read.phrases, weight, min(2, size)) or phrases.ranked(
+        read.phrases, weight, 1
+    )
+    names = [tokens.join(k) if any(not w.isascii() for w in k) else _shown(k, read) for k in keys]
+    free = [name for name in names[:NAME_CHOICES] if name.casefold() not in taken]
+    if names:
+        return (free or names)[0]
     if not top:
         return ""
     name = tokens.display(top[0])
@@ -231,8 +240,11 @@ def keywords_and_label(
         return []
     average = sum(total.values()) / len(reads)
     texts_in_all = sum(len(texts) for texts in texts_by_cluster)
-    out: list[tuple[list[str], str]] = []
-    for read, texts in zip(reads, texts_by_cluster, strict=True):
+    out: list[tuple[list[str], str] | None] = [None] * len(reads)
+    taken: set[str] = set()
+    # Larger clusters choose their names first.
+    for index in sorted(range(len(reads)), key=lambda i: (-len(texts_by_cluster[i]), i)):
+        read, texts = reads[index], texts_by_cluster[index]
         size = sum(read.tf.values())
         min_df = min(2, len(texts))
         scored = sorted(
@@ -246,11 +258,12 @@ def keywords_and_label(
             idf = math.log(1.0 + texts_in_all / users[word]) if users[word] else 0.0
             return df[word] / n * math.pow(idf, phrases.IDF_POWER)
 
-        name = _name(read, top, weight, len(texts))
+        name = _name(read, top, weight, len(texts), taken)
         if not name and language not in tokens.CJK:
             name = UNLABELLED
-        out.append(([tokens.display(t) for t in top], name))
-    return out
+        taken.add(name.casefold())
+        out[index] = ([tokens.display(t) for t in top], name)
+    return [labels for labels in out if labels is not None]
 
 
 def language_labels(

@@ -172,5 +172,11 @@ def score(tally: Tally, key: Key, weight: Callable[[str], float]) -> float:
 
 def best(tally: Tally, weight: Callable[[str], float], min_df: int) -> Key | None:
     """The best-scoring phrase that occurs in ``min_df`` texts, or ``None`` when none does."""
+    found = ranked(tally, weight, min_df)
+    return found[0] if found else None
+
+
+def ranked(tally: Tally, weight: Callable[[str], float], min_df: int) -> list[Key]:
+    """The phrases that occur in ``min_df`` texts, best first (ties alphabetically)."""
     scored = [(-score(tally, key, weight), key) for key, df in tally.df.items() if df >= min_df]
-    return min(scored)[1] if scored else None
+    return [key for _, key in sorted(scored)]

@@ -113,3 +113,13 @@ def test_naming_metrics() -> None:
     assert metrics.name_hit(["Top up refused"], top_up) == 1.0  # "top" names the product here
     assert metrics.name_hit(["Money refused"], top_up) == 0.0
     assert metrics.name_phrase(["Top up failed"], [["My top up failed again"]]) == 1.0
+
+
+def test_two_themes_never_share_a_name_the_larger_keeps_its_best() -> None:
+    larger = ["New card has not arrived", "new card not arrived yet", "new card still not here"]
+    smaller = ["New card for my trip abroad", "need a new card before my trip abroad"]
+    alone = keywords_and_label([smaller])[0][1]
+    (_, first), (_, second) = keywords_and_label([smaller, larger])
+    assert first.casefold() != second.casefold()
+    assert second == keywords_and_label([larger])[0][1]  # the larger one chose first
+    assert alone.casefold() == "new card" and first.casefold() != "new card"
