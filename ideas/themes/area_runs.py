@@ -24,8 +24,9 @@ from ideas.themes import areas as grouping
 from ideas.themes import queries as theme_queries
 from ideas.themes.documents import Document
 from ideas.themes.keywords import Labels, primary_label
+from ideas.themes.labelling import keep_shown_names
 from ideas.themes.models import NAME_MAX, AreaState, Theme, ThemeArea
-from ideas.themes.naming import DisplayLabel, display_label, enough
+from ideas.themes.naming import DisplayLabel, display_label
 from ideas.themes.runs import member_labels
 
 # A group continues an area when they share this much of their themes (Jaccard) or, for an
@@ -140,12 +141,7 @@ def _update(area: ThemeArea, centroid: np.ndarray, labels: Labels | None) -> Non
 def _set_labels(area: ThemeArea, labels: Labels) -> None:
     """Fresh keywords and counts; a language's name already shown is kept, as a theme's is
     (``runs.set_labels``), so an area does not change its name every night."""
-    before: Labels = dict(area.labels or {})
-    kept: Labels = {}
-    for language, fresh in labels.items():
-        old = before.get(language, {})
-        keep = old.get("name") and enough(before, language)
-        kept[language] = {**fresh, "name": old["name"] if keep else fresh["name"]}
+    kept = keep_shown_names(dict(area.labels or {}), labels)
     area.labels = kept
     keywords, _ = primary_label(labels)
     _, name = primary_label(kept)

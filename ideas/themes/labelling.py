@@ -45,11 +45,18 @@ def set_labels(theme: Theme, labels: Labels) -> None:
     if not before and theme.auto_label:  # labelled before languages: its name is English
         before = {"en": {"name": theme.auto_label if theme.renamed else theme.name}}
         before["en"]["count"] = theme.size
+    kept = keep_shown_names(before, labels)
+    theme.labels = kept
+    keywords, label = primary_label(labels)
+    theme.keywords, theme.auto_label = keywords, (label[:NAME_MAX] or theme.auto_label)
+
+
+def keep_shown_names(before: Labels, labels: Labels) -> Labels:
+    """``labels`` with each language's name shown ``before`` kept (when that language has
+    enough members to be shown), so a theme or area does not change its name every night."""
     kept: Labels = {}
     for language, fresh in labels.items():
         old = before.get(language, {})
         keep = old.get("name") and enough(before, language)
         kept[language] = {**fresh, "name": old["name"] if keep else fresh["name"]}
-    theme.labels = kept
-    keywords, label = primary_label(labels)
-    theme.keywords, theme.auto_label = keywords, (label[:NAME_MAX] or theme.auto_label)
+    return kept
