@@ -18,7 +18,9 @@ near-equal peaks (on 864 BANKING77 texts of 16 intents, 18 themes scored 0.814 a
 0.813; with 10% more texts, 0.785 and 0.810), so the best level alone can jump from one peak to
 the other when a few documents arrive, and every theme would change. Given the documents'
 previous themes, a run keeps, among the levels within ``STEADY`` of the best silhouette, the one
-that agrees best with them (adjusted Rand index on the sample).
+that agrees best with them (adjusted Rand index on the sample). ``STEADY`` was read off that
+curve, which comes from BANKING77 test texts (the area tests'); it changes only re-runs, so
+no reported benchmark figure depends on it (``bench/themes.py`` has no previous run).
 """
 
 from __future__ import annotations
