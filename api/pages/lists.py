@@ -1,4 +1,5 @@
-"""The admin's lists page: the categories and journey stages ideas are filed under."""
+"""The admin's lists page: the categories and journey stages ideas are filed under, and the
+plain words contact action codes are shown in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from api.pages.forms import Errors, Values
+from coaching.interactions import actions as action_labels
+from coaching.interactions.models import ActionLabel
 from ideas.submissions import queries as idea_queries
 from ideas.submissions.models import Category, JourneyStage
 
@@ -15,7 +18,8 @@ from ideas.submissions.models import Category, JourneyStage
 class ListsPage:
     categories: list[Category]  # inactive ones too
     stages: list[JourneyStage]
-    errors: Errors = field(default_factory=dict)  # by list ("categories", "stages")
+    actions: list[ActionLabel]  # action code -> plain words, by code
+    errors: Errors = field(default_factory=dict)  # by list ("categories", "stages", "actions")
     values: Values = field(default_factory=dict)  # a refused new entry, by list
 
 
@@ -25,6 +29,7 @@ def lists_page(
     return ListsPage(
         categories=idea_queries.categories(session, active_only=False),
         stages=idea_queries.stages(session, active_only=False),
+        actions=action_labels.all_labels(session),
         errors=errors or {},
         values=values or {},
     )

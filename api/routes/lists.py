@@ -1,4 +1,5 @@
-"""Admin: the configurable lists ideas are filed under (categories, journey stages)."""
+"""Admin: the configurable lists ideas are filed under (categories, journey stages), and the
+plain words of contact action codes (``coaching.interactions.actions``)."""
 
 from typing import Annotated
 
@@ -10,7 +11,8 @@ from api.deps import SessionDep
 from api.pages import lists as pages
 from api.params import Id
 from api.web import render
-from foundation.errors import DomainError, NotFound
+from coaching.interactions import actions as action_labels
+from foundation.errors import DomainError, Invalid, NotFound
 from foundation.i18n import N_
 from ideas.submissions import service as idea_service
 from ideas.submissions.models import Category, JourneyStage
@@ -31,6 +33,45 @@ def _model(kind: str) -> type[Category] | type[JourneyStage]:
 @router.get("")
 def lists_page(request: Request, session: SessionDep, _: AdminUser) -> HTMLResponse:
     return render(request, "admin/lists.html", pages.lists_page(session))
+
+
+# Registered before "/{kind}": "actions" is not one of the idea lists.
+@router.post("/actions")
+def add_action_label(
+    request: Request,
+    session: SessionDep,
+    _: AdminUser,
+    code: Annotated[str, Form(max_length=500)] = "",
+    label: Annotated[str, Form(max_length=500)] = "",
+) -> HTMLResponse:
+    try:
+        with session.begin_nested():
+            action_labels.add_label(session, code, label)
+    except DomainError as exc:
+        values = {"actions": label, "action_code": code}
+        page = pages.lists_page(session, errors={"actions": exc.translated()}, values=values)
+        return render(request, "admin/lists.html", page, block="lists", status_code=422)
+    return render(
+        request, "admin/lists.html", pages.lists_page(session), block="lists", status_code=201
+    )
+
+
+@router.post("/actions/{label_id}")
+def rename_action(
+    request: Request,
+    session: SessionDep,
+    _: AdminUser,
+    label_id: Id,
+    label: Annotated[str, Form(max_length=500)] = "",
+) -> HTMLResponse:
+    try:
+        with session.begin_nested():
+            action_labels.rename(session, label_id, label)
+    except Invalid as exc:  # an unknown id stays a 404
+        errors = {f"action-{label_id}": exc.translated()}
+        page = pages.lists_page(session, errors=errors)
+        return render(request, "admin/lists.html", page, block="lists", status_code=422)
+    return render(request, "admin/lists.html", pages.lists_page(session), block="lists")
 
 
 @router.post("/{kind}")

@@ -161,3 +161,17 @@ class ImportProblem(SQLModel, table=True):
     line: int
     field: str | None = Field(default=None, max_length=64)
     reason: str = Field(max_length=300)
+
+
+class ActionLabel(SQLModel, table=True):
+    """Plain words for a contact action code (``KB_ARTICLE`` -> "Used the knowledge article"),
+    edited by admins; drafts and pages show the label, never the raw code
+    (``coaching.interactions.actions``)."""
+
+    __tablename__ = "action_label"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Upper case, as ``actions.normalise`` makes it.
+    code: str = Field(max_length=64, unique=True)
+    label: str = Field(max_length=120)
+    updated_at: datetime = Field(default_factory=utcnow)
