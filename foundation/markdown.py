@@ -1,6 +1,7 @@
 """A safe markdown subset for idea bodies, coaching modules and guides: ``#`` headings (shown
 one level down, under the page's own h1), paragraphs, ``-`` and ``1.`` lists, **bold**, *italic*,
-`code` and http(s) links. Everything is escaped first, so no HTML from the author survives."""
+`code` and links to http(s) addresses or to a path on this site (``/guides/7``, never ``//host``).
+Everything is escaped first, so no HTML from the author survives."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ _INLINE = [
     (re.compile(r"\*\*([^*]+)\*\*"), r"<strong>\1</strong>"),
     (re.compile(r"(?<![*\w])\*([^*]+)\*(?![*\w])"), r"<em>\1</em>"),
     (
-        re.compile(r"\[([^\]]+)\]\((https?://[^\s)\"'<>]+)\)"),
+        re.compile(r"\[([^\]]+)\]\((https?://[^\s)\"'<>]+|/(?![/\\])[^\s)\"'<>\\]*)\)"),
         r'<a href="\2" rel="nofollow noopener noreferrer">\1</a>',
     ),
 ]

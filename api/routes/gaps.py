@@ -22,9 +22,10 @@ from sqlmodel import Session
 from api import accounts
 from api.access import NOT_YOURS, LeaderUser, require_team
 from api.deps import SessionDep, SettingsDep
+from api.pages import contacts
 from api.pages import gaps as pages
 from api.pages.gaps import PERIODS, Scope
-from api.params import parse_id
+from api.params import Id, parse_id
 from api.web import render
 from coaching.interactions import evidence
 from coaching.interactions.models import Agent, SignalKind
@@ -124,3 +125,15 @@ def evidence_page(
         page=page,
     )
     return render(request, "gaps/evidence.html", found, block="results")
+
+
+@router.get("/contacts/{interaction_id}")
+def contact_page(
+    request: Request, session: SessionDep, user: LeaderUser, interaction_id: Id
+) -> HTMLResponse:
+    """One contact's redacted evidence (what drafts' quotes link to), never its agent; a team
+    leader sees their own team's contacts only."""
+    row = contacts.get_contact(session, interaction_id)
+    if user.role == Role.team_lead:
+        require_team(user, row.team_id)
+    return render(request, "gaps/contact.html", contacts.contact_page(session, row))
