@@ -127,9 +127,14 @@ def _values(guide: Guide | None, data: GuideUpdate | None, linked: list[int]) ->
 
 
 def new_guide_form(session: Session, settings: Settings, theme_id: int | None) -> GuideForm:
-    """A blank form, or one pre-filled from a theme (title, skeleton, best actions, link)."""
+    """A blank form, or one pre-filled from a theme's contacts (``coaching.guides.drafts``)."""
     data = (
-        guide_service.draft_from_theme(session, theme_id, settings.min_group_size)
+        guide_service.draft_from_theme(
+            session,
+            theme_id,
+            settings.min_group_size,
+            uncertainty_phrases=settings.uncertainty_phrases,
+        )
         if theme_id
         else None
     )

@@ -5,6 +5,8 @@ Fixed file set:
 - ``models.py``  Guide, GuideVersion, GuidePassage, GuideTheme, GuideFeedback (and the form)
 - ``queries.py`` reading guides: lookups, versions, linked themes, reviews due, feedback counts
 - ``service.py`` writing guides: create, update, publish (with passages), archive, review,
-                 reuse and feedback; a draft from a theme
+                 reuse and feedback
+- ``drafts.py``  a guide's draft from a theme's contacts, and the linked guides' passages a
+                 module's draft quotes
 - ``search.py``  the in-process hybrid (semantic + BM25) index behind real-time guide search
 """

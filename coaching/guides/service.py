@@ -2,8 +2,9 @@
 
 A guide is written from scratch or from a theme, linked to themes, published (a new
 ``GuideVersion``; its passages are rewritten and embedded so search finds the latest text),
-reviewed every ``guide_review_days`` and archived when it no longer applies. Agents mark a guide
-helpful or not, and every open from the search page counts as a reuse.
+reviewed every ``guide_review_days`` and archived when it no longer applies. Agents mark a
+guide helpful or not, and every open from the search page counts as a reuse. A draft from a
+theme is written by ``coaching.guides.drafts`` (``draft_from_theme``, re-exported here).
 
 Functions flush, never commit, and raise ``foundation.errors`` domain errors.
 """
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from coaching.guides.drafts import draft_from_theme as draft_from_theme  # re-exported
 from coaching.guides.models import (
     Guide,
     GuideFeedback,
@@ -25,12 +27,11 @@ from coaching.guides.models import (
     GuideUpdate,
     GuideVersion,
 )
-from coaching.guides.queries import SKELETON_ACTIONS, SOURCE
-from coaching.interactions import evidence
+from coaching.guides.queries import SOURCE
 from foundation.accounts import User
 from foundation.clock import utcnow
 from foundation.embeddings import Embedder, Embedding, text_hash, to_bytes
-from foundation.errors import Conflict, Invalid, NotFound
+from foundation.errors import Conflict, Invalid
 from foundation.i18n import N_
 from foundation.ids import pk
 from foundation.markdown import blocks
@@ -161,8 +162,14 @@ def set_feedback(session: Session, guide: Guide, user: User, helpful: bool) -> G
 _MARKUP = re.compile(r"^(?:[-*]|\d{1,3}[.)])\s+|\*\*|`")
 
 
+_SOURCE_LINK = re.compile(r"\s*\(\[[^\]]+\]\(/gaps/contacts/\d+\)\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
+
+
 def plain(line: str) -> str:
-    """A markdown line as plain text for search: no list markers, bold or code ticks."""
+    """A markdown line as plain text for search: no list markers, bold, code ticks, links to
+    the quoted contacts' evidence, or link addresses (a link is its text)."""
+    line = _LINK.sub(r"\1", _SOURCE_LINK.sub("", line))
     return _MARKUP.sub("", line).replace("**", "").replace("`", "").strip()
 
 
@@ -233,35 +240,3 @@ def write_passages(
     )
     session.flush()
     return rows
-
-
-# ------------------------------------------------------------------------------ from a theme
-def draft_from_theme(session: Session, theme_id: int, min_group_size: int) -> GuideUpdate:
-    """A starting draft for a theme: its name, a skeleton from its keywords, and the remediation
-    actions that resolved most contacts inside it (only figures the group-size rule allows)."""
-    theme = session.get(Theme, theme_id)
-    if theme is None:
-        raise NotFound(N_("No such theme"))
-    actions = [
-        r
-        for r in evidence.remediation(session, theme_id, min_group_size)
-        if r.suppressed is None and r.resolution_rate is not None
-    ]
-    actions.sort(key=lambda r: (-(r.resolution_rate or 0), -(r.uses or 0), r.action))
-    keywords = ", ".join(theme.keywords[:8]) or "the customer's question"
-    lines = [
-        "## When this applies",
-        f"Customers asking about {keywords}.",
-        "",
-        "## What to do",
-        "1. Confirm what the customer needs.",
-        "2. Explain the next step and how long it takes.",
-        "",
-    ]
-    if actions:
-        lines.append("## What has worked")
-        for r in actions[:SKELETON_ACTIONS]:
-            lines.append(f"- {r.action}: resolved {r.resolution_rate:.0f}% of {r.uses} contacts")
-        lines.append("")
-    lines += ["## What to avoid", "- Transferring without explaining why."]
-    return GuideUpdate(title=theme.name[:200], body="\n".join(lines), theme_ids=[theme_id])

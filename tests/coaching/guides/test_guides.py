@@ -170,7 +170,7 @@ def test_who_may_read_what(db, make):
         guide_queries.get_guide(db, 999_999)
 
 
-def test_a_draft_from_a_theme_has_its_name_keywords_and_best_actions(db, make):
+def test_a_draft_from_a_theme_has_its_name_questions_and_best_actions(db, make):
     team = make.team()
     cards = theme(db, keywords=["card", "arrive", "delivery"])
     agents = add_agents(db, 5, prefix="GD-")
@@ -181,7 +181,13 @@ def test_a_draft_from_a_theme_has_its_name_keywords_and_best_actions(db, make):
             team,
             actions=["card_reissued"] if i < 6 else ["told_to_wait"],
             outcome=Outcome.resolved if i < 5 else Outcome.unresolved,
+            csat=5 if i < 5 else 1,
         )
+        row.turns = [
+            {"speaker": "customer", "text": "My new card has not arrived yet, where is it?"},
+            {"speaker": "agent", "text": "I've ordered you a replacement; it arrives in three to "
+             "five working days."},
+        ]  # fmt: skip
         db.add(
             ThemeMember(
                 theme_id=ident(cards),
@@ -193,10 +199,14 @@ def test_a_draft_from_a_theme_has_its_name_keywords_and_best_actions(db, make):
     db.flush()
     data = guide_service.draft_from_theme(db, ident(cards), min_group_size=2)
     assert data.title == "Card arrival" and data.theme_ids == [ident(cards)]
-    assert "card, arrive, delivery" in data.body
+    # The customers' own question, not the theme's keywords; the agents' answer; no placeholder.
+    assert "My new card has not arrived yet, where is it?" in data.body
+    assert "card, arrive, delivery" not in data.body
+    assert "arrives in three to five working days" in data.body.split("## What to say")[1]
+    assert "Confirm what the customer needs" not in data.body
     worked = data.body.split("## What has worked")[1]
-    assert worked.index("card_reissued") < worked.index("told_to_wait")
-    assert "resolved 83% of 6 contacts" in worked
+    assert "Card reissued: resolved 5 of 6 contacts" in worked
+    assert "Told to wait" not in worked  # it never resolved anything
     # Too few agents for the group-size rule: no figures at all.
     assert (
         "What has worked"
