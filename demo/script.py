@@ -107,8 +107,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 3,
                 1.0,
-                "I've sent you a link to our help article on card delivery and activation so "
-                "you've got the steps to hand.",
+                "Cards arrive within three to five working days, and you activate yours in the "
+                "app under Cards or with a chip and PIN payment; I've sent you our help article "
+                "with the steps.",
                 "Sent the KB article on card delivery and activation.",
             ),
             Fix(
@@ -187,7 +188,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 2,
                 0.85,
-                "I've sent you our guide to why card payments get declined and what to check.",
+                "Most declines come from the retailer's terminal or our fraud checks; confirm "
+                "the payment in the app and it will go through on the next try. I've sent you "
+                "our guide to why card payments get declined.",
                 "Sent the KB article on declined card payments.",
             ),
         ),
@@ -315,8 +318,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 2,
                 0.55,
-                "I've sent you our article on how retailer names appear on statements, which "
-                "should help you work out what it was.",
+                "Retailers often bill under a trading name that differs from the shop's name, "
+                "so searching the name on the statement usually tells you who it was; I've sent "
+                "you our article on how retailer names appear.",
                 "Sent the KB article on merchant names on statements.",
                 (
                     "card_payment_not_recognised",
@@ -375,8 +379,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 2,
                 0.85,
-                "I've sent you our article explaining how long refunds take and what pending "
-                "payments mean.",
+                "A pending payment means the retailer has only reserved the money; it drops off "
+                "within seven days if they don't take it, and a refund takes five to ten working "
+                "days to show. I've sent you our article on both.",
                 "Sent the KB article on refund timescales and pending payments.",
             ),
             Fix(
@@ -450,8 +455,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 2,
                 0.9,
-                "I've sent you our guide to payment times and limits so you know what to expect "
-                "next time.",
+                "Payments to UK accounts normally arrive within two hours and international "
+                "ones within four working days; I've sent you our guide to payment times and "
+                "limits.",
                 "Sent the KB article on payment times and limits.",
             ),
         ),
@@ -502,8 +508,8 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 3,
                 0.8,
-                "I've sent you the link to our fees page so you can see which payments have a "
-                "charge.",
+                "The fee applies to cash withdrawals over the free allowance and to payments in "
+                "another currency; I've sent you the link to our fees page with every charge.",
                 "Sent the KB article on fees and charges.",
             ),
         ),
@@ -546,8 +552,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 3,
                 0.9,
-                "I've sent you our article on exchange rates and why it's best to pay in the "
-                "local currency.",
+                "We use the card scheme's rate on the day the payment is processed, so paying "
+                "in the local currency is usually cheaper; I've sent you our article on exchange "
+                "rates.",
                 "Sent the KB article on exchange rates.",
             ),
             Fix(
@@ -611,7 +618,8 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 3,
                 0.9,
-                "I've sent you our guide on top-up methods, limits and timings.",
+                "Card top-ups arrive straight away and bank transfer top-ups within two hours, "
+                "up to the daily limit; I've sent you our guide on top-up methods and limits.",
                 "Sent the KB article on top-ups.",
             ),
             Fix(
@@ -660,8 +668,9 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 3,
                 0.9,
-                "I've sent you the guide with the documents we accept and tips for taking clear "
-                "photos.",
+                "We accept a passport or a photocard driving licence, photographed flat in good "
+                "light with all four corners showing; I've sent you the guide with the documents "
+                "we accept.",
                 "Sent the KB article on accepted ID documents.",
             ),
             Fix(
@@ -716,7 +725,8 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 2,
                 0.9,
-                "I've sent you the steps for closing the account, including moving your balance.",
+                "Move your balance to another account first, then close it in the app under "
+                "Account, then Close account; I've sent you the steps as well.",
                 "Sent the KB article on closing an account.",
                 ("terminate_account", "edit_personal_details"),
             ),
@@ -754,7 +764,8 @@ THEMES: tuple[Theme, ...] = (
                 ("KB_ARTICLE",),
                 3,
                 1.0,
-                "I've sent you the step-by-step guide for adding the card to your phone wallet.",
+                "Open the wallet on your phone, add the card and confirm it with the code we "
+                "text you; I've sent you the step-by-step guide as well.",
                 "Sent the KB article on mobile wallets.",
             ),
             Fix(
@@ -880,7 +891,7 @@ INTENT_EXPLAIN: dict[str, tuple[str, ...]] = {
     ),
     "pending_card_payment": (
         "That payment is still pending, which means the retailer has reserved the money but not "
-        "taken it yet.",
+        "taken it yet; it drops off within seven days if they don't take it.",
     ),
     "cancel_transfer": (
         "Once a payment has gone it can't be cancelled, but we can ask the other bank to return "
