@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from coaching.interactions import evidence, excerpts
 from coaching.interactions.models import Interaction, Outcome, Signal, SignalKind
+from coaching.interactions.phrases import _ACKNOWLEDGEMENT
 
 CANDIDATES = 60  # central gap members read (the theme page's order)
 QUOTES = 3  # quotes per kind
@@ -29,6 +30,12 @@ CONTACT_URL = "/gaps/contacts/{id}"
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised rows (Embedder.encode)
 
+# Routine turns that teach nothing about the topic: security checks and signing in.
+_ROUTINE = re.compile(
+    r"\b(?:security|confirm (?:it's|it is) you|notification to your app|date of birth|full name"
+    r"|post ?code|verified|signed in|logged in|through security)\b",
+    re.IGNORECASE,
+)
 _CUE = re.compile(r'"([^"]{1,60})" \(([^;()]{1,60}); FCA driver: ([^()]{1,40})\)')
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -80,7 +87,8 @@ def _words(text: str) -> int:
 def answer_text(turns: list[dict[str, str]], phrases: Sequence[str], *, sure: bool = True) -> str:
     """What the agent told the customer after their main question: up to two substantial agent
     turns (the longest, in the order said), leaving out the closing turn, questions back to the
-    customer, short pleasantries and (``sure``) any turn with an uncertainty phrase."""
+    customer, short pleasantries, security checks, acknowledging a vulnerability (the draft's
+    own section) and (``sure``) any turn with an uncertainty phrase."""
     main = excerpts._main_question(turns)
     lowered = [p.lower() for p in phrases]
     agent = [
@@ -95,6 +103,8 @@ def answer_text(turns: list[dict[str, str]], phrases: Sequence[str], *, sure: bo
         for i, text in agent
         if _words(text) >= ANSWER_MIN_WORDS
         and not text.rstrip().endswith(("?", "？"))
+        and not _ROUTINE.search(text)
+        and not _ACKNOWLEDGEMENT.pattern.search(text.lower())
         and not (sure and any(p in text.lower() for p in lowered))
     ]
     chosen = sorted(sorted(body, key=lambda p: -_words(p[1]))[:2])
