@@ -290,6 +290,7 @@ def _demo_modules(
             uncertainty_phrases=settings.uncertainty_phrases,
         )
         module.title, module.created_at = DEMO_MODULE_THEMES[key], when
+        module_service.review_questions(session, module, cx)  # the CX lead read them
         return module, module_service.publish(session, module, cx, now=when)
 
     def give(module: CoachingModule, to: Team, when: datetime, due: datetime) -> list[Assignment]:

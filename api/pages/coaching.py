@@ -130,7 +130,8 @@ def new_module_page(
 # -------------------------------------------------------------------------- the module page
 @dataclass(frozen=True)
 class Fieldset:
-    """One check question as edit-form fields (text as typed; ``answer`` counts from 1)."""
+    """One check question as edit-form fields (text as typed; ``answer`` counts from 1).
+    ``to_review``: drafted from the evidence and not yet reviewed (saving the form reviews it)."""
 
     index: int
     prompt: str = ""
@@ -138,6 +139,8 @@ class Fieldset:
     answer: str = ""
     explanation: str = ""
     remove: str = ""
+    hint: str = ""
+    to_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ def fieldsets(module: CoachingModule) -> list[Fieldset]:
             options="\n".join(q["options"]),
             answer=str(int(q["answer"]) + 1),
             explanation=q.get("explanation", ""),
+            hint=q.get("hint", ""),
+            to_review=bool(q.get("to_review")),
         )
         for i, q in enumerate(module.questions)
     ]
@@ -183,8 +188,17 @@ def posted_fieldsets(values: Mapping[str, str]) -> list[Fieldset]:
     indices = sorted(
         {int(k[1:].split("-")[0]) for k in values if k[:1] == "q" and k[1:].split("-")[0].isdigit()}
     )
-    names = ("prompt", "options", "answer", "explanation", "remove")
-    sets = [Fieldset(i, *(values.get(f"q{i}-{f}", "") for f in names)) for i in indices]
+
+    def posted(i: int) -> Fieldset:
+        def get(name: str) -> str:
+            return values.get(f"q{i}-{name}", "")
+
+        return Fieldset(
+            i, get("prompt"), get("options"), get("answer"), get("explanation"), get("remove"),
+            hint=get("hint"),
+        )  # fmt: skip
+
+    sets = [posted(i) for i in indices]
     if sets and not any((sets[-1].prompt, sets[-1].options, sets[-1].explanation)):
         return sets  # the blank "add a question" set came back
     return [*sets, Fieldset(index=max(indices, default=-1) + 1)]
@@ -265,6 +279,9 @@ class AssignmentPage:
     marks: list[Mark] | None  # the latest attempt's marks, if any
     chosen: list[int | None]  # the options chosen in it (None: not answered)
     errors: Errors
+    # The right options may be shown: the agent has passed (every answer right in one attempt).
+    # Retries are unlimited, so until then a wrong answer gets the question's hint only.
+    reveal: bool = False
 
 
 def assignment_page(
@@ -280,4 +297,5 @@ def assignment_page(
         marks=module_service.mark(version, last.answers) if last else None,
         chosen=list(last.answers) if last else [],
         errors={},
+        reveal=assignment.completed_at is not None or (assignment.best_score or 0.0) >= 1.0,
     )

@@ -226,10 +226,12 @@ def attempt(
         chosen = [None if f"a{i}" in errors else int(values[f"a{i}"]) for i in range(count)]
         page = replace(page, errors=errors, marks=None, chosen=chosen)
         return render(request, "coaching/assignment.html", page, block="check", status_code=422)
-    _, marks = assignments.submit_attempt(session, page.assignment, version, answers)
+    assignments.submit_attempt(session, page.assignment, version, answers)
     if not is_htmx(request):
         return RedirectResponse(f"/coaching/assignments/{assignment_id}", status_code=303)
-    page = replace(page, marks=marks, chosen=list(answers))
+    # Built again after the attempt, which may have completed the assignment: the fragment then
+    # says so at once (and swaps the heading's status out of band).
+    page = pages.assignment_page(session, assignment_id, user, _today())
     return render(request, "coaching/assignment.html", page, block="check")
 
 

@@ -26,6 +26,10 @@ from foundation.ids import pk
 from ideas.submissions.models import Notification
 
 NOT_YOURS = N_("There is nothing here that you can open. Check the address, or go back home.")
+ANSWER_FIRST = N_(
+    "Answer the check questions first: you can confirm you have read and understood the module "
+    "once you have answered them."
+)
 
 
 def _today() -> date:
@@ -218,7 +222,10 @@ def acknowledge(
     session: Session, assignment: Assignment, version: ModuleVersion, *, now: datetime | None = None
 ) -> Assignment:
     """Records "I have read and understood" once; completes the assignment when every check
-    question has been answered right in one attempt (or there are none)."""
+    question has been answered right in one attempt (or there are none). Refused until the
+    check questions have been answered at least once."""
+    if version.questions and not assignment.attempts:
+        raise Invalid(ANSWER_FIRST, field="acknowledge")
     if assignment.acknowledged_at is None:
         assignment.acknowledged_at = now or utcnow()
     _complete_if_done(assignment, version, now)

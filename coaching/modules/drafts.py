@@ -12,15 +12,14 @@ from sqlmodel import Session
 
 from coaching.interactions import evidence
 from coaching.interactions.models import Outcome, SignalKind
-from coaching.modules.models import CheckQuestion, ModuleUpdate
+from coaching.modules.models import ModuleUpdate
+from coaching.modules.questions import draft_questions
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import Theme
 
 SNIPPETS = 3  # representative snippets per section of a pre-filled draft
 SNIPPET_CHARS = 300
 CANDIDATES = 60  # central gap members read to find resolved and unresolved examples
-
-FALLBACK_ACTIONS = ("Transfer the customer to another team", "Ask the customer to call back later")
 
 
 # ------------------------------------------------------------------------ pre-filled drafts
@@ -92,7 +91,11 @@ def draft_from_theme(
     and two or three check questions, all from the theme's evidence."""
     ev = gather(session, theme, min_group_size, uncertainty_phrases=uncertainty_phrases, now=now)
     body = "\n\n".join([_why(ev), _good(ev), _wrong(ev)])
-    return ModuleUpdate(title=theme.name[:200], body=body, questions=draft_questions(ev))
+    return ModuleUpdate(
+        title=theme.name[:200],
+        body=body,
+        questions=draft_questions(session, theme, uncertainty_phrases=uncertainty_phrases),
+    )
 
 
 def _distinct(texts: list[str]) -> list[str]:
@@ -160,53 +163,3 @@ def _wrong(ev: Evidence) -> str:
     else:
         lines.append("- No unresolved contacts in this theme yet.")
     return "\n".join(lines)
-
-
-def draft_questions(ev: Evidence) -> list[CheckQuestion]:
-    name = ev.theme.name
-    questions: list[CheckQuestion] = []
-    if ev.remedies:
-        best = ev.remedies[0].action
-        others = [r.action for r in ev.remedies[1:3]]
-        options = [*others, *FALLBACK_ACTIONS][:3]
-        # The right answer's place varies with the theme, so it is not always the first.
-        at = len(name) % (len(options) + 1)
-        questions.append(
-            CheckQuestion(
-                prompt=f"For a “{name}” contact, which action resolved the problem most often?",
-                options=[*options[:at], best, *options[at:]],
-                answer=at,
-                explanation=f"{best} resolved {_pct(ev.remedies[0].resolution_rate)} of the "
-                "contacts where it was used, the best of the actions in this theme.",
-            )
-        )
-    if ev.vulnerability:
-        questions.append(
-            CheckQuestion(
-                prompt=f"During a “{name}” contact the customer mentions a bereavement, illness "
-                "or job loss. What do you do?",
-                options=[
-                    "Carry on: it is not related to the request",
-                    "Acknowledge it, ask what support they need and follow the vulnerable "
-                    "customer process",
-                    "Transfer them to another team straight away",
-                ],
-                answer=1,
-                explanation="Vulnerability cues were missed in this theme. Acknowledging them "
-                "and adapting the service is part of delivering a good outcome.",
-            )
-        )
-    questions.append(
-        CheckQuestion(
-            prompt="Before ending the contact, how do you know the customer's problem is resolved?",
-            options=[
-                "The customer confirms it is sorted and knows what happens next",
-                "The contact has reached the target handle time",
-                "The customer has stopped asking questions",
-            ],
-            answer=0,
-            explanation="Unresolved contacts in this theme lead to repeat contact; confirm the "
-            "outcome and the next step with the customer.",
-        )
-    )
-    return questions

@@ -22,12 +22,17 @@ BODY_MAX = 20_000
 
 
 class CheckQuestion(SQLModel):
-    """A multiple-choice check question: the options, which one is right, and why."""
+    """A multiple-choice check question: the options, which one is right, why, and a hint."""
 
     prompt: str = Field(min_length=1, max_length=500)
     options: list[str] = Field(min_length=2, max_length=6)
     answer: int = Field(ge=0)  # index into options
     explanation: str = Field(default="", max_length=1000)
+    # What a wrong answer is told while retries remain: a nudge that never gives the answer away.
+    hint: str = Field(default="", max_length=500)
+    # Drafted from a theme's evidence and not yet reviewed: a CX lead saves the draft form after
+    # reading it (which clears this) before the module can be published.
+    to_review: bool = False
 
 
 class ModuleBase(SQLModel):

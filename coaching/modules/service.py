@@ -116,6 +116,14 @@ def publish(
         raise Invalid(
             N_("A check question is incomplete; fix it first."), field="questions"
         ) from exc
+    if any(q.to_review for q in questions):
+        raise Invalid(
+            N_(
+                "Review the drafted check questions before publishing: read each question "
+                "marked “to review”, correct it if needed, and save the draft."
+            ),
+            field="questions",
+        )
     for number, question in enumerate(questions, start=1):
         if question.answer >= len(question.options):
             raise Invalid(
@@ -145,6 +153,15 @@ def publish(
     return version
 
 
+def review_questions(session: Session, module: CoachingModule, by: User) -> CoachingModule:
+    """The CX lead has read the drafted check questions as they are (what saving the edit form
+    does too): none is marked to review any more."""
+    _require_author(by)
+    module.questions = [{**q, "to_review": False} for q in module.questions]
+    session.flush()
+    return module
+
+
 def archive(session: Session, module: CoachingModule, by: User) -> CoachingModule:
     """Archived modules can no longer be assigned; existing assignments stay."""
     _require_author(by)
@@ -155,7 +172,7 @@ def archive(session: Session, module: CoachingModule, by: User) -> CoachingModul
 
 
 # --------------------------------------------------------------------------- the edit form
-_QUESTION_FIELD = re.compile(r"^q(\d{1,2})-(prompt|options|answer|explanation|remove)$")
+_QUESTION_FIELD = re.compile(r"^q(\d{1,2})-(prompt|options|answer|explanation|hint|remove)$")
 # A question's fields said plainly (pydantic's words would name list lengths).
 QUESTION_MESSAGES = {
     "prompt": N_("Write the question."),
@@ -166,7 +183,8 @@ QUESTION_MESSAGES = {
 def read_form(values: Mapping[str, str]) -> tuple[ModuleUpdate | None, dict[str, str]]:
     """The edit form as a ModuleUpdate, or the per-field errors. Question ``i`` is the fields
     ``q{i}-prompt``, ``q{i}-options`` (one per line), ``q{i}-answer`` (the right option's
-    number, from 1), ``q{i}-explanation`` and ``q{i}-remove``; a blank fieldset is ignored."""
+    number, from 1), ``q{i}-explanation``, ``q{i}-hint`` and ``q{i}-remove``; a blank fieldset
+    is ignored. Saving the form is the CX lead's review: its questions are no longer to review."""
     errors: dict[str, str] = {}
     grouped: dict[int, dict[str, str]] = {}
     for key, value in values.items():
@@ -216,6 +234,7 @@ def _question(index: int, fields: dict[str, str], errors: dict[str, str]) -> Che
             options=options,
             answer=int(answer_text) - 1,
             explanation=fields.get("explanation", "").strip(),
+            hint=fields.get("hint", "").strip(),
         )
     except ValidationError as exc:
         for err in exc.errors():
@@ -235,6 +254,7 @@ class Mark:
     chosen: int
     answer: int
     explanation: str
+    hint: str = ""  # shown for a wrong answer while the right one is not revealed
 
     @property
     def right(self) -> bool:
@@ -258,6 +278,13 @@ def read_answers(
 
 def mark(version: ModuleVersion, answers: list[int]) -> list[Mark]:
     return [
-        Mark(q["prompt"], list(q["options"]), chosen, int(q["answer"]), q.get("explanation", ""))
+        Mark(
+            q["prompt"],
+            list(q["options"]),
+            chosen,
+            int(q["answer"]),
+            q.get("explanation", ""),
+            q.get("hint", ""),
+        )
         for q, chosen in zip(version.questions, answers, strict=True)
     ]

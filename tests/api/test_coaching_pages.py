@@ -4,6 +4,7 @@ get the same answers as unknown ones."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlmodel import select
@@ -50,7 +51,15 @@ def test_cx_lead_writes_a_module_from_a_theme_and_publishes_it(client, db, make,
     assert page.status_code == 200
     assert "Why it matters" in page.text and RESOLVED_CALL in page.text
     assert "Coaching effect" in page.text and "card_reissued" in page.text
-    assert 'name="q3-prompt"' in page.text  # three drafted questions and a blank one
+    # No resolved contact of seed_theme was rated well, so no answer question: the one drafted
+    # question quotes the missed vulnerability cue, to review; and a blank set to add one.
+    assert 'name="q1-prompt"' in page.text and 'name="q2-prompt"' not in page.text
+    assert "To review" in page.text and "still to review" in page.text
+    refused = post(client, f"{url}/publish")
+    assert refused.status_code == 422
+    assert "Review the drafted check questions before publishing" in refused.text
+    db.refresh(module)
+    assert module.latest_version == 0
     edited = {
         "title": "Replacing cards",
         "body": "## Why it matters\n\nCustomers wait.",
@@ -170,17 +179,32 @@ def test_agents_read_answer_and_acknowledge_their_own_assignment(client, db, mak
     assert "My coaching" in mine.text and "Lost cards" in mine.text and "Overdue" in mine.text
     page = client.get(url)
     assert page.status_code == 200 and "Which action fixes a lost card?" in page.text
+    # "I have read and understood" waits for the answers: disabled, and refused if posted.
+    disabled = r'<button type="submit" class="secondary" disabled[^>]*>I have read'
+    assert re.search(disabled, page.text)
+    early = post(client, f"{url}/acknowledge")
+    assert early.status_code == 422 and "Answer the check questions first" in early.text
     wrong = client.post(f"{url}/attempt", data={"a0": "0", "a1": "0"}, headers=hx(client))
     assert wrong.status_code == 200 and "<html" not in wrong.text
     assert (
         "You got 1 of 2 right" in wrong.text and "Reissuing resolved most contacts." in wrong.text
     )
+    # The wrong answer gets a hint, never the right option, while retries remain.
+    not_quite = r'<p class="field-error"><strong>Not quite.</strong>(.*?)</p>'
+    (feedback,) = re.findall(not_quite, wrong.text)
+    assert SECOND.options[SECOND.answer] not in feedback and "right answer" not in feedback
+    assert "Think about what the customer asked" in feedback
     bad = client.post(f"{url}/attempt", data={"a0": "x"}, headers=hx(client))
     assert bad.status_code == 422 and "Choose one of the answers." in bad.text
-    right = post(client, f"{url}/attempt", a0="0", a1="1")
-    assert right.status_code == 303
     ack = post(client, f"{url}/acknowledge")
-    assert ack.status_code == 303
+    assert ack.status_code == 303  # answered once: it may be acknowledged
+    right = client.post(f"{url}/attempt", data={"a0": "0", "a1": "1"}, headers=hx(client))
+    assert right.status_code == 200
+    # Completed at once: in the fragment (the heading's status swapped out of band) and on a
+    # full page load, with no stale "Try again" or "Overdue".
+    for shown in (right.text, client.get(url).text):
+        assert "Completed" in shown and "Try again" not in shown and "Overdue" not in shown
+    assert 'id="assignment-status" hx-swap-oob="true"' in right.text
     db.refresh(assignment)
     assert assignment.best_score == 1.0 and assignment.attempts == 2
     assert assignment.completed_at is not None
