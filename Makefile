@@ -3,7 +3,8 @@
 #   make setup        create/refresh the virtualenv (idempotent, fast when up to date)
 #   make run          start the demo: migrate SQLite, load demo data, web on :8000 + worker
 #   make test         run the test suite (PYTEST_ARGS="-k foo -x" to pass options)
-#   make system-deps  install chromium / postgresql / redis-server / CJK fonts from Debian if missing
+#   make system-deps  install chromium / postgresql / redis-server / CJK fonts / WeasyPrint's
+#                     Pango and HarfBuzz from Debian if missing
 #   make lint         ruff + mypy
 #   make messages     extract the interface strings, update the zh_Hans and ja catalogues
 #   make clean        remove var/ artefacts (keeps .venv)
@@ -84,6 +85,12 @@ system-deps:
 	if ! compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK-*' >/dev/null; then
 		missing+=(fonts-noto-cjk)
 	fi
+	# WeasyPrint (the outcomes report's PDF) draws text with Pango and HarfBuzz.
+	for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core; do
+		if ! dpkg-query -W -f='$${Status}' "$$lib" 2>/dev/null | grep -q 'install ok installed'; then
+			missing+=("$$lib")
+		fi
+	done
 	if [ "$${#missing[@]}" -eq 0 ]; then
 		echo "system-deps: nothing to install"
 		exit 0

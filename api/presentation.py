@@ -16,7 +16,7 @@ from coaching.guides.search import query_pattern
 from coaching.interactions.models import ImportProblem, SignalKind
 from coaching.interactions.queries import KindRate, WeeklySeries
 from coaching.modules.effect import Effect, Rates
-from coaching.reports.queries import ModuleLine, Report, Responses, ThemeRow
+from coaching.reports.content import ModuleLine, Report, Responses, ThemeRow
 from foundation.i18n import N_, gettext
 
 PER_100 = N_("Signals per 100 interactions")
@@ -168,64 +168,75 @@ def problems_csv(problems: Iterable[ImportProblem]) -> str:
     return out.getvalue()
 
 
+# The outcomes report's columns, in plain words (translated when the CSV is written).
 REPORT_CSV_FIELDS = [
-    "theme_id",
-    "theme",
-    "status",
-    "ideas_in_period",
-    "gap_interactions_in_period",
-    "plan_owner",
-    "plan_due",
-    "plan_status",
-    "modules",
-    "guides",
-    "assigned",
-    "completed",
-    "overdue",
-    "coaching_effect",
-    "ideas_submitted",
-    "answered_in_time",
-    "answers_due",
-    "answered_in_time_share",
+    N_("Theme"),
+    N_("Consumer Duty outcome"),
+    N_("Outcome chosen by"),
+    N_("Review"),
+    N_("Ideas in the period"),
+    N_("Contacts with gap evidence in the period"),
+    N_("Vulnerability signals missed"),
+    N_("Action plan"),
+    N_("Plan owner"),
+    N_("Plan due"),
+    N_("Coaching modules"),
+    N_("Best-practice guides"),
+    N_("Agents assigned coaching"),
+    N_("Agents who completed it"),
+    N_("Assignments overdue"),
+    N_("Coaching effect"),
+    N_("Ideas submitted"),
+    N_("Answered within the promise"),
+    N_("Answers due"),
+    N_("Share answered within the promise"),
 ]
 
 
 def effect_text(line: ModuleLine) -> str:
     """One module's effect in a cell: the estimate and interval, or why there is none."""
-    e = line.effect
-    if not e.enough or e.estimate is None:
+    e = line.figures
+    if not e.enough or e.estimate is None or e.low is None or e.high is None:
         return gettext("%(title)s: not enough data") % {"title": line.title}
     text = gettext(
-        "%(title)s: %(estimate)s per 100 interactions (95%% interval %(low)s to %(high)s; "
-        "%(coached)s coached and %(uncoached)s uncoached agents)"
+        "%(title)s: %(estimate)s gap signals per 100 contacts against the path expected "
+        "without coaching (95%% interval %(low)s to %(high)s; %(coached)s coached and "
+        "%(others)s comparison agents)"
     )
     return text % {
         "title": line.title,
         "estimate": f"{e.estimate:+.1f}",
         "low": f"{e.low:+.1f}",
         "high": f"{e.high:+.1f}",
-        "coached": e.treated_agents,
-        "uncoached": e.control_agents,
+        "coached": e.coached_agents,
+        "others": e.comparison_agents,
     }
 
 
 def _report_share(responses: Responses) -> str:
-    return "" if responses.share is None else f"{responses.share:.3f}"
+    return "" if responses.share is None else f"{responses.share:.0%}"
 
 
 def _report_row(row: ThemeRow) -> list[object]:
     plan = row.plan
     return [
-        row.theme_id,
         row.name,
-        row.status,
+        row.duty.label,
+        gettext("a CX lead") if row.duty_chosen else gettext("suggested from the evidence"),
+        row.status.label,
         row.ideas,
         row.gaps,
-        plan.owner if plan else "",
+        row.vulnerable,
+        plan.status.label if plan else gettext("no plan"),
+        (plan.owner or "") if plan else "",
         plan.due.isoformat() if plan and plan.due else "",
-        plan.status.label if plan else "",
-        "; ".join(f"{m.title} (v{m.version})" for m in row.modules),
-        "; ".join(f"{g.title} ({g.status.value})" for g in row.guides),
+        "; ".join(
+            gettext("%(title)s, version %(number)s") % {"title": m.title, "number": m.version}
+            if m.version
+            else m.title
+            for m in row.modules
+        ),
+        "; ".join(f"{g.title} ({g.status.label.lower()})" for g in row.guides),
         row.completion.assigned,
         row.completion.completed,
         row.completion.overdue,
@@ -238,18 +249,14 @@ def _report_row(row: ThemeRow) -> list[object]:
 
 
 def report_csv(report: Report) -> str:
-    """One line per theme and a last "All ideas" line; every cell is neutralised against
-    spreadsheet formula injection (theme names and titles are typed by people). The column
-    names are English keys; the cells read as the page does, in the current locale."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REPORT_CSV_FIELDS)
-    for row in report.rows:
-        writer.writerow([csv_cell(v) for v in _report_row(row)])
+    """One line per theme and a last "All ideas" line, under plain column names; every cell
+    is neutralised against spreadsheet formula injection (theme names and titles are typed by
+    people)."""
+    rows = [_report_row(row) for row in report.rows]
     o = report.overall
-    overall: list[object] = ["", gettext("All ideas"), *[""] * 12]
-    writer.writerow([csv_cell(v) for v in [*overall, o.ideas, o.on_time, o.due, _report_share(o)]])
-    return out.getvalue()
+    filler: list[object] = [""] * (len(REPORT_CSV_FIELDS) - 5)
+    rows.append([gettext("All ideas"), *filler, o.ideas, o.on_time, o.due, _report_share(o)])
+    return csv_text([gettext(f) for f in REPORT_CSV_FIELDS], rows)
 
 
 # --- ideas: CSV and charts of ideas and themes ---

@@ -9,6 +9,7 @@ from api import models as api_models
 from coaching.guides import models as guide_models
 from coaching.interactions import models as interaction_models
 from coaching.modules import models as module_models
+from coaching.reports import models as report_models
 from foundation import accounts, embeddings
 from ideas.submissions import models as idea_models
 from ideas.themes import models as theme_models
@@ -24,5 +25,6 @@ TABLE_MODULES = (
     interaction_models,
     module_models,
     guide_models,
+    report_models,
 )
 metadata = SQLModel.metadata

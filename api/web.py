@@ -136,7 +136,7 @@ NAV: list[tuple[str, str, frozenset[Role]]] = [
     (N_("Themes"), "/themes", frozenset({Role.cx_lead, Role.admin})),
     (N_("Coaching"), "/coaching", frozenset(Role)),
     (N_("Guides"), "/guides", frozenset(Role)),
-    (N_("Reports"), "/reports/outcomes", frozenset({Role.cx_lead, Role.admin})),
+    (N_("Reports"), "/reports", frozenset({Role.cx_lead, Role.admin})),
     (N_("My team"), "/teams/mine", frozenset({Role.team_lead})),
     (N_("Teams"), "/admin/teams", frozenset({Role.admin, Role.cx_lead})),
     (N_("Users"), "/admin/users", frozenset({Role.admin})),

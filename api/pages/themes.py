@@ -30,8 +30,9 @@ from foundation.ids import pk
 from foundation.settings import Settings
 from ideas.submissions import queries as idea_queries
 from ideas.submissions.models import Idea
-from ideas.themes import area_runs
+from ideas.themes import area_runs, duty
 from ideas.themes import queries as theme_queries
+from ideas.themes.duty import DutyOutcome
 from ideas.themes.explain import CLOSE, Explanation, explain
 from ideas.themes.models import (
     ActionPlan,
@@ -295,6 +296,9 @@ class ThemePage:
     values: Values = field(default_factory=dict)
     area: ThemeArea | None = None  # the area the theme is in, and its name as the viewer sees it
     area_label: DisplayLabel | None = None
+    # The Consumer Duty outcome suggested from the evidence, beside the CX lead's choice.
+    duty_suggestion: DutyOutcome = DutyOutcome.support
+    duty_outcomes: type[DutyOutcome] = DutyOutcome
 
 
 def _leads(session: Session) -> list[User]:
@@ -343,6 +347,8 @@ def theme_page(
     children = list(session.exec(select(Theme).where(Theme.split_from_id == theme.id)).all())
     related = [t for t in (merged_into, split_from) if t is not None] + children + others
     area = session.get(ThemeArea, theme.area_id) if theme.area_id else None
+    vulnerability = evidence.vulnerability_signals(session, theme.id)
+    share = vulnerability / theme.gap_count if theme.gap_count else 0.0
     return ThemePage(
         theme=theme,
         ideas=ideas,
@@ -355,7 +361,7 @@ def theme_page(
         outside=outside,
         enough=inside.agents >= min_group,
         remedies=evidence.remediation(session, theme.id, min_group),
-        vulnerability=evidence.vulnerability_signals(session, theme.id),
+        vulnerability=vulnerability,
         teams=evidence.teams_touched(session, [theme.id], min_group)[theme.id],
         history=history,
         names=idea_queries.display_names(session, {e.by_id for e in history}),
@@ -380,4 +386,5 @@ def theme_page(
         values=values or {},
         area=area,
         area_label=area_runs.area_label(area) if area else None,
+        duty_suggestion=duty.suggest(theme.name, theme.keywords, share),
     )

@@ -19,6 +19,7 @@ from coaching.interactions import evidence
 from foundation.embeddings import embedding_model_name
 from foundation.errors import Invalid
 from foundation.i18n import N_
+from ideas.themes import duty
 from ideas.themes import queries as theme_queries
 from ideas.themes import service as theme_service
 from ideas.themes.models import ActionPlanUpdate, ThemeStatus
@@ -171,3 +172,23 @@ def save_plan(
         return render(request, "themes/detail.html", page, block="plan", status_code=422)
     theme_service.save_plan(session, theme, data, user)
     return see_other(request, f"/themes/{theme_id}")
+
+
+@router.post("/{theme_id}/duty")
+def set_duty_outcome(
+    request: Request,
+    session: SessionDep,
+    user: CxUser,
+    theme_id: Id,
+    outcome: Annotated[str, Form(max_length=32)] = "",
+    back: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The Consumer Duty outcome a CX lead chose (blank: the suggestion), from the theme's page
+    or a report; back to the report it came from (an address of ours only)."""
+    try:
+        value = duty.parse(outcome)
+    except ValueError as exc:
+        raise Invalid(N_("Choose an outcome from the list."), field="outcome") from exc
+    theme_service.set_duty_outcome(session, theme_queries.get_theme(session, theme_id), value, user)
+    to_report = back.startswith("/reports/") and back[len("/reports/") :].isdigit()
+    return see_other(request, back if to_report else f"/themes/{theme_id}")

@@ -16,6 +16,7 @@ from foundation.clock import utcnow
 from foundation.i18n import N_, gettext
 from foundation.ids import IdRef
 from ideas.submissions.models import COMMENT_MAX
+from ideas.themes.duty import DutyOutcome
 
 NAME_MAX = 120
 
@@ -159,6 +160,10 @@ class Theme(SQLModel, table=True):
     # themes for areas, and for themes that are not active.
     area_id: int | None = Field(
         default=None, foreign_key="theme_area.id", ondelete="SET NULL", index=True
+    )
+    # The Consumer Duty outcome a CX lead chose; None: the suggestion (``ideas.themes.duty``).
+    duty_outcome: DutyOutcome | None = Field(
+        default=None, sa_type=string_enum(DutyOutcome), nullable=True
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -22,6 +22,7 @@ from foundation.text import clean_line
 from ideas.themes import clustering
 from ideas.themes import summary as theme_summary
 from ideas.themes.documents import Corpus, Document, document_language, load_vectors
+from ideas.themes.duty import DutyOutcome
 from ideas.themes.keywords import label_language
 from ideas.themes.models import (
     NAME_MAX,
@@ -165,6 +166,22 @@ def set_status(
     theme.dismiss_reason = reason if status == ThemeStatus.dismissed else None
     theme.updated_at = utcnow()
     record_event(session, theme, status.value, detail, by=by)
+    session.flush()
+    return theme
+
+
+def set_duty_outcome(
+    session: Session, theme: Theme, outcome: DutyOutcome | None, by: User
+) -> Theme:
+    """The Consumer Duty outcome a CX lead chose for the theme (None: use the suggestion)."""
+    _editable(theme)
+    if outcome == theme.duty_outcome:
+        return theme
+    before = theme.duty_outcome.english_label if theme.duty_outcome else "suggested"
+    after = outcome.english_label if outcome else "suggested"
+    theme.duty_outcome = outcome
+    theme.updated_at = utcnow()
+    record_event(session, theme, "duty outcome", f"{before} → {after}", by=by)
     session.flush()
     return theme
 

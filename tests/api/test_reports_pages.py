@@ -1,170 +1,192 @@
-"""The outcomes evidence report pages: who may see them, the printable page, bad dates, and
-the CSV with its headers and formula injection neutralised (SQLite and PostgreSQL)."""
+"""The outcomes reports: generating a frozen report for a period, the list and one report, its
+PDF (the summary on page 1) and CSV, who may do what, and a theme's Consumer Duty outcome set
+from its page or a report (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
-from api.web import templates
-from coaching.modules import effect
-from coaching.reports import queries as report
+from coaching.reports import queries as report_queries
+from coaching.reports.models import ReportSnapshot
 from foundation.accounts import Role
 from foundation.clock import utcnow
-from ideas.themes.models import Theme
+from ideas.themes.duty import DutyOutcome
+from ideas.themes.models import ActionPlan, Theme
 from tests.support.coaching import add_agents, add_interaction
-from tests.support.harness import sign_in
+from tests.support.harness import hx, sign_in
 from tests.support.ideas import add_member
 
 EVIL = '=HYPERLINK("http://evil.example","Click")'
-URLS = ("/reports/outcomes", "/reports/outcomes.csv")
 
 
-def seed(db: Session) -> Theme:
-    """One theme named like a spreadsheet formula, with two recent calls and an old one."""
-    theme = Theme(name=EVIL, auto_label="cards", size=3)
-    db.add(theme)
+def seed(db: Session) -> tuple[Theme, Theme]:
+    """A theme named like a spreadsheet formula with a plan and two calls last month, and a
+    fees theme nobody acted on."""
+    acted = Theme(name=EVIL, auto_label="cards", size=3)
+    fees = Theme(name="Overdraft fees", auto_label="fees", keywords=["fees", "charges"], size=1)
+    db.add_all([acted, fees])
     db.flush()
+    db.add(ActionPlan(theme_id=acted.id))  # type: ignore[arg-type]
     agent = add_agents(db, 1, prefix="RPG-")[0]
-    for days in (2, 5, 200):
-        when = utcnow() - timedelta(days=days)
+    start, _ = report_queries.default_period()
+    for days, theme in ((2, acted), (5, acted), (3, fees)):
+        when = utcnow().replace(year=start.year, month=start.month, day=days)
         row = add_interaction(db, agent, None, when)
         add_member(db, theme, row.id, when)  # type: ignore[arg-type]
     db.commit()
-    return theme
+    return acted, fees
 
 
-def test_staff_and_team_leaders_cannot_see_reports(client, db, make, settings):
+def generate(client, **period: str):
+    return client.post("/reports", data=period, headers=hx(client))
+
+
+def snapshot_id(response) -> int:
+    assert response.status_code == 204, response.text[:300]
+    return int(response.headers["hx-location"].rsplit("/", 1)[1])
+
+
+def test_agents_and_team_leaders_are_refused(client, db, make, settings):
     seed(db)
     for role in (Role.staff, Role.team_lead):
         sign_in(client, db, settings, make.user(role, make.team()))
-        for url in URLS:
+        assert generate(client).status_code == 403
+        for url in ("/reports", "/reports/1", "/reports/1.pdf", "/reports/1.csv"):
             assert client.get(url).status_code == 403, (role, url)
 
 
-def test_the_report_page_states_period_generation_and_group_size(client, db, make, settings):
-    theme = seed(db)
+def test_generate_list_and_open_a_report(client, db, make, settings):
+    acted, _ = seed(db)
     sign_in(client, db, settings, make.user(Role.cx_lead))
-    page = client.get("/reports/outcomes")
+    listing = client.get("/reports")
+    start, end = report_queries.default_period()
+    assert listing.status_code == 200 and "Generate report" in listing.text
+    assert f'value="{start.isoformat()}"' in listing.text  # the last full month
+    assert f'value="{end.isoformat()}"' in listing.text
+    first = snapshot_id(generate(client, start=start.isoformat(), end=end.isoformat()))
+    second = snapshot_id(generate(client, start=start.isoformat(), end=end.isoformat()))
+    listing = client.get("/reports").text
+    assert listing.index(f'href="/reports/{second}"') < listing.index(f'href="/reports/{first}"')
+    page = client.get(f"/reports/{second}")
     assert page.status_code == 200
     text = page.text
-    today = utcnow().date()
-    start = today - timedelta(days=89)
-    assert f"{start:%d %b %Y} to {today:%d %b %Y}" in text
-    assert "generated " in text and f"minimum group size {settings.min_group_size} agents" in text
-    assert '<label for="f-start">' in text and 'type="date"' in text
-    assert f'value="{start.isoformat()}"' in text
-    assert f'href="/themes/{theme.id}"' in text
+    assert "Consumer Duty outcomes report" in text and "version 2" in text
     assert "=HYPERLINK(&#34;http://evil.example&#34;" in text  # escaped, not markup
-    assert "2 interactions" in text  # the 200-day-old call is outside the period
-    assert f"/reports/outcomes.csv?start={start.isoformat()}&amp;end={today.isoformat()}" in text
-    wide = client.get(
-        "/reports/outcomes", params={"start": (today - timedelta(days=365)).isoformat()}
-    )
-    assert wide.status_code == 200 and "3 interactions" in wide.text
+    assert "Themes with no action yet" in text and "Overdraft fees" in text
+    assert 'role="img"' in text and "<title>" in text  # server-drawn charts
+    assert f'action="/themes/{acted.id}/duty"' in text  # the lead can set the outcome here
+    for machine in ("None", "price_value", "in_progress", "products_services"):
+        assert f">{machine}<" not in text and f" {machine} " not in text
 
 
-def test_admins_see_it_too(client, db, make, settings):
-    sign_in(client, db, settings, make.user(Role.admin))
-    assert client.get("/reports/outcomes").status_code == 200
-
-
-def test_bad_dates_re_render_the_form(client, db, make, settings):
+def test_bad_periods_re_render_the_form(client, db, make, settings):
     sign_in(client, db, settings, make.user(Role.cx_lead))
-    bad = client.get("/reports/outcomes", params={"start": "2026-02-30", "end": "2026-03-31"})
-    assert bad.status_code == 422
-    assert 'aria-invalid="true" aria-describedby="e-start"' in bad.text
-    assert "Give a date as YYYY-MM-DD." in bad.text
-    assert 'value="2026-02-30"' in bad.text  # what was typed comes back to fix
-    backwards = client.get("/reports/outcomes", params={"start": "2026-04-01", "end": "2026-03-01"})
+    bad = generate(client, start="2026-02-30", end="2026-03-31")
+    assert bad.status_code == 422 and "Give a date as YYYY-MM-DD." in bad.text
+    assert 'value="2026-02-30"' in bad.text
+    backwards = generate(client, start="2026-04-01", end="2026-03-01")
     assert backwards.status_code == 422
     assert "The end date must be on or after the start date." in backwards.text
-    assert "Ideas answered within the promise" not in backwards.text
-    csv_bad = client.get("/reports/outcomes.csv", params={"start": "soon"})
-    assert csv_bad.status_code == 422
+    assert db.exec(select(ReportSnapshot)).first() is None
 
 
-def test_csv_download(client, db, make, settings):
-    theme = seed(db)
+def test_unknown_reports_answer_404(client, db, make, settings):
+    sign_in(client, db, settings, make.user(Role.admin))
+    for url in ("/reports/999999", "/reports/999999.pdf", "/reports/999999.csv"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_old_address_leads_to_the_list(client, db, make, settings):
     sign_in(client, db, settings, make.user(Role.cx_lead))
-    today = utcnow().date()
-    start = today - timedelta(days=30)
-    response = client.get(
-        "/reports/outcomes.csv", params={"start": start.isoformat(), "end": today.isoformat()}
-    )
+    response = client.get("/reports/outcomes", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/reports"
+
+
+def test_csv_download_has_plain_headers_and_a_dated_name(client, db, make, settings):
+    seed(db)
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    report_id = snapshot_id(generate(client))
+    snapshot = db.get(ReportSnapshot, report_id)
+    response = client.get(f"/reports/{report_id}.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert response.headers["content-disposition"] == (
-        f'attachment; filename="voiceloop-outcomes-{start.isoformat()}-to-{today.isoformat()}.csv"'
+    name = (
+        f"voiceloop-outcomes-{snapshot.period_start}-to-{snapshot.period_end}-v1-"
+        f"generated-{snapshot.generated_at.date()}.csv"
     )
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    mine = next(r for r in rows if r["theme_id"] == str(theme.id))
-    assert mine["theme"] == "'" + EVIL  # a spreadsheet shows it as text, never runs it
-    assert mine["gap_interactions_in_period"] == "2"
-    assert rows[-1]["theme"] == "All ideas"
+    assert "Theme" in rows[0] and "Consumer Duty outcome" in rows[0]
+    assert all("_" not in header for header in rows[0])
+    mine = next(r for r in rows if r["Theme"] == "'" + EVIL)  # shown as text, never run
+    assert mine["Contacts with gap evidence in the period"] == "2"
+    fees = next(r for r in rows if r["Theme"] == "Overdraft fees")
+    assert fees["Consumer Duty outcome"] == "Price and value"
     assert not any(cell[:1] in "=+-@" for row in rows for cell in row.values() if cell)
 
 
-def test_effect_partial_shows_estimate_chart_and_table_or_why_not():
-    partial = templates.env.get_template("coaching/_effect.html")
-    known = effect.compute(
-        effect.counts_array([(100, 10, 100, 4)] * 10),
-        effect.counts_array([(100, 10, 100, 9)] * 10),
-        min_group_size=5,
-        days=56,
+def test_pdf_has_the_summary_on_its_first_page(client, db, make, settings):
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    seed(db)
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    report_id = snapshot_id(generate(client))
+    response = client.get(f"/reports/{report_id}.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].endswith(
+        "-v1-generated-" + str(utcnow().date()) + '.pdf"'
     )
-    html = partial.render(effect=known)
-    assert "Coached agents&#39; rate fell by 5.0 more per 100 interactions" in html
-    assert "(95% interval -5.0 to -5.0)" in html
-    assert 'role="img" aria-label="Bar chart' in html
-    chart = html.split("data-chart='")[1].split("'")[0]
-    assert json.loads(chart.replace("&#34;", '"'))["datasets"][0]["data"] == [10.0, 4.0]
-    assert "<details><summary>Figures</summary>" in html and "<td>-6.0</td>" in html
-    assert "10 coached agents (2000 interactions)" in html
-    small = effect.compute(
-        effect.counts_array([(100, 10, 100, 4)] * 4),
-        effect.counts_array([(100, 10, 100, 9)] * 10),
-        min_group_size=5,
-        days=56,
-    )
-    html = partial.render(effect=small)
-    assert "Not enough data: 4 coached agents" in html
-    assert "data-chart" not in html and "per 100 interactions (95%" not in html
+    pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) >= 2
+    first = " ".join(pages[0].extract_text().split())
+    for heading in (
+        "Consumer Duty outcomes report",
+        "Summary",
+        "themes found in the period",
+        "agents completed coaching",
+        "vulnerability signals missed",
+        "Price and value",
+        "Consumer understanding",
+        "Customers in vulnerable circumstances",
+    ):
+        assert heading in first, heading
+    assert "What was done, theme by theme" not in first  # the summary has its own page
+    rest = " ".join(" ".join(p.extract_text().split()) for p in pages[1:])
+    assert "What was done, theme by theme" in rest and "Overdraft fees" in rest
 
 
-def test_report_table_shows_an_estimate_when_there_is_one():
-    known = effect.compute(
-        effect.counts_array([(100, 10, 100, 4)] * 10),
-        effect.counts_array([(100, 10, 100, 9)] * 10),
-        min_group_size=5,
-        days=56,
+def test_a_cx_lead_sets_the_outcome_and_an_agent_cannot(client, db, make, settings):
+    _, fees = seed(db)
+    sign_in(client, db, settings, make.user(Role.staff, make.team()))
+    url = f"/themes/{fees.id}/duty"
+    assert client.post(url, data={"outcome": "support"}, headers=hx(client)).status_code == 403
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    page = client.get(f"/themes/{fees.id}").text
+    assert "Suggested: Price and value" in page
+    done = client.post(
+        url, data={"outcome": "understanding", "back": "/reports/7"}, headers=hx(client)
     )
-    row = report.ThemeRow(
-        theme_id=7,
-        name="Card delivery",
-        status="Actioned",
-        ideas=1,
-        gaps=2,
-        plan=None,
-        modules=[report.ModuleLine(3, "Card delivery times", 2, known)],
+    assert done.status_code == 204 and done.headers["hx-location"] == "/reports/7"
+    db.expire_all()
+    assert db.get(Theme, fees.id).duty_outcome == DutyOutcome.understanding
+    elsewhere = client.post(
+        url, data={"outcome": "", "back": "https://evil.example/"}, headers=hx(client)
     )
-    built = report.Report(
-        start=date(2026, 3, 1),
-        end=date(2026, 3, 31),
-        generated_at=datetime(2026, 4, 1, 9, 30, tzinfo=UTC),
-        min_group_size=5,
-        effect_days=56,
-        working_days=10,
-        rows=[row],
-        overall=report.Responses(4, 3, 4),
-    )
-    page = templates.env.get_template("reports/outcomes.html")
-    html = page.render(report=built, values={}, errors={}, nav=[], csrf_token="")
-    assert "01 Mar 2026 to 31 Mar 2026 · generated 01 Apr 2026 09:30 UTC" in html
-    assert "<strong>-5.0</strong> per 100" in html and "10 coached, 10 uncoached agents" in html
-    assert 'Card delivery times <small class="muted">v2</small>' in html
-    assert "<strong>75% (3 of 4)</strong>" in html
+    assert elsewhere.headers["hx-location"] == f"/themes/{fees.id}"  # only our own addresses
+    db.expire_all()
+    assert db.get(Theme, fees.id).duty_outcome is None  # back to the suggestion
+    bad = client.post(url, data={"outcome": "nonsense"}, headers=hx(client))
+    assert bad.status_code == 422
+
+
+def test_the_navigation_and_home_lead_to_the_list(client, db, make, settings):
+    sign_in(client, db, settings, make.user(Role.cx_lead))
+    home = client.get("/").text
+    assert 'href="/reports"' in home and "/reports/outcomes" not in home
+    assert (utcnow() - timedelta(days=1)).year  # the page rendered

@@ -1,6 +1,7 @@
 """The outcomes evidence report on a small built data set: evidence in the period, the action
 plan, modules and guides, coaching completion, the effect's minimum group size and idea response
-times; the period filter, date parsing and the CSV (SQLite and PostgreSQL)."""
+times, the Consumer Duty outcome; the period filter, date parsing and the CSV; and the frozen
+snapshot, which a later assignment does not change (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import presentation
 from coaching.guides.models import Guide, GuideStatus, GuideTheme
 from coaching.modules.models import Assignment, CoachingModule, ModuleVersion
+from coaching.reports import content
 from coaching.reports import queries as report
+from coaching.reports import service as report_service
 from foundation.accounts import Role
 from foundation.errors import Invalid
+from foundation.ids import pk
 from ideas.submissions.models import Idea
+from ideas.themes.duty import DutyOutcome
 from ideas.themes.models import ActionPlan, DocumentKind, PlanStatus, Theme, ThemeState, ThemeStatus
 from tests.support.coaching import add_agents, add_interaction
 from tests.support.ideas import add_member, first_category
@@ -27,7 +32,7 @@ NOW = datetime(2026, 4, 20, 12, 0, tzinfo=UTC)
 
 def build(
     db: Session, start: date = date(2026, 3, 1), end: date = date(2026, 3, 31)
-) -> report.Report:
+) -> content.Report:
     """The report for March (by default) as it stood on NOW, with a minimum group of 5."""
     return report.build(
         db, start=start, end=end, min_group_size=5, effect_days=56, working_days=10, now=NOW
@@ -77,7 +82,7 @@ def seed(db: Session, make) -> tuple[Theme, Theme]:
     lead = make.user(Role.cx_lead)
     lead.display_name = "Priya Shah"
     cards = _theme(db, "Card delivery", 10, status=ThemeStatus.actioned)
-    quiet = _theme(db, "Mortgage porting", 3)
+    quiet = _theme(db, "Mortgage porting fees", 3)
     gone = _theme(db, "Old cards", 0, state=ThemeState.merged, merged_into_id=cards.id)
     # Ideas: on time (deadline 16 Mar), late, unanswered and overdue, and one from February.
     _idea(db, cards, at(3, 2), at(3, 5))
@@ -135,23 +140,36 @@ def test_rows_for_a_period(db, make):
     built = build(db)
     assert [r.theme_id for r in built.rows] == [cards.id, quiet.id]  # merged themes are left out
     row = built.rows[0]
-    assert (row.name, row.status, row.ideas, row.gaps) == ("Card delivery", "Actioned", 3, 2)
-    assert row.plan == report.Plan("Priya Shah", date(2026, 4, 30), PlanStatus.in_progress)
+    assert (row.name, row.status, row.ideas, row.gaps) == (
+        "Card delivery",
+        ThemeStatus.actioned,
+        3,
+        2,
+    )
+    assert (row.duty, row.duty_chosen) == (DutyOutcome.products_services, False)
+    assert row.plan == content.Plan("Priya Shah", date(2026, 4, 30), PlanStatus.in_progress)
     assert [(m.title, m.version) for m in row.modules] == [("Card delivery times", 2)]
     assert [(g.title, g.status) for g in row.guides] == [
         ("Where is my card?", GuideStatus.published)
     ]
     # Made in March: one completed, one overdue by 31 March, one not yet due then.
-    assert row.completion == report.Completion(assigned=3, completed=1, overdue=1)
-    effect = row.modules[0].effect
+    assert row.completion == content.Completion(assigned=3, completed=1, overdue=1)
+    effect = row.modules[0].figures
     assert not effect.enough and effect.estimate is None  # one coached person: withheld
-    assert row.responses == report.Responses(ideas=3, on_time=1, due=3)
+    assert row.responses == content.Responses(ideas=3, on_time=1, due=3)
     assert row.responses.share == pytest.approx(1 / 3)
-    assert built.overall == report.Responses(ideas=4, on_time=2, due=4)
+    assert built.overall == content.Responses(ideas=4, on_time=2, due=4)
+    assert sum(row.weekly) == 5 and len(row.weekly) == len(built.weeks) == 6  # 23 Feb .. 30 Mar
     empty = built.rows[1]
     assert (empty.ideas, empty.gaps, empty.plan, empty.modules) == (0, 0, None, [])
+    assert empty.duty == DutyOutcome.price_value  # "fees" in its name
     assert empty.responses.share is None
     assert built.generated_at == NOW and built.min_group_size == 5
+    assert (built.source.contacts, built.source.ideas, built.source.themes) == (2, 4, 2)
+    assert [r.theme_id for r in built.acted] == [cards.id] and built.unacted == []
+    assert built.coached == 1
+    products = next(o for o in built.outcomes if o.outcome == DutyOutcome.products_services)
+    assert (products.themes, products.acted_on, products.evidence) == (1, 1, 5)
 
 
 def test_the_period_filters_evidence_coaching_and_ideas(db, make):
@@ -159,15 +177,25 @@ def test_the_period_filters_evidence_coaching_and_ideas(db, make):
     built = build(db, date(2026, 2, 1), date(2026, 2, 28))
     row = next(r for r in built.rows if r.theme_id == cards.id)
     assert (row.ideas, row.gaps) == (1, 1)
-    assert row.completion == report.Completion(assigned=1, completed=1, overdue=0)
-    assert row.responses == report.Responses(ideas=1, on_time=1, due=1)
+    assert row.completion == content.Completion(assigned=1, completed=1, overdue=0)
+    assert row.responses == content.Responses(ideas=1, on_time=1, due=1)
     one_day = build(db, date(2026, 3, 4), date(2026, 3, 4))
     assert (one_day.rows[0].ideas, one_day.rows[0].gaps) == (0, 1)  # the end day is included
 
 
+def test_a_chosen_outcome_wins_over_the_suggestion(db, make):
+    cards, _ = seed(db, make)
+    cards.duty_outcome = DutyOutcome.support
+    db.add(cards)
+    db.flush()
+    row = build(db).rows[0]
+    assert (row.duty, row.duty_chosen) == (DutyOutcome.support, True)
+
+
 def test_parse_period():
     today = date(2026, 4, 20)
-    assert report.parse_period(None, "", today) == (date(2026, 1, 21), today)  # 90 days
+    assert report.parse_period(None, "", today) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert report.default_period(date(2026, 1, 1)) == (date(2025, 12, 1), date(2025, 12, 31))
     assert report.parse_period("2026-03-01", "2026-03-31", today) == (
         date(2026, 3, 1),
         date(2026, 3, 31),
@@ -183,21 +211,88 @@ def test_parse_period():
         assert caught.value.field == field
 
 
-def test_csv_has_a_line_per_theme_and_neutralises_formulas(db, make):
+def test_csv_has_a_line_per_theme_with_plain_headers_and_neutralises_formulas(db, make):
     cards, _ = seed(db, make)
     cards.name = '=HYPERLINK("http://evil")'
     db.add(cards)
     db.flush()
     text = presentation.report_csv(build(db))
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == presentation.REPORT_CSV_FIELDS
-    assert rows[0]["theme"] == '\'=HYPERLINK("http://evil")'
-    assert rows[0]["gap_interactions_in_period"] == "2"
-    assert rows[0]["plan_owner"] == "Priya Shah" and rows[0]["plan_due"] == "2026-04-30"
-    assert rows[0]["modules"] == "Card delivery times (v2)"
-    assert rows[0]["guides"] == "Where is my card? (published)"
-    assert (rows[0]["assigned"], rows[0]["completed"], rows[0]["overdue"]) == ("3", "1", "1")
-    assert rows[0]["coaching_effect"] == "Card delivery times: not enough data"
-    assert rows[0]["answered_in_time_share"] == "0.333"
-    assert rows[-1]["theme"] == "All ideas" and rows[-1]["answered_in_time"] == "2"
+    header = list(rows[0])
+    assert header == presentation.REPORT_CSV_FIELDS
+    assert all("_" not in h and h[0].isupper() for h in header)  # words, not keys
+    first = rows[0]
+    assert first["Theme"] == '\'=HYPERLINK("http://evil")'
+    assert first["Consumer Duty outcome"] == "Consumer support"  # renamed: no word points
+    assert first["Contacts with gap evidence in the period"] == "2"
+    assert first["Plan owner"] == "Priya Shah" and first["Plan due"] == "2026-04-30"
+    assert first["Action plan"] == "In progress"
+    assert first["Coaching modules"] == "Card delivery times, version 2"
+    assert first["Best-practice guides"] == "Where is my card? (published)"
+    assert (
+        first["Agents assigned coaching"],
+        first["Agents who completed it"],
+        first["Assignments overdue"],
+    ) == ("3", "1", "1")
+    assert first["Coaching effect"] == "Card delivery times: not enough data"
+    assert first["Share answered within the promise"] == "33%"
+    assert rows[-1]["Theme"] == "All ideas" and rows[-1]["Answered within the promise"] == "2"
     assert len(rows) == 3
+    assert not any("None" in cell for row in rows for cell in row.values() if cell)
+
+
+def test_a_snapshot_is_frozen_against_later_assignments(db, make):
+    seed(db, make)
+    lead = make.user(Role.cx_lead)
+    snapshot = report_service.generate(
+        db,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        by=lead,
+        min_group_size=5,
+        effect_days=56,
+        working_days=10,
+        now=NOW,
+    )
+    db.commit()
+    before = report.snapshot_report(report.get_snapshot(db, pk(snapshot))).to_json()
+    assert before["rows"][0]["completion"] == {"assigned": 3, "completed": 1, "overdue": 1}
+    # Later, more agents are assigned the module in March's window and complete it.
+    module = db.exec(select(CoachingModule)).one()
+    version = db.exec(select(ModuleVersion)).one()
+    for _ in range(3):
+        agent = make.user(Role.staff)
+        _assign(
+            db,
+            module,
+            version,
+            agent.id,
+            assigned_at=at(3, 12),
+            due_on=date(2026, 3, 30),
+            completed_at=at(3, 13),
+        )
+    db.commit()
+    assert build(db).rows[0].completion.assigned == 6  # a report built now would differ
+    db.expire_all()
+    again = report.snapshot_report(report.get_snapshot(db, pk(snapshot)))
+    assert again.to_json() == before  # the stored report is the one generated
+    assert again.rows[0].completion == content.Completion(3, 1, 1)
+    second = report_service.generate(
+        db,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        by=lead,
+        min_group_size=5,
+        effect_days=56,
+        working_days=10,
+        now=NOW,
+    )
+    assert (snapshot.version, second.version) == (1, 2)
+    assert [s.id for s in report.snapshots(db)] == [second.id, snapshot.id]
+    assert snapshot.source["contacts"] == 2 and snapshot.generated_by_id == lead.id
+
+
+def test_the_json_round_trip_keeps_every_field(db, make):
+    seed(db, make)
+    built = build(db)
+    assert content.Report.from_json(built.to_json()) == built
