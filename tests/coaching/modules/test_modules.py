@@ -34,19 +34,19 @@ def test_prefilled_draft_contains_the_evidence(db, make):
     body = module.body
     assert module.theme_id == theme.id and module.title == theme.name
     assert module.latest_version == 0 and module.draft_changed
-    for heading in ("## Why it matters", "## What good looks like", "## What goes wrong"):
+    for heading in ("## Why it matters", "## What customers ask", "## What to say"):
         assert heading in body
     assert "10 items in this theme: 10 customer contacts" in body
     # Resolution inside (50%) against outside (100%): the outcome gap.
     assert "Resolved first time: 50% of contacts in this theme against 100% elsewhere" in body
     assert "1 customer vulnerability cue" in body
-    # The best action first, with its figures; resolved and unresolved snippets where they belong.
-    good, wrong = body.split("## What goes wrong")
-    assert "**card_reissued** resolved 100% of 5 contacts" in good
-    assert "**callback_booked**" not in good  # it never resolved anything
-    # Good practice in the agent's own answer; each snippet once.
-    assert good.count(f"{RESOLVED_CALL} / Agent: {RESOLVED_ANSWER}") == 1
-    assert UNRESOLVED_CALL not in good
+    # The best action in plain words, with its count; customers' questions quoted and linked.
+    say, wrong = body.split("## What to say")[1].split("## What goes wrong")
+    assert "Card reissued: resolved 5 of 5 contacts" in say
+    assert "Callback booked" not in say  # it never resolved anything
+    # The resolved calls were rated low: no answer of theirs is offered as the lesson.
+    assert RESOLVED_ANSWER not in say
+    assert f"“{RESOLVED_CALL}” ([contact](/gaps/contacts/" in body
     assert UNRESOLVED_CALL in wrong and RESOLVED_CALL not in wrong
     # Check questions come from the theme's real contacts (test_questions.py); no resolved
     # contact here was rated well, so the one question asks about the missed vulnerability cue.
