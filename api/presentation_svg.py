@@ -22,6 +22,7 @@ WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 40
 INK, MUTED, BAR, ACCENT, BASE = "#1f2933", "#7b8794", "#3b6ea8", "#c0392b", "#e4e7eb"
 VALUES_UP_TO = 16  # values are printed beside their bars or points up to this many
+COACHING_WEEK = -1  # the event week coaching was completed in (the first effect week is 0)
 
 
 class EventWeekLike(Protocol):
@@ -120,6 +121,8 @@ def weekly_chart(
     x_label = x_label or gettext("Week starting (Monday)")
     known = [v for v in values if v is not None]
     top = _nice_top(max(known, default=0.0))
+    if all(float(v).is_integer() for v in known):  # counts: whole-number ticks
+        top = max(4.0, math.ceil(top / 4) * 4.0)
     body, scale, low = _y_axis(0.0, top, y_label, height)
     n = max(1, len(values))
     step = (WIDTH - LEFT - RIGHT) / n
@@ -160,7 +163,7 @@ def _polyline(points: list[str]) -> str:
 
 
 def hbar_chart(
-    rows: Sequence[tuple[str, float]], *, title: str, x_label: str, label_width: int = 220
+    rows: Sequence[tuple[str, float]], *, title: str, x_label: str, label_width: int = 250
 ) -> Markup:
     """One horizontal bar per row (its name on the left, its value at the bar's end)."""
     bar_h, gap = 18, 6
@@ -171,7 +174,7 @@ def hbar_chart(
     for i, (name, value) in enumerate(rows):
         y = TOP + i * (bar_h + gap)
         width = plot_w * value / top if top else 0.0
-        shown = name if len(name) <= 38 else name[:37] + "…"
+        shown = name if len(name) <= 40 else name[:39] + "…"
         body.append(_text(label_width - 6, y + 13, shown, "end"))
         body.append(
             f'<rect x="{label_width}" y="{y}" width="{_num(width)}" height="{bar_h}" fill="{BAR}"/>'
@@ -191,8 +194,9 @@ def event_study_chart(
     weeks: Sequence[EventWeekLike], *, title: str | None = None, height: int = HEIGHT
 ) -> Markup:
     """The effect per week around coaching: a point per event week (gap signals per 100
-    contacts against the estimated path without coaching), a zero line, a vertical line where
-    coaching happened, and the baseline weeks shaded."""
+    contacts against the estimated path without coaching), a zero line, a vertical line at the
+    week coaching was completed in (event -1; the first effect week is 0), and the baseline
+    weeks shaded."""
     title = title or gettext("Gap signals per 100 contacts against the path without coaching")
     shown = [w for w in weeks if w.effect is not None]
     events = [w.event for w in weeks] or [0]
@@ -209,7 +213,8 @@ def event_study_chart(
     base_y = height - BOTTOM
     baseline = [w.event for w in weeks if w.in_baseline]
     if baseline:
-        x0, x1 = x_at(min(baseline) - 0.5), x_at(max(baseline) + 0.5)
+        x0 = max(float(LEFT), x_at(min(baseline) - 0.5))
+        x1 = min(float(WIDTH - RIGHT), x_at(max(baseline) + 0.5))
         body.append(
             f'<rect x="{_num(x0)}" y="{TOP}" width="{_num(x1 - x0)}" '
             f'height="{base_y - TOP}" fill="{BASE}" fill-opacity="0.6"/>'
@@ -220,12 +225,12 @@ def event_study_chart(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_num(zero_y)}" y2="{_num(zero_y)}" '
         f'stroke="{INK}" stroke-width="1"/>'
     )
-    coach_x = x_at(-0.5)
+    coach_x = x_at(COACHING_WEEK)
     body.append(
         f'<line x1="{_num(coach_x)}" x2="{_num(coach_x)}" y1="{TOP}" y2="{base_y}" '
         f'stroke="{ACCENT}" stroke-width="1.5" stroke-dasharray="4 3"/>'
     )
-    body.append(_text(coach_x + 4, TOP + 26, gettext("coaching"), "start", fill=ACCENT))
+    body.append(_text(coach_x + 4, TOP + 26, gettext("coaching week"), "start", fill=ACCENT))
     for w in shown:
         assert w.effect is not None
         x, y = x_at(w.event), base_y - (w.effect - low) * scale
@@ -234,7 +239,8 @@ def event_study_chart(
             f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" fill="{fill}">'
             f"<title>{escape(_point_title(w))}</title></circle>"
         )
-    ticks = sorted({first, 0, last, *range(first - first % 4, last + 1, 4)})
+    step = 1 if span <= 16 else 4
+    ticks = sorted({first, 0, last, *range(first - first % step, last + 1, step)})
     labels = [str(t) for t in ticks if first <= t <= last]
     xs = [x_at(t) for t in ticks if first <= t <= last]
     body += _x_labels(labels, xs, gettext("Weeks from coaching"), height)

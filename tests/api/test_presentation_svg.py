@@ -93,7 +93,7 @@ def test_event_study_marks_zero_coaching_and_the_baseline():
         for t in root.iter(f"{NS}title")
     )
     words = texts(root)
-    assert "baseline" in words and "coaching" in words and "Weeks from coaching" in words
+    assert "baseline" in words and "coaching week" in words and "Weeks from coaching" in words
     dashed = [line for line in root.iter(f"{NS}line") if line.get("stroke-dasharray")]
     assert len(dashed) == 1  # the vertical line at coaching
 
