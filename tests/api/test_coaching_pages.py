@@ -50,7 +50,10 @@ def test_cx_lead_writes_a_module_from_a_theme_and_publishes_it(client, db, make,
     page = client.get(url)
     assert page.status_code == 200
     assert "Why it matters" in page.text and RESOLVED_CALL in page.text
-    assert "Coaching effect" in page.text and "card_reissued" in page.text
+    assert "Coaching effect" in page.text
+    # The draft's preview: the action in plain words, and the quotes linked to their contacts.
+    assert "Card reissued: resolved 5 of 5 contacts" in page.text
+    assert '<a href="/gaps/contacts/' in page.text
     # No resolved contact of seed_theme was rated well, so no answer question: the one drafted
     # question quotes the missed vulnerability cue, to review; and a blank set to add one.
     assert 'name="q1-prompt"' in page.text and 'name="q2-prompt"' not in page.text

@@ -126,7 +126,9 @@ def test_cx_lead_writes_publishes_reviews_and_archives(client, db, make, setting
     sign_in(client, db, settings, lead)
     new = client.get(f"/guides/new?theme_id={cards.id}")
     assert new.status_code == 200
-    assert 'value="Card arrival"' in new.text and "card, arrive" in new.text
+    # No contact in the theme yet: the draft says so rather than list its keywords.
+    assert 'value="Card arrival"' in new.text and "Contacts about Card arrival." in new.text
+    assert "card, arrive" not in new.text and "Preview the draft" in new.text
     assert f'value="{cards.id}" checked' in new.text
     assert client.get("/guides/new?theme_id=999999").status_code == 404
     token = csrf_token(client)

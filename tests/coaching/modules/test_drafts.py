@@ -12,6 +12,7 @@ import numpy as np
 from sqlmodel import select
 
 from coaching.guides import drafts as guide_drafts
+from coaching.guides.models import Guide, GuidePassage, GuideStatus, GuideTheme, GuideVersion
 from coaching.interactions import actions as action_labels
 from coaching.interactions import answers
 from coaching.interactions.models import ActionLabel, Outcome, Signal, SignalKind
@@ -225,3 +226,44 @@ def test_the_contact_page_shows_the_evidence_without_the_agent(client, db, make,
     assert client.get(f"/gaps/contacts/{pk(rows[0])}").status_code == 404  # another team's
     sign_in(client, db, settings, make.user(Role.staff, team))
     assert client.get(f"/gaps/contacts/{pk(rows[0])}").status_code == 403
+
+
+def test_drafts_quote_the_linked_and_the_vulnerability_guides(db, make):
+    theme, *_ = seed_pending(db, make.team())
+    lead = make.user(Role.cx_lead)
+    linked = Guide(title="Pending payments", body="x", status=GuideStatus.published)
+    vulnerable = Guide(
+        title="Supporting customers in vulnerable circumstances",
+        body="x",
+        status=GuideStatus.published,
+        created_by_id=lead.id,
+    )
+    draft_only = Guide(title="Unpublished pending notes", body="x")
+    db.add_all([linked, vulnerable, draft_only])
+    db.flush()
+    db.add_all([GuideTheme(guide_id=pk(g), theme_id=pk(theme)) for g in (linked, draft_only)])
+    version = GuideVersion(guide_id=pk(linked), number=1, title="t", body="x")
+    v2 = GuideVersion(guide_id=pk(vulnerable), number=1, title="t", body="x")
+    v3 = GuideVersion(guide_id=pk(draft_only), number=1, title="t", body="x")
+    db.add_all([version, v2, v3])
+    db.flush()
+    said = "Tell the customer the merchant has only reserved the money."
+    acknowledge = "Acknowledge what they told you in your own words before carrying on."
+    unpublished = "Not published yet."
+    for guide, v, text in (
+        (linked, version, said),
+        (vulnerable, v2, acknowledge),
+        (draft_only, v3, unpublished),
+    ):
+        db.add(GuidePassage(guide_id=pk(guide), version_id=pk(v), position=0, text=guide.title))
+        db.add(
+            GuidePassage(guide_id=pk(guide), version_id=pk(v), position=1, heading="Say", text=text)
+        )
+    db.flush()
+    body = module_drafts.draft_from_theme(db, theme, 5, uncertainty_phrases=PHRASES).body
+    guides = body.split("## From the guides")[1]
+    assert said in guides and f"](/guides/{linked.id})" in guides
+    assert unpublished not in body
+    vulnerable_part = body.split("## Customers in vulnerable circumstances")[1]
+    assert acknowledge in vulnerable_part and f"](/guides/{vulnerable.id})" in vulnerable_part
+    assert f'<a href="/guides/{linked.id}"' in render(body)
