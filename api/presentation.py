@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
 
 from markupsafe import Markup, escape
 
 from coaching.guides.search import query_pattern
 from coaching.interactions.models import ImportProblem, SignalKind
 from coaching.interactions.queries import KindRate, WeeklySeries
-from coaching.modules.effect import Effect, Rates
 from coaching.reports.content import ModuleLine, Report, Responses, ThemeRow
 from foundation.i18n import N_, gettext
 
@@ -102,46 +101,6 @@ def gap_weekly_chart(series: WeeklySeries, shown: Sequence[SignalKind]) -> Chart
 
 
 # --- coaching: charts, CSV and highlighting of coaching figures ---
-def effect_rates_chart(rates: Rates, days: int) -> dict[str, Any]:
-    """Grouped bars: each group's rate before and after (its own, or the median) completion."""
-    return {
-        "type": "bar",
-        "labels": [
-            gettext("%(days)s days before completion") % {"days": days},
-            gettext("%(days)s days after completion") % {"days": days},
-        ],
-        "datasets": [
-            {
-                "label": gettext("Coached agents"),
-                "data": [round(rates.treated_before, 2), round(rates.treated_after, 2)],
-            },
-            {
-                "label": gettext("Not coached (split at the median completion)"),
-                "data": [round(rates.control_before, 2), round(rates.control_after, 2)],
-            },
-        ],
-        "options": {
-            "scales": {
-                "y": {
-                    "beginAtZero": True,
-                    "title": {
-                        "display": True,
-                        "text": gettext("Theme gap signals per 100 interactions"),
-                    },
-                }
-            }
-        },
-    }
-
-
-def effect_chart(effect: Effect) -> dict[str, Any] | None:
-    """Grouped bars: each group's rate before and after (its own, or the median) completion;
-    none when there is no estimate."""
-    if not effect.enough or effect.rates is None:
-        return None
-    return effect_rates_chart(effect.rates, effect.days)
-
-
 def highlight(text: str, query: str) -> Markup:
     """``text`` escaped, with the words that match the query's terms wrapped in <mark>.
     Splitting the raw text first and escaping every piece means no markup from the text (or

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from api.access import can_see_team
 from api.formats import FILTERS
-from api.presentation import effect_chart
+from api.presentation_svg import event_study_chart
 from foundation import i18n
 from foundation.accounts import Role, UserPublic
 from foundation.i18n import N_, gettext
@@ -37,7 +37,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
 templates.env.policies["ext.i18n.trimmed"] = True
 templates.env.filters.update(FILTERS)
 templates.env.globals.update(
-    Role=Role, can_see_team=can_see_team, markdown=markdown, effect_chart=effect_chart
+    Role=Role, can_see_team=can_see_team, markdown=markdown, event_study_chart=event_study_chart
 )
 DISMISS = N_("Dismiss")
 # The language picker's choices, each in its own words (never translated).

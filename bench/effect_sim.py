@@ -21,12 +21,14 @@ Scenarios, 200 replications each:
 
 Estimators:
 - the product's (``coaching.modules.staggered.estimate``): the imputation estimator with
-  not-yet-coached comparison, the 4 selection weeks and the coaching week left out of the
-  baseline (``exclude=5``), 8 weeks after coaching counted, 95% interval from 199 cluster
+  not-yet-coached comparison, the weeks before coaching that the product leaves out of the
+  baseline (``coaching.modules.effect.EXCLUDE``: the suggestion rule's 30 days, rounded up to
+  5 weeks, and the coaching week), 8 weeks after coaching counted, 95% interval from 199 cluster
   bootstrap replicates;
-- the old one (``coaching.modules.effect.compute``): coached agents' 8 weeks before and after
-  their completion against never-coached agents split at the median completion, pooled rates,
-  2,000 bootstrap replicates. It has no estimate without never-coached agents (``staggered``).
+- the old one (the product's estimator before issue 16, kept here as the baseline): coached
+  agents' 8 weeks before and after their completion against never-coached agents split at the
+  median completion, pooled rates, 2,000 cluster-bootstrap replicates within each group. It
+  has no estimate without never-coached agents (``staggered``).
 
 Prints bias (mean estimate minus the realised truth) and coverage (share of 95% intervals
 holding it) per scenario and estimator, and ends with one JSON line: ``{"bench": "effect_sim",
@@ -49,12 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from coaching.modules import effect as old_effect
-from coaching.modules import staggered
+from coaching.modules import effect, staggered
 
 AGENTS, TEAMS, WEEKS, CONTACTS = 60, 6, 26, 40
 MEAN_RATE, CV, WEEK_SD, EFFECT = 4.0, 0.5, 0.5, -1.5
-EXCLUDE, HORIZON, WINDOW = 5, 8, 8
+EXCLUDE, HORIZON, WINDOW = effect.EXCLUDE, 8, 8  # the product's left-out weeks
 LOOKBACK = 4  # weeks the selection rule reads
 BOOTSTRAP = 199
 SCENARIOS = ("random", "selected", "staggered")
@@ -130,8 +131,16 @@ def product_estimate(world: World) -> tuple[float, float, float] | None:
     return found.estimate, found.low or 0.0, found.high or 0.0
 
 
+def _change(counts: np.ndarray) -> np.ndarray:
+    """After-minus-before pooled rate per 100 of (..., agents, 4) counts."""
+    sums = counts.sum(axis=-2)
+    return 100.0 * (sums[..., 3] / sums[..., 2] - sums[..., 1] / sums[..., 0])
+
+
 def old_estimate(world: World) -> tuple[float, float, float] | None:
-    """The never-assigned difference in differences on the same panel (8 weeks each side)."""
+    """The never-assigned difference in differences on the same panel (8 weeks each side):
+    coached agents split at their own completion, the others at the median one; agents need
+    contacts on both sides; bootstrap resamples agents within each group."""
     panel = world.panel
     first = panel.first_week
     coached = first != staggered.NEVER
@@ -144,27 +153,27 @@ def old_estimate(world: World) -> tuple[float, float, float] | None:
         for i, s in zip(rows, split, strict=True):
             before = slice(max(0, s - WINDOW), s)
             after = slice(s, min(WEEKS, s + WINDOW))
-            out.append(
-                (
-                    panel.contacts[i, before].sum(),
-                    panel.gaps[i, before].sum(),
-                    panel.contacts[i, after].sum(),
-                    panel.gaps[i, after].sum(),
-                )
+            row = (
+                panel.contacts[i, before].sum(),
+                panel.gaps[i, before].sum(),
+                panel.contacts[i, after].sum(),
+                panel.gaps[i, after].sum(),
             )
-        return old_effect.counts_array(out)
+            if row[0] and row[2]:
+                out.append(row)
+        return np.asarray(out, dtype=np.int64).reshape(-1, 4)
 
     treated_rows, control_rows = np.flatnonzero(coached), np.flatnonzero(~coached)
-    found = old_effect.compute(
-        counts(treated_rows, first[treated_rows]),
-        counts(control_rows, np.full(len(control_rows), split_control)),
-        min_group_size=5,
-        days=WINDOW * 7,
-        reps=2000,
-    )
-    if not found.enough or found.estimate is None:
+    treated = counts(treated_rows, first[treated_rows])
+    control = counts(control_rows, np.full(len(control_rows), split_control))
+    if len(treated) < 5 or len(control) < 5:
         return None
-    return found.estimate, found.low or 0.0, found.high or 0.0
+    rng = np.random.default_rng(20_260_302)
+    draws = _change(treated[rng.integers(0, len(treated), (2000, len(treated)))]) - _change(
+        control[rng.integers(0, len(control), (2000, len(control)))]
+    )
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return float(_change(treated) - _change(control)), float(low), float(high)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, func, select
 
 from api.security import hash_password
@@ -194,7 +194,23 @@ def load_demo_interactions(
         path = Path(tmp) / "demo-interactions.csv"
         write_csv(path, demo_rows(agents, start, data_dir))
         job = run_import_now(engine, settings, path)
+    with Session(engine) as session:
+        _as_if_imported_nightly(session)
+        session.commit()
     return job.message or job.error
+
+
+def _as_if_imported_nightly(session: Session) -> None:
+    """Date each demo contact's import to the night after it happened, as a daily feed would
+    have, so the evidence of a closed period (``coaching.modules.snapshots``) has data."""
+    now = utcnow()
+    rows = session.exec(select(Interaction.id, Interaction.occurred_at)).all()
+    night = [
+        {"id": row_id, "created_at": min(now, as_utc(at).replace(hour=23) + timedelta(hours=2))}
+        for row_id, at in rows
+    ]
+    for first in range(0, len(night), 1000):
+        session.execute(update(Interaction), night[first : first + 1000])
 
 
 def demo_rows(

@@ -11,15 +11,16 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from api.pages.forms import Errors, Values
-from coaching.modules import assignments, effect, suggestions
+from coaching.modules import assignments, effect, snapshots, suggestions
 from coaching.modules import completion as completion_figures
 from coaching.modules import queries as module_queries
 from coaching.modules import service as module_service
 from coaching.modules.assignments import AssignResult, MyItem
 from coaching.modules.completion import AgentProgress, CrossTeam, Tally
 from coaching.modules.effect import Effect
-from coaching.modules.models import Assignment, CoachingModule, ModuleVersion
+from coaching.modules.models import Assignment, CoachingModule, EffectSnapshot, ModuleVersion
 from coaching.modules.service import Mark
+from coaching.modules.snapshots import StoredEffect
 from coaching.modules.suggestions import Offer
 from foundation.accounts import Role, Team, User
 from foundation.errors import Conflict, NotFound
@@ -164,6 +165,8 @@ class MeasuredModulePage(ModulePage):
     apart by whether ``effect`` is defined.)"""
 
     effect: Effect
+    stored: list[StoredEffect]  # closed periods' frozen estimates (all versions), newest first
+    stored_periods: list[EffectSnapshot]  # the rows they came from, in the same order
 
 
 def fieldsets(module: CoachingModule) -> list[Fieldset]:
@@ -235,7 +238,13 @@ def module_page(
         min_group_size=settings.min_group_size,
         days=settings.coaching_effect_days,
     )
-    return MeasuredModulePage(**vars(page), effect=measured)
+    stored = snapshots.versions(session, module.id)
+    return MeasuredModulePage(
+        **vars(page),
+        effect=measured,
+        stored=[found for _, found in stored],
+        stored_periods=[row for row, _ in stored],
+    )
 
 
 # ---------------------------------------------------------------------------------- assigning

@@ -24,7 +24,7 @@ from api.forms import PostedForm, form_values
 from api.pages import coaching as pages
 from api.params import FormId, Id, QueryId, parse_id
 from api.web import is_htmx, render, see_other
-from coaching.modules import assignments, suggestions
+from coaching.modules import assignments, snapshots, suggestions
 from coaching.modules import queries as module_queries
 from coaching.modules import service as module_service
 from coaching.modules.models import CoachingModule
@@ -124,6 +124,40 @@ def save_module(
         return render(request, "coaching/module.html", page, status_code=422)
     module_service.update_module(session, module, data, user)
     return see_other(request, f"/coaching/modules/{module_id}")
+
+
+@router.post("/modules/{module_id}/effects")
+def recompute_effect(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CxUser,
+    module_id: Id,
+    form: PostedForm,
+) -> Response:
+    """A new version of a closed period's stored estimate, beside the earlier ones."""
+    module = module_queries.get_module(session, module_id)
+    values = form_values(form)
+    try:
+        start, end = (
+            date.fromisoformat(values.get("start", "")),
+            date.fromisoformat(values.get("end", "")),
+        )
+    except ValueError:
+        raise Invalid(N_("Choose a period with a start and an end date.")) from None
+    if start > end or end >= utcnow().date():
+        raise Invalid(N_("Only a period that has ended can be computed again."))
+    assert module.id is not None
+    snapshots.recompute(
+        session,
+        module.id,
+        start=start,
+        end=end,
+        min_group_size=settings.min_group_size,
+        days=settings.coaching_effect_days,
+        user_id=user.id,
+    )
+    return see_other(request, f"/coaching/modules/{module_id}#h-effect")
 
 
 @router.post("/modules/{module_id}/publish")

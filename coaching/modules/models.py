@@ -143,3 +143,21 @@ class Suggestion(SQLModel, table=True):
     team_rate: float
     decided_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     decided_at: datetime = Field(default_factory=utcnow)
+
+
+class EffectSnapshot(SQLModel, table=True):
+    """A module's coaching effect for a closed period, computed from the data imported by the
+    period's end and kept, so it does not move when later assignments are made; computing it
+    again adds a version beside it."""
+
+    __tablename__ = "effect_snapshot"
+    __table_args__ = (UniqueConstraint("module_id", "period_start", "period_end", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    module_id: int = Field(foreign_key="coaching_module.id", ondelete="CASCADE", index=True)
+    period_start: date
+    period_end: date  # inclusive
+    version: int
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # Effect.to_json()
+    computed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    computed_at: datetime = Field(default_factory=utcnow)
