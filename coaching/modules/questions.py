@@ -1,12 +1,13 @@
 """Check questions drafted from a theme's real contacts.
 
 Each question is a customer's own (redacted) question from a resolved contact of the theme, and
-the right option is how the agent answered it. Good answers come from the theme's gap evidence,
-most central first: resolved contacts where the agent was not unsure, that were not a repeat
-contact and not rated low (rated 4 or 5 first, then unrated ones). The wrong options are good
-answers from the nearest other themes (by centroid cosine): real answers to other questions, so
-plausible but not the answer to this one. Answers on unresolved contacts of the same theme are
-never used as wrong options: they are not necessarily wrong.
+the right option is how the agent answered it. Good answers are the ones the module's body
+teaches (``coaching.interactions.answers``): contacts resolved first time (not a repeat), the
+agent sure of it, rated well or not rated, the most central answers first, without security
+checks or pleasantries. The wrong options are good answers from the nearest other themes (by
+centroid cosine): real answers to other questions, so plausible but not the answer to this one.
+Answers on unresolved contacts of the same theme are never used as wrong options: they are not
+necessarily wrong.
 
 The right option's place is shuffled deterministically (seeded by theme, question and contact),
 options are trimmed to a sentence or two, and sentences where an agent gives their name or an id
@@ -26,32 +27,19 @@ from datetime import datetime
 import numpy as np
 from sqlmodel import Session, col, select
 
-from coaching.interactions import evidence, excerpts
-from coaching.interactions.models import Channel, Interaction, Outcome, Signal, SignalKind
+from coaching.interactions import answers
+from coaching.interactions.models import Channel, Interaction, Signal, SignalKind
 from coaching.modules.models import CheckQuestion
 from foundation.embeddings import from_bytes
 from ideas.themes import queries as theme_queries
 from ideas.themes.models import DocumentKind, Theme, ThemeMember
 
 MAX_QUESTIONS = 3
-CANDIDATES = 60  # central gap members read for this theme's good answers
 NEIGHBOURS = 4  # nearest other themes whose answers serve as wrong options
-NEIGHBOUR_CANDIDATES = 20
 WRONG_OPTIONS = 3  # at most; a question needs at least MIN_WRONG
 MIN_WRONG = 2
-GOOD_CSAT = 4
 QUESTION_CHARS = 220
 ANSWER_CHARS = 240
-
-# A good answer's contact: resolved, and none of these (unsure, not first time, rated low).
-_NOT_GOOD = {SignalKind.uncertainty, SignalKind.repeat_contact, SignalKind.low_csat}
-# Signals that make an otherwise good contact a weaker example (ranked after the others).
-_WEAKER = {
-    SignalKind.transfer,
-    SignalKind.escalation,
-    SignalKind.negative_sentiment,
-    SignalKind.missed_vulnerability,
-}
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 # Sentences an agent names themselves or quotes an id in: left out of an option.
@@ -126,51 +114,42 @@ def _key(text: str) -> str:
 
 # ---------------------------------------------------------------------------- good answers
 def good_answers(
-    session: Session, theme_id: int, phrases: Sequence[str], *, limit: int = CANDIDATES
-) -> list[Answer]:
-    """The theme's good answers, best first: rated 4-5 before unrated, cleaner contacts before
-    those with other signals, then the most central; one per customer question and answer."""
-    members, _ = evidence.gap_members(session, theme_id, limit=limit)
-    eligible = [
-        (rank, m)
-        for rank, m in enumerate(members)
-        if m.outcome == Outcome.resolved and not _NOT_GOOD & set(m.kinds)
-    ]
-    if not eligible:
-        return []
-    rows = session.exec(
-        select(Interaction).where(col(Interaction.id).in_([m.interaction_id for _, m in eligible]))
-    )
-    contacts = {row.id: row for row in rows}
-    lowered = [p.lower() for p in phrases]
-    scored: list[tuple[tuple[int, int, int], Answer]] = []
-    for rank, member in eligible:
-        row = contacts.get(member.interaction_id)
-        if row is None or (row.csat is not None and row.csat < GOOD_CSAT):
-            continue
-        question = readable_question(excerpts.main_question(row.turns))
-        answer = readable_answer(excerpts.resolution(row.turns, lowered))
-        if not question or not answer:
-            continue
-        weaker = len(_WEAKER & set(member.kinds))
-        found = Answer(
-            member.interaction_id,
-            question,
-            answer,
-            row.occurred_at,
-            row.channel,
-            row.csat,
-            list(row.actions or []),
+    session: Session, theme_id: int, phrases: Sequence[str]
+) -> tuple[list[Answer], int]:
+    """The theme's good answers, most central first, one per customer question and answer,
+    trimmed; and how many contacts of the theme went well."""
+    material = answers.gather(session, theme_id, phrases)
+    ids = [q.interaction_id for q in material.answers]
+    meta = {
+        row_id: (occurred_at, channel)
+        for row_id, occurred_at, channel in session.exec(
+            select(Interaction.id, Interaction.occurred_at, Interaction.channel).where(
+                col(Interaction.id).in_(ids)
+            )
         )
-        scored.append(((0 if row.csat is not None else 1, weaker, rank), found))
+    }
     seen: set[str] = set()
     out = []
-    for _, found in sorted(scored, key=lambda s: s[0]):
-        keys = {_key(found.question), _key(found.answer)}
-        if not keys & seen:
-            seen |= keys
-            out.append(found)
-    return out
+    for quote in material.answers:
+        question, answer = readable_question(quote.question), readable_answer(quote.answer)
+        keys = {_key(question), _key(answer)}
+        if not question or not answer or quote.interaction_id not in meta or keys & seen:
+            continue
+        seen |= keys
+        occurred_at, stored = meta[quote.interaction_id]
+        channel = Channel(stored) if stored else None
+        out.append(
+            Answer(
+                quote.interaction_id,
+                question,
+                answer,
+                occurred_at,
+                channel,
+                quote.csat,
+                list(quote.actions),
+            )
+        )
+    return out, material.good
 
 
 def neighbours(session: Session, theme: Theme, count: int = NEIGHBOURS) -> list[Theme]:
@@ -333,11 +312,11 @@ def draft_questions(
     questions: list[CheckQuestion] = []
     vulnerable = _vulnerability_question(session, theme)
     wanted = MAX_QUESTIONS - (1 if vulnerable else 0)
-    everything = good_answers(session, theme.id, uncertainty_phrases)
+    everything, good = good_answers(session, theme.id, uncertainty_phrases)
     mine = everything[:wanted]
     if mine:
         pools = [
-            (other, good_answers(session, pk_, uncertainty_phrases, limit=NEIGHBOUR_CANDIDATES))
+            (other, good_answers(session, pk_, uncertainty_phrases)[0])
             for other in neighbours(session, theme)
             if (pk_ := other.id) is not None
         ]
@@ -346,7 +325,7 @@ def draft_questions(
         for index, right in enumerate(mine):
             wrong = _wrong_options(pools, index, set(taken))
             if len(wrong) >= MIN_WRONG:
-                questions.append(_answer_question(theme, index, right, wrong, len(everything)))
+                questions.append(_answer_question(theme, index, right, wrong, good))
     if vulnerable:
         questions.append(vulnerable)
     return questions
