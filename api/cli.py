@@ -151,6 +151,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "forwarded_allow_ips": settings.trusted_proxies,
         # uvicorn's own access log prints raw paths and client addresses; ours does not.
         "access_log": False,
+        # A web process imports the ML stack before it answers (8 s on an idle 2-core machine,
+        # 40 s while tests run beside it); uvicorn's default 5 s would kill and restart it forever.
+        "timeout_worker_healthcheck": 120,
     }
 
 

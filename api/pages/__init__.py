@@ -21,7 +21,7 @@ One module per area:
 - ``notifications.py``: the notification list.
 - ``account.py``: personal API tokens.
 - ``receipts.py``: the anonymous submitter's receipt pages.
-- ``reports.py``: the outcomes report.
+- ``reports.py``: the Consumer Duty reports: the list with its generate form, and one snapshot.
 - ``teams.py``: a team's page.
 - ``themes.py``: the theme list and its run status, the unthemed ideas, one theme's page.
 """

@@ -2,7 +2,7 @@
 questions, assignments and completion, suggestions, and the measured coaching effect.
 
 Fixed file set:
-- ``models.py``      CoachingModule, ModuleVersion, Assignment, Attempt, Suggestion (and forms)
+- ``models.py``      CoachingModule, ModuleVersion, Assignment, Attempt, Suggestion, EffectSnapshot
 - ``queries.py``     reading modules, their versions and check questions
 - ``service.py``     writing modules (create, update, publish, archive), the edit form, marking
 - ``drafts.py``      the pre-filled draft of a module from a theme's evidence
@@ -11,5 +11,7 @@ Fixed file set:
 - ``assignments.py`` assigning versions to agents, attempts, completion, overdue, reminders
 - ``completion.py``  completion figures per team, agent and module
 - ``suggestions.py`` offering a theme's module for agents with a high gap rate in it
-- ``effect.py``      the coaching effect: difference in differences with a cluster bootstrap
+- ``effect.py``      the coaching effect of a module: its agent-by-week panel from the database
+- ``staggered.py``   the estimator: imputation with not-yet-coached comparison, event study
+- ``snapshots.py``   closed periods' estimates, stored so later data never changes them
 """
