@@ -2,7 +2,8 @@
 #
 #   make setup        create/refresh the virtualenv from requirements.lock (idempotent)
 #   make lock         re-resolve requirements.lock from pyproject.toml
-#   make run          start the demo: migrate SQLite, load demo data, web on :8000 + worker
+#   make run          start the demo (PDF libraries installed if missing): migrate SQLite,
+#                     load demo data, web on :8000 + worker
 #   make test         run the test suite (PYTEST_ARGS="-k foo -x" to pass options)
 #   make system-deps  install chromium / postgresql / redis-server / CJK fonts / WeasyPrint's
 #                     Pango and HarfBuzz from Debian if missing
@@ -25,6 +26,7 @@ UV_SOURCES := python3 -m pip config list 2>/dev/null | sed -n "s/^global\.\(find
 	| while read -r opt values; do for v in $$values; do [ -e "$${v\#file://}" ] && echo "--$$opt $$v"; done; done; \
 	echo --index-strategy unsafe-best-match
 PYTEST_ARGS ?=
+ONLY ?=
 
 # Applies to every recipe (only inside make's own child processes): never reach
 # out to the Hugging Face hub, and keep tokenizers from forking thread pools.
@@ -58,6 +60,7 @@ lock: setup
 
 # run: the demo stack (web on 127.0.0.1:8000 plus one worker); prints demo logins.
 run: setup
+	$(MAKE) --no-print-directory system-deps ONLY=pdf
 	exec "$(VENV)/bin/voiceloop" run
 
 # test: lint, then the whole suite. Any non-zero pytest status fails the target,
@@ -87,18 +90,20 @@ system-deps:
 		fi
 	}
 	missing=()
-	if [ ! -x /usr/bin/chromium ]; then
-		missing+=(chromium)
-	fi
-	if ! postgres_answers && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
-		missing+=(postgresql)
-	fi
-	if ! answers 6379 && ! command -v redis-server >/dev/null 2>&1; then
-		missing+=(redis-server)
-	fi
-	# Chinese and Japanese glyphs for the browser (screenshots, printed reports).
-	if ! compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK-*' >/dev/null; then
-		missing+=(fonts-noto-cjk)
+	if [ "$(ONLY)" != pdf ]; then  # `make run` needs only the PDF engine's libraries
+		if [ ! -x /usr/bin/chromium ]; then
+			missing+=(chromium)
+		fi
+		if ! postgres_answers && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+			missing+=(postgresql)
+		fi
+		if ! answers 6379 && ! command -v redis-server >/dev/null 2>&1; then
+			missing+=(redis-server)
+		fi
+		# Chinese and Japanese glyphs for the browser (screenshots, printed reports).
+		if ! compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK-*' >/dev/null; then
+			missing+=(fonts-noto-cjk)
+		fi
 	fi
 	# WeasyPrint (the outcomes report's PDF) draws text with Pango and HarfBuzz.
 	for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core; do
