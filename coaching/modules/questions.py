@@ -38,6 +38,7 @@ MAX_QUESTIONS = 3
 NEIGHBOURS = 4  # nearest other themes whose answers serve as wrong options
 WRONG_OPTIONS = 3  # at most; a question needs at least MIN_WRONG
 MIN_WRONG = 2
+SAME_ANSWER = 0.7  # word-count cosine at which two answers count as saying the same
 QUESTION_CHARS = 220
 ANSWER_CHARS = 240
 
@@ -178,11 +179,21 @@ def _placed(wrong: list[str], right: str, *seed: object) -> tuple[list[str], int
     return options, at
 
 
+def _alike(one: str, other: str) -> bool:
+    """Whether two answers say much the same (word-count cosine): one cannot be the wrong option
+    beside the other."""
+    if _key(one) == _key(other):
+        return True
+    a, b = answers.lexical([one, other])
+    return float(a @ b) >= SAME_ANSWER
+
+
 def _wrong_options(
-    pools: list[tuple[Theme, list[Answer]]], index: int, taken: set[str]
+    pools: list[tuple[Theme, list[Answer]]], index: int, taken: list[str]
 ) -> list[tuple[Theme, Answer]]:
     """Up to ``WRONG_OPTIONS`` answers from other themes for question ``index``: one from each
-    of the nearest themes first (a different one per question), then more from the same."""
+    of the nearest themes first (a different one per question), then more from the same; none
+    alike any of ``taken`` (this theme's good answers) or each other."""
     chosen: list[tuple[Theme, Answer]] = []
     for round_ in range(max((len(p) for _, p in pools), default=0)):
         for other, pool in pools:
@@ -191,8 +202,8 @@ def _wrong_options(
             if round_ >= len(pool):
                 continue
             found = pool[(index + round_) % len(pool)]
-            if _key(found.answer) not in taken:
-                taken.add(_key(found.answer))
+            if not any(_alike(found.answer, t) for t in taken):
+                taken.append(found.answer)
                 chosen.append((other, found))
     return chosen
 
@@ -321,9 +332,9 @@ def draft_questions(
             if (pk_ := other.id) is not None
         ]
         pools = [(other, pool) for other, pool in pools if pool]
-        taken = {_key(a.answer) for a in mine}
+        taken = [a.answer for a in everything]
         for index, right in enumerate(mine):
-            wrong = _wrong_options(pools, index, set(taken))
+            wrong = _wrong_options(pools, index, list(taken))
             if len(wrong) >= MIN_WRONG:
                 questions.append(_answer_question(theme, index, right, wrong, good))
     if vulnerable:

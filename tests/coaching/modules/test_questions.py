@@ -232,3 +232,14 @@ def test_trimming_keeps_a_question_and_a_sentence_or_two():
     assert (
         answer == "Your address was changed after the statement run. I've resent it to the new one."
     )
+
+
+def test_an_answer_this_theme_also_gives_is_never_a_wrong_option(db, themes):
+    (agent,) = add_agents(db, 1, prefix="QS-")
+    same = GOOD["cards"][1][1]  # a card answer also given on a payments contact
+    _contact(db, themes["payments"], agent, "Where is my card? I need it to pay abroad.", same,
+             outcome=Outcome.resolved, csat=4, signals=[SignalKind.transfer],
+             when=utcnow() - timedelta(days=2))  # fmt: skip
+    for question in _draft(db, themes["cards"]):
+        wrong = [o for i, o in enumerate(question.options) if i != question.answer]
+        assert not any("seven working days" in o for o in wrong)
