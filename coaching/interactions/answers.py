@@ -36,6 +36,10 @@ _ROUTINE = re.compile(
     r"|post ?code|verified|signed in|logged in|through security)\b",
     re.IGNORECASE,
 )
+_CLOSING = re.compile(
+    r"\b(?:take care|thanks for (?:calling|getting in touch|contacting)|good ?bye|bye)\b",
+    re.IGNORECASE,
+)
 _CUE = re.compile(r'"([^"]{1,60})" \(([^;()]{1,60}); FCA driver: ([^()]{1,40})\)')
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -111,6 +115,23 @@ def answer_text(turns: list[dict[str, str]], phrases: Sequence[str], *, sure: bo
     return " ".join(" ".join(text.split()) for _, text in chosen)
 
 
+def last_said(turns: list[dict[str, str]]) -> str:
+    """How a contact that went wrong ended, briefly: the agent's last two substantial turns after
+    the main question (the transfer, the refusal, the hesitation), not questions or goodbyes."""
+    main = excerpts._main_question(turns)
+    said = [
+        t["text"]
+        for i, t in enumerate(turns)
+        if i > (main if main is not None else -1)
+        and t.get("speaker") == "agent"
+        and _words(t["text"]) >= ANSWER_MIN_WORDS
+        and not t["text"].rstrip().endswith(("?", "？"))
+        and not _ROUTINE.search(t["text"])
+        and not _CLOSING.search(t["text"])
+    ]
+    return " ".join(" ".join(text.split()) for text in said[-2:])
+
+
 def lexical(texts: list[str]) -> np.ndarray:
     """Word-count vectors, L2-normalised: the centre of a group without a language model."""
     counts = [Counter(w.lower() for w in _WORD.findall(t) + _CJK.findall(t)) for t in texts]
@@ -167,7 +188,10 @@ def gather(
         if row is None or not question.strip():
             continue
         good = went_well(row, set(m.kinds))
-        answer = answer_text(row.turns, phrases, sure=good)
+        if row.outcome == Outcome.resolved:
+            answer = answer_text(row.turns, phrases, sure=good)
+        else:
+            answer = last_said(row.turns)
         quote = Quote(
             m.interaction_id,
             clip(question),
