@@ -21,9 +21,10 @@ Scenarios, 200 replications each:
 
 Estimators:
 - the product's (``coaching.modules.staggered.estimate``): the imputation estimator with
-  not-yet-coached comparison, the weeks before coaching that the product leaves out of the
-  baseline (``coaching.modules.effect.EXCLUDE``: the suggestion rule's 30 days, rounded up to
-  5 weeks, and the coaching week), 8 weeks after coaching counted, 95% interval from 199 cluster
+  not-yet-coached comparison, the coaching week left out of a coached agent's baseline, and for
+  agents chosen by the rule (``selected``) the weeks the product leaves out for an accepted
+  suggestion too (``coaching.modules.effect.EXCLUDE``: the rule's 30 days, rounded up to 5
+  weeks, and the coaching week), 8 weeks after coaching counted, 95% interval from 199 cluster
   bootstrap replicates;
 - the old one (the product's estimator before issue 16, kept here as the baseline): coached
   agents' 8 weeks before and after their completion against never-coached agents split at the
@@ -55,7 +56,7 @@ from coaching.modules import effect, staggered
 
 AGENTS, TEAMS, WEEKS, CONTACTS = 60, 6, 26, 40
 MEAN_RATE, CV, WEEK_SD, EFFECT = 4.0, 0.5, 0.5, -1.5
-EXCLUDE, HORIZON, WINDOW = effect.EXCLUDE, 8, 8  # the product's left-out weeks
+EXCLUDE, HORIZON, WINDOW = effect.EXCLUDE, 8, 8  # the product's left-out weeks when chosen
 LOOKBACK = 4  # weeks the selection rule reads
 BOOTSTRAP = 199
 SCENARIOS = ("random", "selected", "staggered")
@@ -100,7 +101,9 @@ def simulate(scenario: str, rng: np.random.Generator) -> World:
         rate[:, t] = np.where(active, np.maximum(untreated_rate[:, t] + EFFECT, 0), rate[:, t])
         gaps[:, t] = np.minimum(poisson(rate[:, t] * CONTACTS / 100, noise[:, t]), CONTACTS)
     first = np.where(coached >= 0, coached + 1, staggered.NEVER)
-    panel = staggered.Panel(contacts, gaps, first)
+    # As the product does: the selection window is left out only for agents chosen by the rule.
+    left_out = np.full(AGENTS, EXCLUDE if scenario == "selected" else 1)
+    panel = staggered.Panel(contacts, gaps, first, left_out)
     resid, found = staggered.residuals(panel, EXCLUDE, HORIZON)
     counted = found.treated & np.isfinite(resid)  # the cells the estimate is made of
     change = (rate - untreated_rate)[counted]

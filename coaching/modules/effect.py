@@ -11,10 +11,10 @@ bootstrap and an event study). This module builds its agent-by-week panel from t
 - **Coached.** Agents (log agent codes) whose user first completed the module before ``until``;
   the first week coaching can have changed is the week after completion. Everyone else is a
   comparison agent until (and unless) they are coached.
-- **Left out.** For each coached agent, the completion week and the weeks the suggestion rule
-  reads (``suggestions.WINDOW_DAYS``): a module offered for a high rate finds agents whose rate
-  is high by chance, and counting those weeks as their usual level would credit coaching with
-  the fall back to it.
+- **Left out.** For each coached agent, the completion week; and for an agent offered the
+  module because their rate was high (an accepted suggestion), the weeks the suggestion rule
+  reads too (``suggestions.WINDOW_DAYS``): such a rate is high partly by chance, and counting
+  those weeks as the agent's usual level would credit coaching with the fall back to it.
 - **Weeks** end at ``until``; only contacts that happened and were imported (``created_at``)
   before ``until`` count, so a period's estimate, once the period has closed, does not move
   with later assignments or late imports (``snapshots`` stores it per period).
@@ -44,7 +44,8 @@ from ideas.themes import queries as theme_queries
 from ideas.themes.models import DocumentKind, ThemeMember
 
 WEEK = timedelta(days=7)
-EXCLUDE = math.ceil(WINDOW_DAYS / 7) + 1  # the suggestion rule's weeks and the completion week
+# Weeks left out before a chosen agent's first effect week: the rule's and the completion week.
+EXCLUDE = math.ceil(WINDOW_DAYS / 7) + 1
 BEFORE = 8  # event-study weeks shown ahead of the first effect week
 MAX_WEEKS = 52  # the longest panel read
 CHUNK = 500  # agent ids per IN (...) list
@@ -65,7 +66,7 @@ class Effect:
     high: float | None
     weeks: list[staggered.EventWeek]
     horizon: int  # weeks after coaching counted
-    excluded: int  # weeks before the first effect week left out of a coached agent's baseline
+    excluded: int  # weeks before the first effect week left out of a chosen agent's baseline
     selected: bool  # some coached agents were offered the module for a high rate
     until: datetime
     min_group_size: int
@@ -192,16 +193,17 @@ def _completions(session: Session, module_id: int, until: datetime) -> dict[int,
     }
 
 
-def _selected(session: Session, module_id: int, agents: list[int]) -> bool:
-    """Whether any coached agent's user accepted a suggestion of this module (a high rate)."""
+def _selected(session: Session, module_id: int, agents: list[int]) -> set[int]:
+    """The coached agents whose user accepted a suggestion of this module (chosen for a high
+    rate)."""
     accepted = select(Suggestion.user_id).where(
         Suggestion.module_id == module_id, Suggestion.status == SuggestionStatus.accepted
     )
     users = set(session.exec(accepted))
     if not users:
-        return False
-    coached = select(Agent.user_id).where(col(Agent.id).in_(agents))
-    return any(user in users for user in session.exec(coached))
+        return set()
+    coached = select(Agent.id, Agent.user_id).where(col(Agent.id).in_(agents))
+    return {int(agent) for agent, user in session.exec(coached) if user in users}
 
 
 def _day_counts(
@@ -256,12 +258,14 @@ def panel(
         by_agent[agent][1, week] += gaps
     agents = sorted(by_agent)
     first = [int((done[a] - start) / WEEK) + 1 if a in done else staggered.NEVER for a in agents]
+    chosen = _selected(session, module_id, sorted(done))
     cells = np.stack([by_agent[a] for a in agents]) if agents else np.zeros((0, 2, weeks))
     return (
         staggered.Panel(
             cells[:, 0].astype(np.int64),
             cells[:, 1].astype(np.int64),
             np.asarray(first, dtype=np.int64),
+            np.asarray([EXCLUDE if a in chosen else 1 for a in agents], dtype=np.int64),
         ),
         {a: done[a] for a in agents if a in done},
     )
@@ -339,7 +343,7 @@ def module_effect(
         low=found.low,
         high=found.high,
         weeks=found.weeks,
-        selected=_selected(session, module_id, sorted(done)),
+        selected=bool(built.exclude is not None and (built.exclude > 1).any()),
     )
     return result
 

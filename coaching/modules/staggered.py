@@ -51,6 +51,10 @@ class Panel:
     contacts: np.ndarray  # (agents, weeks) int
     gaps: np.ndarray  # (agents, weeks) int, <= contacts
     first_week: np.ndarray  # (agents,) int
+    # Per agent, weeks before the first effect week left out of their baseline; None: the
+    # ``exclude`` argument for everyone. Only agents chosen for a high rate need the selection
+    # window left out; for the others the coaching week is enough.
+    exclude: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.contacts.shape != self.gaps.shape or self.contacts.ndim != 2:
@@ -61,7 +65,8 @@ class Panel:
             raise ValueError("gaps must be between 0 and the contacts")
 
     def take(self, agents: np.ndarray) -> Panel:
-        return Panel(self.contacts[agents], self.gaps[agents], self.first_week[agents])
+        left_out = None if self.exclude is None else self.exclude[agents]
+        return Panel(self.contacts[agents], self.gaps[agents], self.first_week[agents], left_out)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,8 @@ def cells(panel: Panel, exclude: int, horizon: int) -> Cells:
     coached = first != NEVER
     event = weeks[None, :] - first
     seen = panel.contacts > 0
-    untreated = seen & (~coached | (event < -exclude))
+    left_out = np.full(len(first), exclude) if panel.exclude is None else panel.exclude
+    untreated = seen & (~coached | (event < -left_out[:, None]))
     treated = seen & coached & (event >= 0) & (event < horizon)
     return Cells(untreated, treated, np.where(coached, event, 0))
 
@@ -154,7 +160,9 @@ def event_study(panel: Panel, exclude: int, horizon: int, before: int) -> list[E
         weight = panel.contacts * use
         total = weight.sum()
         value = float((np.where(use, resid, 0.0) * weight).sum() / total) if total else None
-        out.append(EventWeek(event, value, int(use.any(axis=1).sum()), event < -exclude))
+        # A baseline week: every coached agent's cell at it was fitted on (not left out).
+        baseline = bool(found.untreated[use].all()) if use.any() else event < -exclude
+        out.append(EventWeek(event, value, int(use.any(axis=1).sum()), baseline))
     return out
 
 

@@ -109,7 +109,8 @@ def test_a_module_from_a_theme_carries_its_effect(db, make, settings):
     page = pages.module_page(db, settings, module, cx)
     assert isinstance(page, pages.MeasuredModulePage)
     assert page.theme is not None and page.theme.id == theme.id
-    assert page.effect.days == settings.coaching_effect_days
+    assert page.effect.horizon == settings.coaching_effect_days // 7
+    assert page.stored == [] and page.stored_periods == []  # no closed period computed yet
 
 
 def test_posted_fieldsets_keep_what_was_typed():
