@@ -203,7 +203,7 @@ def _selected(session: Session, module_id: int, agents: list[int]) -> set[int]:
     if not users:
         return set()
     coached = select(Agent.id, Agent.user_id).where(col(Agent.id).in_(agents))
-    return {int(agent) for agent, user in session.exec(coached) if user in users}
+    return {int(agent) for agent, user in session.exec(coached) if agent and user in users}
 
 
 def _day_counts(
