@@ -27,6 +27,11 @@ GOOD_CSAT = 4  # a rated contact counts as going well at this CSAT or above
 QUOTE_CHARS = 320
 ANSWER_MIN_WORDS = 6  # shorter agent turns are pleasantries ("Okay, noted.")
 CONTACT_URL = "/gaps/contacts/{id}"
+NEARBY_SHARE = 0.2  # a disposition of at least this share of the theme's contacts
+NEARBY_READ = 400  # recent contacts read beside a theme
+NEARBY_MIN_COSINE = 0.35  # word cosine of a question to the theme's questions to count
+SAME_ANSWER = 0.75  # word cosine above which two answers say the same thing
+DRAFT_LANGUAGE = "en"  # drafts are written in English (the CX lead edits them)
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised rows (Embedder.encode)
 
@@ -165,6 +170,19 @@ def _distinct(quotes: list[Quote], key: Callable[[Quote], str]) -> list[Quote]:
     return out[:QUOTES]
 
 
+def _varied(ranked: list[Quote]) -> list[Quote]:
+    """The most central answers that do not repeat one another (the same script with other
+    amounts or days counts as a repeat), most central first."""
+    vectors = lexical([q.answer for q in ranked])
+    kept: list[int] = []
+    for i in range(len(ranked)):
+        if all(float(vectors[i] @ vectors[j]) < SAME_ANSWER for j in kept):
+            kept.append(i)
+        if len(kept) == QUOTES:
+            break
+    return [ranked[i] for i in kept]
+
+
 def went_well(row: Interaction, kinds: set[SignalKind]) -> bool:
     """Resolved first time (not a repeat), the agent sure of it, and rated well or not rated."""
     return (
@@ -174,6 +192,17 @@ def went_well(row: Interaction, kinds: set[SignalKind]) -> bool:
     )
 
 
+def _in_draft_language(rows: dict[int | None, Interaction]) -> dict[int | None, Interaction]:
+    """The contacts in the language the draft is written in (English) when the theme has any,
+    else in the theme's most common language: a theme joins contacts across languages, and a
+    lesson that quotes a Japanese call to an English team teaches nobody."""
+    spoken = Counter(r.language for r in rows.values() if r.language not in (None, "und"))
+    if not spoken:
+        return rows
+    language = DRAFT_LANGUAGE if DRAFT_LANGUAGE in spoken else spoken.most_common(1)[0][0]
+    return {k: r for k, r in rows.items() if r.language in (language, None, "und")}
+
+
 def gather(
     session: Session, theme_id: int, phrases: Sequence[str], *, embed: Embed | None = None
 ) -> Material:
@@ -181,6 +210,7 @@ def gather(
     members, _ = evidence.gap_members(session, theme_id, limit=CANDIDATES)
     ids = [m.interaction_id for m in members]
     rows = {r.id: r for r in session.exec(select(Interaction).where(col(Interaction.id).in_(ids)))}
+    rows = _in_draft_language(rows)
     quotes: list[tuple[Quote, bool]] = []
     for m in members:
         row = rows.get(m.interaction_id)
@@ -203,6 +233,8 @@ def gather(
         )
         quotes.append((quote, good))
     good_quotes = [q for q, good in quotes if good and q.answer]
+    if len(good_quotes) < QUOTES:  # a theme is made of contacts that went wrong: look beside it
+        good_quotes += nearby_good(session, list(rows.values()), phrases)
     scores = centrality([q.answer for q in good_quotes], embed)
     ranked = sorted(
         (replace(q, centrality=s) for q, s in zip(good_quotes, scores, strict=True)),
@@ -211,11 +243,54 @@ def gather(
     bad = [q for q, _ in quotes if q.outcome != Outcome.resolved]
     return Material(
         questions=_distinct([q for q, _ in quotes], lambda q: q.question),
-        answers=_distinct(ranked, lambda q: q.answer),
+        answers=_varied(ranked),
         unresolved=_distinct(bad, lambda q: q.question),
         good=len(good_quotes),
         cues=vulnerability_cues(session, theme_id),
     )
+
+
+def nearby_good(
+    session: Session, members: list[Interaction], phrases: Sequence[str]
+) -> list[Quote]:
+    """Contacts about the same thing that went well with no gap signal at all: a theme holds only
+    gap evidence, so its own contacts rarely show the good answer. Candidates share the
+    members' main dispositions and language; the ones kept ask what the members ask (word
+    cosine of their question to the members' questions' centre)."""
+    asked = [q for q in (excerpts.main_question(r.turns) for r in members) if q.strip()]
+    dispositions = Counter(r.disposition for r in members if r.disposition)
+    common = [d for d, n in dispositions.items() if n >= NEARBY_SHARE * len(members)]
+    if not asked or not common:
+        return []
+    languages = {r.language for r in members}
+    flagged = select(Signal.interaction_id).where(col(Signal.interaction_id) == Interaction.id)
+    query = (
+        select(Interaction)
+        .where(
+            col(Interaction.disposition).in_(common),
+            col(Interaction.outcome) == Outcome.resolved,
+            col(Interaction.id).not_in([r.id for r in members if r.id is not None]),
+            ~flagged.exists(),
+        )
+        .order_by(col(Interaction.occurred_at).desc())
+        .limit(NEARBY_READ)
+    )
+    found = [
+        r
+        for r in session.exec(query)
+        if r.language in languages and (r.csat is None or r.csat >= GOOD_CSAT)
+    ]
+    questions = [excerpts.main_question(r.turns) for r in found]
+    vectors = lexical(asked + questions)
+    centre = vectors[: len(asked)].mean(axis=0)
+    centre /= float(np.linalg.norm(centre)) or 1.0
+    close = vectors[len(asked) :] @ centre
+    out = []
+    for row, question, cosine in zip(found, questions, close, strict=True):
+        answer = answer_text(row.turns, phrases) if cosine >= NEARBY_MIN_COSINE else ""
+        if row.id is not None and question.strip() and answer:
+            out.append(Quote(row.id, clip(question), clip(answer), row.outcome, row.csat, [], 0.0))
+    return out
 
 
 def vulnerability_cues(session: Session, theme_id: int) -> list[Cue]:

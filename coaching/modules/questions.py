@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
-from coaching.interactions import answers
+from coaching.interactions import actions, answers
 from coaching.interactions.models import Channel, Interaction, Signal, SignalKind
 from coaching.modules.models import CheckQuestion
 from foundation.embeddings import from_bytes
@@ -208,14 +209,6 @@ def _wrong_options(
     return chosen
 
 
-def _topic(theme: Theme, question: str) -> str:
-    """What the hint points at: the theme's keywords the question uses, else its first ones."""
-    words = _key(question).split()
-    keywords = list(dict.fromkeys(theme.keywords))
-    used = [k for k in keywords if k.lower() in words][:3]
-    return ", ".join(used or keywords[:2]) or "their question"
-
-
 _CHANNEL_WORDS = {Channel.phone: "a phone call", Channel.chat: "a chat", Channel.email: "an email"}
 
 
@@ -229,19 +222,24 @@ def _reference(found: Answer) -> str:
 
 
 def _answer_question(
-    theme: Theme, index: int, right: Answer, wrong: list[tuple[Theme, Answer]], good: int
+    theme: Theme,
+    index: int,
+    right: Answer,
+    wrong: list[tuple[Theme, Answer]],
+    good: int,
+    known: dict[str, str],
 ) -> CheckQuestion:
     options, at = _placed(
         [a.answer for _, a in wrong], right.answer, theme.id, index, right.interaction_id
     )
     others = "”, “".join(sorted({t.name for t, _ in wrong}))
-    used = ", ".join(code.replace("_", " ").lower() for code in right.actions[:3])
-    actions = f" On that contact the agent also used: {used}." if used else ""
+    used = "; ".join(actions.label(code, known).lower() for code in right.actions[:3])
+    also = f" On that contact the agent also: {used}." if used else ""
     contacts = "contact" if good == 1 else "contacts"
     explanation = (
         f"Agents who resolved these contacts first time explained it like this: “{right.answer}” "
         f"It answers what the customer asked ({good} {contacts} in this theme's evidence were "
-        f"resolved first time and not rated low).{actions} The other replies answer other "
+        f"resolved first time and not rated low).{also} The other replies answer other "
         f"customers' questions, from the themes “{others}”. {_reference(right)}"
     )
     return CheckQuestion(
@@ -252,8 +250,8 @@ def _answer_question(
         answer=at,
         explanation=_clip(explanation, 1000),
         hint=_clip(
-            f"Think about what the customer needs to know about {_topic(theme, right.question)}: "
-            "which reply answers what they asked, and tells them what happens next?",
+            "Read the customer's words again: which reply answers exactly what they asked, and "
+            "tells them what happens next?",
             500,
         ),
         to_review=True,
@@ -271,7 +269,13 @@ def _vulnerability_question(session: Session, theme: Theme) -> CheckQuestion | N
             ThemeMember.kind == DocumentKind.gap,
             Signal.kind == SignalKind.missed_vulnerability,
         )
-        .order_by(col(ThemeMember.similarity).desc(), col(Signal.id))
+        .join(Interaction, col(Interaction.id) == col(Signal.interaction_id))
+        # A cue in the draft's language first: the agents reading it must understand the quote.
+        .order_by(
+            case((col(Interaction.language) == answers.DRAFT_LANGUAGE, 0), else_=1),
+            col(ThemeMember.similarity).desc(),
+            col(Signal.id),
+        )
         .limit(20)
     ).all()
     for text, reason in rows:
@@ -333,10 +337,11 @@ def draft_questions(
         ]
         pools = [(other, pool) for other, pool in pools if pool]
         taken = [a.answer for a in everything]
+        known = actions.labels(session, [code for a in mine for code in a.actions])
         for index, right in enumerate(mine):
             wrong = _wrong_options(pools, index, list(taken))
             if len(wrong) >= MIN_WRONG:
-                questions.append(_answer_question(theme, index, right, wrong, good))
+                questions.append(_answer_question(theme, index, right, wrong, good, known))
     if vulnerable:
         questions.append(vulnerable)
     return questions

@@ -267,3 +267,39 @@ def test_drafts_quote_the_linked_and_the_vulnerability_guides(db, make):
     vulnerable_part = body.split("## Customers in vulnerable circumstances")[1]
     assert acknowledge in vulnerable_part and f"](/guides/{vulnerable.id})" in vulnerable_part
     assert f'<a href="/guides/{linked.id}"' in render(body)
+
+
+def test_a_theme_of_failures_learns_from_contacts_beside_it_in_its_own_language(db, make):
+    """A theme holds only gap evidence: when none of its contacts went well, the good answer
+    comes from a contact with the same disposition and question that had no signal at all; a
+    contact in another language, or about something else, is not quoted."""
+    team = make.team()
+    theme = make_theme(db, "Pending card payments abroad")
+    agent = add_agents(db, 1, prefix="NEAR-")[0]
+    when = utcnow() - timedelta(days=2)
+
+    def contact(question: str, answer: str, **fields: object):
+        row = add_interaction(db, agent, team, when, **fields)  # type: ignore[arg-type]
+        row.disposition, row.language = "Card payments", "en"
+        row.turns = [
+            {"speaker": "customer", "text": question},
+            {"speaker": "agent", "text": answer},
+        ]
+        return row
+
+    for _ in range(3):
+        add_to_theme(
+            db,
+            theme,
+            contact(QUESTION, UNSURE, signals=[SignalKind.uncertainty], outcome=Outcome.unresolved),
+        )
+    beside = contact(QUESTION, GOOD[0], outcome=Outcome.resolved, csat=5)
+    other_topic = contact(
+        "How do I change my postal address?", ODD, outcome=Outcome.resolved, csat=5
+    )
+    foreign = contact(QUESTION, GOOD[1], outcome=Outcome.resolved, csat=5)
+    foreign.language = "ja"
+    db.flush()
+    found = answers.gather(db, pk(theme), PHRASES)
+    assert [q.interaction_id for q in found.answers] == [beside.id]
+    assert other_topic.id not in {q.interaction_id for q in found.answers}
