@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from api.access import can_see_team
 from api.formats import FILTERS
 from api.presentation_svg import event_study_chart
+from coaching.interactions.answers import without_contact_links
 from foundation import i18n
 from foundation.accounts import Role, UserPublic
 from foundation.i18n import N_, gettext
@@ -35,7 +36,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
 )
 templates.env.policies["ext.i18n.trimmed"] = True
-templates.env.filters.update(FILTERS)
+templates.env.filters.update(FILTERS, without_contact_links=without_contact_links)
 templates.env.globals.update(
     Role=Role, can_see_team=can_see_team, markdown=markdown, event_study_chart=event_study_chart
 )

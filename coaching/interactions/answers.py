@@ -50,6 +50,15 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
+_CONTACT_LINK = re.compile(r" ?\(\[[^\]\n]{1,40}\]\(/gaps/contacts/\d+\)\)")
+
+
+def without_contact_links(text: str) -> str:
+    """The text with its "([contact](/gaps/contacts/N))" evidence links taken out, for readers
+    who may not open other people's contacts (agents reading a published module or guide)."""
+    return _CONTACT_LINK.sub("", text)
+
+
 def contact_url(interaction_id: int) -> str:
     """Where a contact's redacted evidence is shown (``api.routes.gaps``)."""
     return CONTACT_URL.format(id=interaction_id)

@@ -303,3 +303,13 @@ def test_a_theme_of_failures_learns_from_contacts_beside_it_in_its_own_language(
     found = answers.gather(db, pk(theme), PHRASES)
     assert [q.interaction_id for q in found.answers] == [beside.id]
     assert other_topic.id not in {q.interaction_id for q in found.answers}
+
+
+def test_agents_read_a_lesson_without_links_to_other_peoples_contacts():
+    body = (
+        "- “It drops off within 7 days.” ([contact](/gaps/contacts/12))\n"
+        "- See [the guide](/guides/3) and ([contact](/gaps/contacts/9))."
+    )
+    assert answers.without_contact_links(body) == (
+        "- “It drops off within 7 days.”\n- See [the guide](/guides/3) and."
+    )
