@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from coaching.modules import assignments
+from coaching.modules import assignments, snapshots
 from coaching.modules import service as module_service
 from coaching.modules.models import Assignment, CoachingModule, ModuleUpdate, Suggestion
 from foundation.accounts import Role
@@ -233,3 +233,31 @@ def test_suggestions_are_offered_and_remembered(client, db, make, settings):
     again = post(client, "/coaching/suggestions", **choice, decision="accepted")
     assert again.status_code == 404  # another team's agent
     assert db.exec(select(Assignment)).all() == []  # neither decision assigned anything
+
+
+def test_a_closed_periods_estimate_is_kept_and_computed_again_as_a_new_version(
+    client, db, make, settings
+):
+    cx = make.user(Role.cx_lead)
+    theme = seed_theme(db, make.team())
+    module = published_module(db, cx, theme=theme)
+    start, end = TODAY - timedelta(days=40), TODAY - timedelta(days=10)
+    kept = snapshots.period_effect(
+        db, module.id, start=start, end=end, min_group_size=3, days=56, user_id=cx.id
+    )
+    assert kept.version == 1
+    db.commit()
+    sign_in(client, db, settings, make.user(Role.team_lead, make.team()))
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    assert post(client, f"/coaching/modules/{module.id}/effects", **period).status_code == 403
+    sign_in(client, db, settings, cx)
+    page = client.get(f"/coaching/modules/{module.id}")
+    assert page.status_code == 200 and "Estimates kept for closed periods" in page.text
+    assert "Estimate (95% interval)" in page.text and "Compute again" in page.text
+    again = post(client, f"/coaching/modules/{module.id}/effects", **period)
+    assert again.status_code == 303
+    assert [found.version for _, found in snapshots.versions(db, module.id)] == [2, 1]
+    still_open = {"start": start.isoformat(), "end": TODAY.isoformat()}
+    refused = post(client, f"/coaching/modules/{module.id}/effects", **still_open)
+    assert refused.status_code == 422 and "has ended" in refused.text
+    assert post(client, f"/coaching/modules/{module.id}/effects", start="x").status_code == 422
