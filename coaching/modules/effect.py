@@ -291,15 +291,22 @@ def _empty(until: datetime, horizon: int, min_group_size: int, reason: str) -> E
 
 
 def _not_enough(found: staggered.Estimate, min_group_size: int) -> str:
-    text = gettext(
-        "Not enough data: %(coached)s coached agents with contacts after coaching and "
-        "%(others)s agents to compare them with; at least %(min)s of each are needed."
-    )
-    return text % {
+    values = {
         "coached": found.coached_agents,
         "others": found.comparison_agents,
         "min": min_group_size,
     }
+    if found.coached_agents < min_group_size:
+        text = gettext(
+            "Not enough data yet: %(coached)s coached agents have contacts in the weeks after "
+            "their coaching; at least %(min)s are needed."
+        )
+    else:
+        text = gettext(
+            "Not enough data: only %(others)s agents not yet coached had contacts in the same "
+            "weeks to compare with; at least %(min)s are needed."
+        )
+    return text % values
 
 
 def module_effect(

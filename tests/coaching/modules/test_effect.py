@@ -129,7 +129,8 @@ def test_no_estimate_before_anyone_completed_or_with_too_few_agents(db, world):
     assert not early.enough and "has completed this module yet" in (early.reason or "")
     small = effect.module_effect(db, module.id, min_group_size=4, days=DAYS, now=NOW)
     assert not small.enough and small.estimate is None
-    assert "3 coached agents" in (small.reason or "") and "at least 4" in (small.reason or "")
+    assert "3 coached agents have contacts" in (small.reason or "")
+    assert "at least 4" in (small.reason or "")
 
 
 def test_agents_chosen_for_a_high_rate_are_said_to_be(db, world, make):
@@ -189,3 +190,12 @@ def test_an_open_period_is_live_and_not_stored(db, world):
     )
     assert found.version == 0 and found.effect.enough
     assert snapshots.versions(db, module.id) == []
+
+
+def test_the_reason_names_the_group_that_is_short():
+    from coaching.modules import staggered
+
+    short = staggered.Estimate(False, 6, 2, None, None, None, [])
+    assert "only 2 agents not yet coached" in effect._not_enough(short, 5)
+    few = staggered.Estimate(False, 1, 20, None, None, None, [])
+    assert "1 coached agents have contacts" in effect._not_enough(few, 5)
