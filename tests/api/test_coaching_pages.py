@@ -242,6 +242,7 @@ def test_a_closed_periods_estimate_is_kept_and_computed_again_as_a_new_version(
     theme = seed_theme(db, make.team())
     module = published_module(db, cx, theme=theme)
     start, end = TODAY - timedelta(days=40), TODAY - timedelta(days=10)
+    assert module.id is not None
     kept = snapshots.period_effect(
         db, module.id, start=start, end=end, min_group_size=3, days=56, user_id=cx.id
     )

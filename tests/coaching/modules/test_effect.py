@@ -115,7 +115,7 @@ def test_the_known_answer_from_the_database(db, world):
     assert result.conclusive and not result.selected
     assert "30.0 fewer gap signals per 100 contacts" in result.summary
     after = [w for w in result.weeks if w.event >= 0 and w.effect is not None]
-    assert [round(w.effect, 6) for w in after] == [-30.0, -30.0]
+    assert [round(w.effect or 0.0, 6) for w in after] == [-30.0, -30.0]
     assert all(abs(w.effect or 0) < 1e-9 for w in result.weeks if w.in_baseline)
     listed = effect.theme_effects(db, live.id, min_group_size=3, days=DAYS, now=NOW)
     assert [(m.id, e.estimate) for m, e in listed] == [(module.id, result.estimate)]
