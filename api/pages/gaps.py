@@ -8,6 +8,7 @@ figure here is computed inside it, with the minimum group size applied by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -17,7 +18,7 @@ from sqlmodel import Session
 
 from api import accounts, presentation
 from api.presentation import ChartConfig
-from coaching.interactions import evidence
+from coaching.interactions import actions, evidence
 from coaching.interactions import queries as gap_queries
 from coaching.interactions import remediation as gap_remediation
 from coaching.interactions.models import Agent, SignalKind
@@ -110,6 +111,7 @@ class GapsPage(GapsAgents):
     has_weekly: bool
     by_team: list[gap_queries.TeamRate] | None
     remedy: gap_remediation.Remediation
+    action_names: Mapping[str, str]  # each action code shown, in plain words (admin's list)
     min_group_size: int
 
 
@@ -158,8 +160,14 @@ def gaps_page(
         ),
         by_team=figures.by_team,
         remedy=figures.remedy,
+        action_names=actions.plain(session, _codes(figures.remedy)),
         min_group_size=settings.min_group_size,
     )
+
+
+def _codes(remedy: gap_remediation.Remediation) -> set[str]:
+    rows = [*remedy.by_action, *(r for rs in remedy.by_gap_kind.values() for r in rs)]
+    return {r.action for r in rows}
 
 
 # ------------------------------------------------------------------------------- the evidence

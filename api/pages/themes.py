@@ -15,7 +15,7 @@ from api.pages.forms import Errors, Values
 from api.presentation import ChartConfig, sparkline_chart, theme_trend_chart
 from coaching.guides import queries as guide_queries
 from coaching.guides.models import Guide
-from coaching.interactions import evidence
+from coaching.interactions import actions, evidence
 from coaching.interactions.evidence import GapMember, Outcomes, TeamTouched
 from coaching.interactions.remediation import ActionStats
 from coaching.modules import effect
@@ -268,6 +268,7 @@ class ThemePage:
     outside: Outcomes
     enough: bool  # enough agents inside the theme to show its outcomes
     remedies: list[ActionStats]
+    action_names: Mapping[str, str]  # each remedy's action code in plain words
     vulnerability: int
     teams: tuple[list[TeamTouched], int]
     history: list[ThemeEvent]
@@ -348,6 +349,7 @@ def theme_page(
     related = [t for t in (merged_into, split_from) if t is not None] + children + others
     area = session.get(ThemeArea, theme.area_id) if theme.area_id else None
     vulnerability = evidence.vulnerability_signals(session, theme.id)
+    remedies = evidence.remediation(session, theme.id, min_group)
     share = vulnerability / theme.gap_count if theme.gap_count else 0.0
     return ThemePage(
         theme=theme,
@@ -360,7 +362,8 @@ def theme_page(
         inside=inside,
         outside=outside,
         enough=inside.agents >= min_group,
-        remedies=evidence.remediation(session, theme.id, min_group),
+        remedies=remedies,
+        action_names=actions.plain(session, [r.action for r in remedies]),
         vulnerability=vulnerability,
         teams=evidence.teams_touched(session, [theme.id], min_group)[theme.id],
         history=history,

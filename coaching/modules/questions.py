@@ -181,9 +181,10 @@ def _placed(wrong: list[str], right: str, *seed: object) -> tuple[list[str], int
 
 
 def _alike(one: str, other: str) -> bool:
-    """Whether two answers say much the same (word-count cosine): one cannot be the wrong option
-    beside the other."""
-    if _key(one) == _key(other):
+    """Whether two answers say much the same (word-count cosine, or the same opening sentence:
+    one script with another ending): one cannot be the wrong option beside the other."""
+    opening = [_key((_sentences(t) or [t])[0]) for t in (one, other)]
+    if _key(one) == _key(other) or opening[0] == opening[1]:
         return True
     a, b = answers.lexical([one, other])
     return float(a @ b) >= SAME_ANSWER
@@ -217,7 +218,7 @@ def _reference(found: Answer) -> str:
     what = _CHANNEL_WORDS.get(found.channel, "a contact") if found.channel else "a contact"
     rated = f", rated {found.csat}/5 by the customer" if found.csat is not None else ""
     return (
-        f"Source: {what} of {found.occurred_at:%d %b %Y} in this theme, resolved first time{rated}."
+        f"Source: {what} of {found.occurred_at:%d %b %Y} on this topic, resolved first time{rated}."
     )
 
 
@@ -238,8 +239,8 @@ def _answer_question(
     contacts = "contact" if good == 1 else "contacts"
     explanation = (
         f"Agents who resolved these contacts first time explained it like this: “{right.answer}” "
-        f"It answers what the customer asked ({good} {contacts} in this theme's evidence were "
-        f"resolved first time and not rated low).{also} The other replies answer other "
+        f"It answers what the customer asked ({good} {contacts} on this topic were resolved "
+        f"first time and not rated low).{also} The other replies answer other "
         f"customers' questions, from the themes “{others}”. {_reference(right)}"
     )
     return CheckQuestion(

@@ -136,7 +136,7 @@ def test_theme_page_shows_both_sources_outcomes_and_history(client, db, make, se
     assert CARD_IDEAS[0] in text and CARD_CALLS[1] in text
     assert "Uncertainty" in text and "Cards team" in text
     assert "Inside" in text and "Outside" in text
-    assert "card_reissued" in text
+    assert "Card reissued" in text and "card_reissued" not in text  # the action in plain words
     assert "Vulnerability signals missed in this theme: <strong>1</strong>" in text
     assert "Found by a clustering run." in text
     assert client.get("/themes/999999").status_code == 404

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 PER_SHAPE = 2
 MAX_PAGES = 60
 # Not pages: downloads, the API, static files; and an open from search, which counts a reuse.
-SKIP = re.compile(r"\.csv(\?|$)|^/api/|^/static/|^/logout|[?&]from=search")
+SKIP = re.compile(r"\.(csv|pdf)(\?|$)|^/api/|^/static/|^/logout|[?&]from=search")
 
 PROBLEMS_JS = """() => {
   const named = (el) => (el.labels && el.labels.length) || el.getAttribute('aria-label')

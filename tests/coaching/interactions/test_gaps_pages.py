@@ -131,7 +131,7 @@ def test_charts_have_valid_json_and_chart_js(client, db, make, settings):
     assert len(line["labels"]) == 4
     assert [d["label"] for d in line["datasets"]] == ["Uncertainty"]
     assert "<caption>" in page and 'scope="col"' in page and 'scope="row"' in page
-    assert "kb_article" in page  # remediation table
+    assert "Used the knowledge article" in page and "kb_article" not in page  # remediation table
 
 
 def test_htmx_gets_fragments_and_agents_sort(client, db, make, settings):

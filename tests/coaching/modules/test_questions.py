@@ -243,3 +243,12 @@ def test_an_answer_this_theme_also_gives_is_never_a_wrong_option(db, themes):
     for question in _draft(db, themes["cards"]):
         wrong = [o for i, o in enumerate(question.options) if i != question.answer]
         assert not any("seven working days" in o for o in wrong)
+
+
+def test_one_script_with_another_ending_is_one_option():
+    from coaching.modules.questions import _alike
+
+    first = "Exchanging currency at the weekend has a 1% charge. I've refunded the fee."
+    second = "Exchanging currency at the weekend has a 1% charge. Here is our fees page."
+    assert _alike(first, second)
+    assert not _alike(first, "Pending means the retailer has only reserved the money.")
